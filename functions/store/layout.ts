@@ -1,0 +1,30 @@
+/**
+ * The S3 layout, in one place. The CDK stack grants and notifies on these
+ * prefixes, so a change here is a change to the deployed permissions too.
+ *
+ *   incoming/…            drops: raw feed documents or JSON arrays of items (ingest reads, then deletes)
+ *   entries/<id>.json     one stored story each (Entry plus its keys and merge history)
+ *   keys/<kind>/<hash>    alias → story id; created once with If-None-Match, never rewritten
+ *   index/head.json       the bounded window of recent stories: near-duplicate matching and the feed
+ *   sources/<hash>.json   per-source polling state (validators, counters, known guids)
+ *   public/…              what readers get: feed.atom, feed.rss, feed.json, archive/N.atom
+ */
+export const PREFIX = {
+  incoming: "incoming/",
+  entries: "entries/",
+  keys: "keys/",
+  index: "index/",
+  sources: "sources/",
+  archiveState: "index/archive/",
+  public: "public/",
+} as const;
+
+export const HEAD_INDEX_KEY = `${PREFIX.index}head.json`;
+
+/** Published objects, relative to the bucket (CloudFront serves `public/` as its root). */
+export const PUBLIC_FILES = {
+  atom: `${PREFIX.public}feed.atom`,
+  rss: `${PREFIX.public}feed.rss`,
+  json: `${PREFIX.public}feed.json`,
+  archive: (page: number) => `${PREFIX.public}archive/${page}.atom`,
+} as const;
