@@ -1,0 +1,139 @@
+/**
+ * The ingest function's behaviour for every event it accepts. `handler.ts`
+ * gives it Lambda's runtime; the `cleanfeed` command gives it a local one.
+ */
+import { type CreatedObject, classifyIngestEvent } from "../core/events.ts";
+import { PREFIX } from "../store/layout.ts";
+import {
+  type IngestDeps,
+  type IngestReport,
+  ingestDocument,
+  ingestPushed,
+  isInputError,
+  removeEntry,
+} from "./ingest.ts";
+
+/** The few logger methods the functions use (Powertools' Logger in Lambda). */
+export interface Log {
+  info(message: string, extra?: Record<string, unknown>): void;
+  warn(message: string, extra?: Record<string, unknown>): void;
+  error(message: string, extra?: Record<string, unknown>): void;
+}
+
+export interface IngestRuntime extends IngestDeps {
+  log: Log;
+  /** Polls the configured sources; one broken source never fails the others. */
+  poll: () => Promise<PollSummary[]>;
+}
+
+export interface PollSummary {
+  source: string;
+  status: string;
+  report: IngestReport | null;
+  error: string | null;
+}
+
+export interface HttpResponse {
+  statusCode: number;
+  headers: Record<string, string>;
+  body: string;
+}
+
+const json = (statusCode: number, value: unknown): HttpResponse => ({
+  statusCode,
+  headers: { "content-type": "application/json" },
+  body: JSON.stringify(value),
+});
+
+/** Reads one dropped object and stores what it holds; deletes it once stored. */
+async function ingestObject(
+  rt: IngestRuntime,
+  object: CreatedObject,
+): Promise<IngestReport | null> {
+  if (!object.key.startsWith(PREFIX.incoming)) {
+    rt.log.warn("ignored an object outside incoming/", { key: object.key });
+    return null;
+  }
+  const got = await rt.objects.getText(object.key);
+  if (got === null) return null; // already processed and deleted: a replayed event
+  const name = object.key.slice(PREFIX.incoming.length);
+  const text = got.value;
+  const trimmed = text.trimStart();
+  try {
+    const report =
+      trimmed.startsWith("[") || (trimmed.startsWith("{") && !trimmed.includes('"version"'))
+        ? await ingestPushed(rt, JSON.parse(text), name)
+        : await ingestDocument(rt, text, { source: name, documentUrl: null });
+    rt.log.info("ingested dropped object", { key: object.key, ...report });
+    await rt.objects.delete(object.key);
+    return report;
+  } catch (e) {
+    if (!isInputError(e) && !(e instanceof SyntaxError)) throw e;
+    // The file is wrong, not the service: keep it for the user and do not retry.
+    rt.log.error("refused a dropped object", { key: object.key, error: String(e) });
+    return null;
+  }
+}
+
+async function handleHttp(rt: IngestRuntime, method: string, body: string): Promise<HttpResponse> {
+  if (method !== "POST") return json(405, { error: "POST items as JSON, or a feed document" });
+  try {
+    const trimmed = body.trimStart();
+    const report = trimmed.startsWith("<")
+      ? await ingestDocument(rt, body, { source: "push", documentUrl: null })
+      : await ingestPushed(rt, JSON.parse(body), "push");
+    rt.log.info("push accepted", { ...report });
+    return json(
+      report.rejected.length > 0 && report.items === report.rejected.length ? 400 : 200,
+      report,
+    );
+  } catch (e) {
+    if (e instanceof SyntaxError) return json(400, { error: `body is not JSON: ${e.message}` });
+    if (isInputError(e)) return json(400, { error: e.message });
+    throw e;
+  }
+}
+
+/** Handles any ingest event. SQS batches answer with their failed message ids. */
+export function createIngestHandler(rt: IngestRuntime) {
+  return async (event: unknown): Promise<unknown> => {
+    const what = classifyIngestEvent(event);
+    switch (what.kind) {
+      case "poll":
+        return { sources: await rt.poll() };
+      case "objects": {
+        const reports = [];
+        for (const object of what.objects) reports.push(await ingestObject(rt, object));
+        return { reports };
+      }
+      case "sqs": {
+        const batchItemFailures: { itemIdentifier: string }[] = [];
+        for (const message of what.messages) {
+          try {
+            for (const object of message.objects) await ingestObject(rt, object);
+          } catch (e) {
+            rt.log.error("ingest of a dropped object failed; SQS will retry", {
+              messageId: message.id,
+              error: String(e),
+            });
+            batchItemFailures.push({ itemIdentifier: message.id });
+          }
+        }
+        return { batchItemFailures };
+      }
+      case "http":
+        return handleHttp(rt, what.method, what.body);
+      case "feed":
+        return ingestDocument(rt, what.feed, { source: what.source, documentUrl: null });
+      case "items":
+        return ingestPushed(rt, what.items, what.source);
+      case "remove": {
+        const story = await removeEntry(rt, what.id);
+        if (story === null) throw new Error(`no entry with id ${what.id}`);
+        return { removed: story.id };
+      }
+      case "unknown":
+        throw new Error(`ingest: unrecognised event: ${what.reason}`);
+    }
+  };
+}

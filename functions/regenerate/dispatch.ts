@@ -1,0 +1,38 @@
+/**
+ * The regenerate function's behaviour for every event it accepts: any event
+ * means "the stored state may have changed", and one regeneration answers a
+ * whole batch (the SQS batching window is the debounce).
+ */
+import type { Log } from "../ingest/dispatch.ts";
+import { type RegenerateDeps, type RegenerateResult, regenerate } from "./regenerate.ts";
+
+export interface RegenerateRuntime extends RegenerateDeps {
+  log: Log;
+  /** Called after every successful run (the stale-feed alarm watches it). */
+  onSuccess?: (result: RegenerateResult) => void;
+}
+
+interface SqsLike {
+  Records?: { eventSource?: string; messageId?: string }[];
+}
+
+export function createRegenerateHandler(rt: RegenerateRuntime) {
+  return async (event: unknown): Promise<unknown> => {
+    const records = (event as SqsLike | null)?.Records ?? [];
+    const sqsIds = records
+      .filter((r) => r.eventSource === "aws:sqs" && r.messageId)
+      .map((r) => r.messageId as string);
+    try {
+      const result = await regenerate(rt);
+      rt.log.info(result.written.length ? "feed regenerated" : "feed unchanged", { ...result });
+      rt.onSuccess?.(result);
+      return sqsIds.length ? { batchItemFailures: [] } : result;
+    } catch (e) {
+      rt.log.error("regeneration failed; the last good feed stays published", {
+        error: String(e),
+      });
+      if (sqsIds.length) return { batchItemFailures: sqsIds.map((id) => ({ itemIdentifier: id })) };
+      throw e;
+    }
+  };
+}

@@ -1,0 +1,204 @@
+/**
+ * One regeneration: the window of newest stories becomes feed.atom (with RSS
+ * and JSON Feed alternates), stories that left the window go to a new
+ * immutable archive page. Reads the head index and only the stories it lacks,
+ * so its cost does not grow with history. Safe to run concurrently: archive
+ * pages are claimed with a compare-and-swap on the archive state.
+ */
+import type { Config } from "../core/config.ts";
+import type { Entry, FeedMeta } from "../core/item.ts";
+import {
+  checkAtom,
+  checkJsonFeed,
+  checkRss,
+  type PageLinks,
+  renderAtom,
+  renderJsonFeed,
+  renderRss,
+} from "../core/render/index.ts";
+import { type HeadStory, readHead } from "../store/head.ts";
+import { type Objects, withRetry } from "../store/objects.ts";
+import {
+  type ArchiveState,
+  publish,
+  readArchiveState,
+  writeArchiveState,
+} from "../store/published.ts";
+import { readStory } from "../store/stories.ts";
+
+export interface RegenerateDeps {
+  objects: Objects;
+  config: Config;
+  /** Base URL the public files are served from, ending in `/`. */
+  publicUrl: string;
+  /** Tells the WebSub hub the feed changed (network: injected by the edge). */
+  pingHub?: (hubUrl: string, topicUrl: string) => Promise<void>;
+}
+
+export interface RegenerateResult {
+  entries: number;
+  /** Files written (paths below public/); empty when nothing changed. */
+  written: string[];
+  archivePages: number;
+}
+
+/** The feed would not validate: the last good one stays published. */
+export class PublishRefusedError extends Error {
+  override name = "PublishRefusedError";
+}
+
+const FEED_CACHE = "public, max-age=300";
+const ARCHIVE_CACHE = "public, max-age=31536000, immutable";
+const EPOCH = "1970-01-01T00:00:00Z";
+
+export function feedMeta(config: Config, publicUrl: string): FeedMeta {
+  return {
+    id: config.feed.id,
+    title: config.feed.title,
+    subtitle: config.feed.subtitle,
+    author: config.feed.author,
+    siteUrl: config.feed.siteUrl,
+    selfUrl: `${publicUrl}feed.atom`,
+    language: config.feed.language,
+    hubUrl: config.feed.hubUrl,
+  };
+}
+
+/** Newest first by published date; ties broken by id so output is deterministic. */
+export function newestFirst(entries: Entry[]): Entry[] {
+  return [...entries].sort((a, b) =>
+    a.published === b.published ? (a.id < b.id ? -1 : 1) : a.published < b.published ? 1 : -1,
+  );
+}
+
+function latestUpdate(entries: Entry[]): string {
+  return entries.reduce((max, e) => (e.updated > max ? e.updated : max), EPOCH);
+}
+
+async function entriesOf(objects: Objects, stories: HeadStory[]): Promise<Entry[]> {
+  const entries = await Promise.all(
+    stories.map(async (s) => s.entry ?? (await readStory(objects, s.id))?.value.entry ?? null),
+  );
+  return entries.filter((e): e is Entry => e !== null);
+}
+
+function problemsOf(kind: string, problems: string[]) {
+  if (problems.length > 0) {
+    throw new PublishRefusedError(`${kind} failed its checks: ${problems.join("; ")}`);
+  }
+}
+
+export async function regenerate(deps: RegenerateDeps): Promise<RegenerateResult> {
+  const { objects, config, publicUrl } = deps;
+  const meta = feedMeta(config, publicUrl);
+  const { head } = await readHead(objects);
+  const live = head.stories.filter((s) => !s.removed);
+  const window = live.slice(0, config.feed.windowSize);
+  const windowFloor = window.length < config.feed.windowSize ? 0 : (window.at(-1)?.seq ?? 0);
+  const written: string[] = [];
+
+  // Seal pages until every story below the window is archived: a concurrent
+  // regeneration may have sealed a smaller page than this one's window needs.
+  let archive: ArchiveState;
+  for (let round = 0; ; round++) {
+    const step = await withRetry("archive", () => archiveStep(deps, meta, live, windowFloor));
+    archive = step.state;
+    if (step.wrote) written.push(step.wrote);
+    if (!step.sealed || round > 8) break;
+  }
+
+  const entries = newestFirst(await entriesOf(objects, window));
+  const page: PageLinks = {
+    self: meta.selfUrl,
+    current: meta.selfUrl,
+    alternates: { rss: `${publicUrl}feed.rss`, json: `${publicUrl}feed.json` },
+    prevArchive: archive.pages > 0 ? `${publicUrl}archive/${archive.pages}.atom` : null,
+    nextArchive: null,
+    archive: false,
+    updated: latestUpdate(entries),
+  };
+  const atom = renderAtom(meta, entries, page);
+  const rss = renderRss(meta, entries, page);
+  const json = renderJsonFeed(meta, entries, page);
+  problemsOf("feed.atom", checkAtom(atom));
+  problemsOf("feed.rss", checkRss(rss));
+  problemsOf("feed.json", checkJsonFeed(json));
+  // The Atom feed last: a reader that sees it new finds its alternates new too.
+  const files = [
+    { path: "feed.rss", body: rss, contentType: "application/rss+xml; charset=utf-8" },
+    { path: "feed.json", body: json, contentType: "application/feed+json; charset=utf-8" },
+    { path: "feed.atom", body: atom, contentType: "application/atom+xml; charset=utf-8" },
+  ];
+  for (const file of files) {
+    if (await publish(objects, { ...file, cacheControl: FEED_CACHE })) written.push(file.path);
+  }
+  if (written.includes("feed.atom") && config.feed.hubUrl && deps.pingHub) {
+    await deps.pingHub(config.feed.hubUrl, meta.selfUrl);
+  }
+  return { entries: entries.length, written, archivePages: archive.pages };
+}
+
+interface ArchiveStep {
+  state: ArchiveState;
+  /** A page was sealed in this step: there may be more to do. */
+  sealed: boolean;
+  wrote: string | null;
+}
+
+/** Claims (or finishes a claimed), writes and seals at most one archive page. */
+async function archiveStep(
+  deps: RegenerateDeps,
+  meta: FeedMeta,
+  live: HeadStory[],
+  windowFloor: number,
+): Promise<ArchiveStep> {
+  const { objects, publicUrl } = deps;
+  let { state, etag } = await readArchiveState(objects);
+  if (state.pending === null) {
+    const archivedSeq = state.archivedSeq;
+    const leaving = live.filter((s) => s.seq > archivedSeq && s.seq < windowFloor);
+    if (leaving.length === 0) return { state, sealed: false, wrote: null };
+    const claimed: ArchiveState = {
+      ...state,
+      pending: {
+        page: state.pages + 1,
+        ids: leaving.map((s) => s.id),
+        archivedSeq: windowFloor - 1,
+      },
+    };
+    etag = await writeArchiveState(objects, claimed, etag);
+    state = claimed;
+  }
+  const pending = state.pending!;
+  const stories = await Promise.all(pending.ids.map((id) => readStory(objects, id)));
+  const entries = newestFirst(
+    stories.flatMap((s) => (s && !s.value.removed ? [s.value.entry] : [])),
+  );
+  const path = `archive/${pending.page}.atom`;
+  // Immutable once written, so no next-archive link: the page cannot know its successor.
+  const page: PageLinks = {
+    self: `${publicUrl}${path}`,
+    current: meta.selfUrl,
+    alternates: null,
+    prevArchive: pending.page > 1 ? `${publicUrl}archive/${pending.page - 1}.atom` : null,
+    nextArchive: null,
+    archive: true,
+    updated: latestUpdate(entries),
+  };
+  const xml = renderAtom(meta, entries, page);
+  problemsOf(path, checkAtom(xml));
+  const wrote = await publish(objects, {
+    path,
+    body: xml,
+    contentType: "application/atom+xml; charset=utf-8",
+    cacheControl: ARCHIVE_CACHE,
+  });
+  const sealed: ArchiveState = {
+    version: 1,
+    pages: pending.page,
+    archivedSeq: pending.archivedSeq,
+    pending: null,
+  };
+  await writeArchiveState(objects, sealed, etag);
+  return { state: sealed, sealed: true, wrote: wrote ? path : null };
+}
