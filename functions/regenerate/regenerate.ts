@@ -40,6 +40,8 @@ export interface RegenerateResult {
   /** Files written (paths below public/); empty when nothing changed. */
   written: string[];
   archivePages: number;
+  /** Why the WebSub ping failed, if it did. */
+  hubError: string | null;
 }
 
 /** The feed would not validate: the last good one stays published. */
@@ -132,10 +134,15 @@ export async function regenerate(deps: RegenerateDeps): Promise<RegenerateResult
   for (const file of files) {
     if (await publish(objects, { ...file, cacheControl: FEED_CACHE })) written.push(file.path);
   }
+  let hubError: string | null = null;
   if (written.includes("feed.atom") && config.feed.hubUrl && deps.pingHub) {
-    await deps.pingHub(config.feed.hubUrl, meta.selfUrl);
+    // The feed is published either way; a hub that is down only delays readers.
+    hubError = await deps.pingHub(config.feed.hubUrl, meta.selfUrl).then(
+      () => null,
+      (e: unknown) => String(e),
+    );
   }
-  return { entries: entries.length, written, archivePages: archive.pages };
+  return { entries: entries.length, written, archivePages: archive.pages, hubError };
 }
 
 interface ArchiveStep {

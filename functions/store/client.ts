@@ -9,6 +9,8 @@ export interface S3Location {
   /** Override for S3-compatible servers (the embedded one, MinIO…). */
   endpoint?: string | null;
   region?: string;
+  /** The embedded server takes any credentials; real S3 gets the default chain. */
+  embedded?: boolean;
 }
 
 export function createS3Client(location: S3Location): S3Client {
@@ -17,9 +19,11 @@ export function createS3Client(location: S3Location): S3Client {
     endpoint: location.endpoint,
     forcePathStyle: true,
     region: location.region ?? "us-east-1",
-    // Any credentials do for a local server; never the user's real ones.
-    credentials: { accessKeyId: "S3RVER", secretAccessKey: "S3RVER" },
-    // s3rver predates flexible checksums and would store aws-chunked framing.
+    // Any credentials do for the embedded server; never send it the user's real ones.
+    ...(location.embedded
+      ? { credentials: { accessKeyId: "S3RVER", secretAccessKey: "S3RVER" } }
+      : {}),
+    // s3rver (and some other S3-compatible servers) predate flexible checksums.
     requestChecksumCalculation: "WHEN_REQUIRED",
     responseChecksumValidation: "WHEN_REQUIRED",
   });

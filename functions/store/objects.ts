@@ -64,6 +64,23 @@ export class Objects {
     }
   }
 
+  /** An object with the metadata an HTTP server needs to answer conditional GETs. */
+  async getFile(key: string) {
+    try {
+      const out = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }));
+      return {
+        body: Buffer.from((await out.Body?.transformToByteArray()) ?? []),
+        etag: out.ETag ?? "",
+        lastModified: out.LastModified ?? null,
+        contentType: out.ContentType ?? "application/octet-stream",
+        cacheControl: out.CacheControl ?? null,
+      };
+    } catch (e) {
+      if (isMissing(e)) return null;
+      throw e;
+    }
+  }
+
   async getJson<T>(key: string): Promise<Versioned<T> | null> {
     const text = await this.getText(key);
     return text === null ? null : { value: JSON.parse(text.value) as T, etag: text.etag };

@@ -8,7 +8,7 @@ import { createS3Client } from "../../functions/store/client.ts";
 
 let s3: EmbeddedS3;
 let dir: string;
-const client = () => createS3Client({ bucket: s3.bucket, endpoint: s3.endpoint });
+const client = () => createS3Client({ bucket: s3.bucket, endpoint: s3.endpoint, embedded: true });
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), "cleanfeed-s3-"));
