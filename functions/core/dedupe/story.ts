@@ -119,7 +119,10 @@ export function mergeCopy(
       changed = true;
     }
   }
-  const isNewCopy = !story.merges.some((m) => m.source === source && m.url === item.url);
+  // The first copy is the story itself; only other copies are worth a record.
+  const isNewCopy =
+    (source !== story.primarySource || item.url !== story.entry.item.url) &&
+    !story.merges.some((m) => m.source === source && m.url === item.url);
   if (!changed && !isNewCopy) return null;
   const merges = isNewCopy
     ? [...story.merges, { at: now, source, url: item.url, title: item.title, reason }].slice(

@@ -1,0 +1,302 @@
+/**
+ * One story, one entry, one id forever: a scenario per kind of duplicate users
+ * meet, and the two cases that must never be merged. Each drives the real
+ * ingest code against the embedded S3 and checks what is stored.
+ */
+import { readFileSync } from "node:fs";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import type { StoredStory } from "../../functions/core/dedupe/story.ts";
+import {
+  type IngestDeps,
+  ingestDocument,
+  ingestPushed,
+  removeEntry,
+} from "../../functions/ingest/ingest.ts";
+import { type HeadIndex, readHead } from "../../functions/store/head.ts";
+import { readStory } from "../../functions/store/stories.ts";
+import { testConfig, testRuntime } from "../helpers/config.ts";
+import { startTestStore, type TestStore, total } from "../helpers/store.ts";
+
+const story = (name: string) =>
+  readFileSync(new URL(`../fixtures/stories/${name}`, import.meta.url), "utf-8");
+const istanbulRaw = story("istanbul-talks.txt");
+const lines = istanbulRaw.split("\n").filter((l) => l.trim());
+/** The clean twin another outlet publishes: each paragraph once, no repeated title. */
+const istanbulClean = [lines[0], ...lines.slice(3, 9)].join("\n\n");
+
+let store: TestStore;
+let deps: IngestDeps;
+let clock: ReturnType<typeof testRuntime>;
+
+beforeEach(async () => {
+  store = await startTestStore();
+  clock = testRuntime();
+  deps = { objects: store.objects, config: testConfig(), now: clock.now, newId: clock.newId };
+});
+afterEach(async () => {
+  await store.close();
+});
+
+async function live(): Promise<HeadIndex["stories"]> {
+  return (await readHead(store.objects)).head.stories.filter((s) => !s.removed);
+}
+
+async function stored(id: string): Promise<StoredStory> {
+  const got = await readStory(store.objects, id);
+  if (!got) throw new Error(`no story ${id}`);
+  return got.value;
+}
+
+function rss(items: { guid: string; link: string; title: string; body: string; date?: string }[]) {
+  const esc = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;");
+  return `<?xml version="1.0"?><rss version="2.0"><channel><title>Outlet</title>
+<link>https://outlet.example/</link><description>news</description>
+${items
+  .map(
+    (
+      i,
+    ) => `<item><title>${esc(i.title)}</title><link>${esc(i.link)}</link><guid isPermaLink="false">${esc(i.guid)}</guid>
+<pubDate>${i.date ?? "Mon, 02 Jun 2025 17:45:00 +0000"}</pubDate><description>${esc(
+      i.body
+        .split(/\n+/)
+        .map((p) => `<p>${esc(p)}</p>`)
+        .join(""),
+    )}</description></item>`,
+  )
+  .join("\n")}</channel></rss>`;
+}
+
+const info = { source: "outlet", documentUrl: "https://outlet.example/feed.xml" };
+const rates =
+  "The central bank left its benchmark rate unchanged on Monday, saying it wanted more evidence that price growth was cooling before it would consider cuts later in the year. Policymakers voted seven to two to hold, with the two dissenters favouring an immediate quarter-point reduction. Officials noted that services inflation remained sticky while goods prices had eased.";
+
+describe("the duplicates users meet become one entry", () => {
+  it("1. the same item fetched again: one entry, nothing written the second time", async () => {
+    const doc = rss([
+      { guid: "a-1", link: "https://outlet.example/rates", title: "Rates held", body: rates },
+    ]);
+    const first = await ingestDocument(deps, doc, info);
+    expect(first.new).toBe(1);
+    store.requests.clear();
+    const again = await ingestDocument(deps, doc, info);
+    expect(again.new).toBe(0);
+    expect(total(store.requests, "PutObjectCommand")).toBe(0);
+    expect(await live()).toHaveLength(1);
+  });
+
+  it("2. the guid changes but the link is the same", async () => {
+    await ingestDocument(
+      deps,
+      rss([
+        { guid: "?p=123", link: "https://outlet.example/rates", title: "Rates held", body: rates },
+      ]),
+      info,
+    );
+    const r = await ingestDocument(
+      deps,
+      rss([
+        {
+          guid: "https://outlet.example/?p=123",
+          link: "https://outlet.example/rates",
+          title: "Rates held",
+          body: rates,
+        },
+      ]),
+      info,
+    );
+    expect(r.new).toBe(0);
+    expect(await live()).toHaveLength(1);
+  });
+
+  it("3. the link changes (https, www, tracking, slug fix) but the guid is the same", async () => {
+    await ingestDocument(
+      deps,
+      rss([
+        { guid: "g-7", link: "http://outlet.example/rates-hled", title: "Rates held", body: rates },
+      ]),
+      info,
+    );
+    const r = await ingestDocument(
+      deps,
+      rss([
+        {
+          guid: "g-7",
+          link: "https://www.outlet.example/rates-held?utm_source=rss&fbclid=x",
+          title: "Rates held",
+          body: rates,
+        },
+      ]),
+      info,
+    );
+    expect(r.new).toBe(0);
+    const [one] = await live();
+    expect((await stored(one!.id)).entry.item.url).toBe("https://www.outlet.example/rates-held");
+  });
+
+  it("4. the title is edited after publication: same id, new title, updated unmoved", async () => {
+    await ingestDocument(
+      deps,
+      rss([
+        { guid: "g-8", link: "https://outlet.example/rates", title: "Rates hled", body: rates },
+      ]),
+      info,
+    );
+    const [before] = await live();
+    const was = await stored(before!.id);
+    clock.setNow("2025-06-03T18:00:00Z");
+    await ingestDocument(
+      deps,
+      rss([
+        {
+          guid: "g-8",
+          link: "https://outlet.example/rates",
+          title: "UPDATED: Rates held (12 comments)",
+          body: rates,
+        },
+      ]),
+      info,
+    );
+    const [after] = await live();
+    expect(after!.id).toBe(before!.id);
+    const now = await stored(after!.id);
+    expect(now.entry.item.title).toBe("UPDATED: Rates held (12 comments)");
+    expect(now.entry.updated).toBe(was.entry.updated);
+    expect(now.entry.published).toBe(was.entry.published);
+  });
+
+  it("5. the same story from another outlet, with another title and URL: one entry, related link kept", async () => {
+    await ingestPushed(
+      deps,
+      [
+        {
+          id: "wd-1",
+          url: "https://worlddesk.example/istanbul",
+          title: "Istanbul talks end without ceasefire",
+          content: istanbulClean,
+        },
+      ],
+      "world-desk",
+    );
+    const r = await ingestPushed(
+      deps,
+      [
+        {
+          id: "nw-9",
+          url: "https://newswire.example/2025/istanbul-peace",
+          title: "Peace talks stall in Istanbul",
+          content: istanbulClean,
+        },
+      ],
+      "newswire",
+    );
+    expect(r.new).toBe(0);
+    const stories = await live();
+    expect(stories).toHaveLength(1);
+    const s = await stored(stories[0]!.id);
+    expect(s.entry.related.map((l) => l.url)).toEqual([
+      "https://newswire.example/2025/istanbul-peace",
+    ]);
+    expect(s.merges[0]?.reason.kind).toMatch(/content|simhash/);
+  });
+
+  it("6. paragraphs pasted twice: cleaned, and still matched to its clean twin elsewhere", async () => {
+    await ingestPushed(
+      deps,
+      [
+        {
+          id: "dw-1",
+          url: "https://dailywire.example/istanbul",
+          title: lines[1],
+          content: istanbulRaw,
+        },
+      ],
+      "daily-wire",
+    );
+    const [one] = await live();
+    const html = (await stored(one!.id)).entry.item.contentHtml ?? "";
+    const repeated = lines[4]!.slice(0, 60);
+    expect(html.split(repeated)).toHaveLength(2); // present exactly once
+    const r = await ingestPushed(
+      deps,
+      [
+        {
+          id: "wd-1",
+          url: "https://worlddesk.example/istanbul",
+          title: "Istanbul talks end without ceasefire",
+          content: istanbulClean,
+        },
+      ],
+      "world-desk",
+    );
+    expect(r.new).toBe(0);
+    expect(await live()).toHaveLength(1);
+  });
+});
+
+describe("what must not be merged", () => {
+  it("day-one and day-two coverage of the same talks stay two entries", async () => {
+    await ingestPushed(
+      deps,
+      [
+        {
+          id: "d1",
+          url: "https://outlet.example/istanbul-day-one",
+          title: "Istanbul talks: prisoner swap agreed",
+          content: story("istanbul-day-one.txt"),
+        },
+      ],
+      "outlet",
+    );
+    const r = await ingestPushed(
+      deps,
+      [
+        {
+          id: "d2",
+          url: "https://outlet.example/istanbul-day-two",
+          title: "Istanbul talks: no ceasefire",
+          content: istanbulClean,
+        },
+      ],
+      "outlet",
+    );
+    expect(r.new).toBe(1);
+    expect(await live()).toHaveLength(2);
+  });
+
+  it("two different items a broken feed gives the same guid stay two entries", async () => {
+    const doc = rss([
+      { guid: "same", link: "https://outlet.example/rates", title: "Rates held", body: rates },
+      {
+        guid: "same",
+        link: "https://outlet.example/istanbul",
+        title: "Istanbul talks",
+        body: istanbulClean,
+      },
+    ]);
+    const r = await ingestDocument(deps, doc, info);
+    expect(r.new).toBe(2);
+    expect(await live()).toHaveLength(2);
+  });
+});
+
+describe("ids and removal", () => {
+  it("keeps every story's id across later copies, and a removed story never comes back", async () => {
+    const doc = rss([
+      { guid: "g-9", link: "https://outlet.example/rates", title: "Rates held", body: rates },
+    ]);
+    await ingestDocument(deps, doc, info);
+    const [one] = await live();
+    await removeEntry(deps, one!.id);
+    expect(await live()).toHaveLength(0);
+    const again = await ingestDocument(deps, doc, info);
+    expect(again.new).toBe(0);
+    expect(again.dropped).toBe(1);
+    const other = await ingestPushed(
+      deps,
+      [{ url: "https://mirror.example/rates", title: "Rates held (mirror)", content: rates }],
+      "mirror",
+    );
+    expect(other.new).toBe(0);
+    expect(await live()).toHaveLength(0);
+  });
+});
