@@ -1,0 +1,34 @@
+/**
+ * Real readers and validators from Debian (jing, feedparser, newsboat). A test
+ * that needs one skips loudly when it is missing on a user's machine; under
+ * CI (CI=true) a missing tool is a failure, never a silent skip.
+ */
+import { execFileSync, spawnSync } from "node:child_process";
+
+export function hasTool(check: () => void): boolean {
+  try {
+    check();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export const tools = {
+  jing:
+    hasTool(() => execFileSync("jing", [], { stdio: "ignore" })) ||
+    spawnSync("which", ["jing"]).status === 0,
+  feedparser: spawnSync("/usr/bin/python3", ["-c", "import feedparser"]).status === 0,
+  newsboat: spawnSync("which", ["newsboat"]).status === 0,
+};
+
+/** Call at the top of a describe: skip loudly, or fail under CI. */
+export function requireTool(name: keyof typeof tools): boolean {
+  if (tools[name]) return true;
+  const message = `${name} is not installed: apt-get install ${
+    { jing: "jing", feedparser: "python3-feedparser", newsboat: "newsboat" }[name]
+  }`;
+  if (process.env.CI === "true") throw new Error(`CI: ${message}`);
+  console.warn(`\n*** SKIPPING tests that need ${name}: ${message} ***\n`);
+  return false;
+}
