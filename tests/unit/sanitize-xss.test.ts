@@ -129,7 +129,7 @@ function executableBits(html: string): string[] {
       onclosetag() {
         stack.pop();
       },
-      ontext(text) {
+      ontext() {
         if (stack.includes("script") || stack.includes("style")) found.push("script/style text");
       },
     },
