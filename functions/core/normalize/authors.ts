@@ -5,7 +5,7 @@
 import type { Author } from "../item.ts";
 import type { RawPerson } from "../parse/raw.ts";
 import { canonicalUrl } from "./canonicalUrl.ts";
-import { cleanText } from "./text.ts";
+import { cleanText, collapseWhitespace } from "./text.ts";
 
 const EMAIL = /^[^\s@<>()]+@[^\s@<>()]+$/;
 // jo@x.org (Jo Bloggs)
@@ -28,16 +28,22 @@ function name(value: string | null): string | null {
   return v === "" ? null : v;
 }
 
-/** Splits an unstructured RSS author string into name and email. */
-function splitRaw(raw: string): { name: string | null; email: string | null } {
-  const s = cleanText(raw);
+function split(s: string): { name: string | null; email: string | null } | null {
   const a = EMAIL_THEN_NAME.exec(s);
   if (a && email(a[1] as string))
     return { name: name(a[2] as string), email: email(a[1] as string) };
   const b = NAME_THEN_EMAIL.exec(s);
   if (b) return { name: name(b[1] as string), email: email(b[2] as string) };
   if (email(s)) return { name: null, email: email(s) };
-  return { name: name(s), email: null };
+  return null;
+}
+
+/** Splits an unstructured RSS author string into name and email. */
+function splitRaw(raw: string): { name: string | null; email: string | null } {
+  // "<jo@x.org>" looks like a tag to an HTML cleaner: match before cleaning, then after
+  // (for a feed that escaped it as "&lt;jo@x.org&gt;")
+  const text = cleanText(raw);
+  return split(collapseWhitespace(raw)) ?? split(text) ?? { name: name(text), email: null };
 }
 
 /** One person, cleaned; null when nothing usable is left. */
