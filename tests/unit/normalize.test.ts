@@ -190,7 +190,7 @@ describe("normalize: people, categories, language, enclosures", () => {
 });
 
 describe("normalize: content and summary", () => {
-  const LONG = "<p>" + "The committee met again to discuss the harbour wall. ".repeat(12) + "</p>";
+  const LONG = `<p>${"The committee met again to discuss the harbour wall. ".repeat(12)}</p>`;
 
   it("sanitizes content and drops the title repeated at its start", () => {
     const item = one({
