@@ -2,6 +2,9 @@
  * Record factories for rendering tests: a plausible, fully valid value by
  * default; each test overrides only the fields it is about.
  */
+import { readdirSync, readFileSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
 import type { Entry, FeedMeta, Item, ItemSource } from "../../functions/core/item.ts";
 import type { PageLinks } from "../../functions/core/render/index.ts";
 
@@ -78,4 +81,32 @@ export function makePage(overrides: Partial<PageLinks> = {}): PageLinks {
     updated: "2024-05-20T12:00:00Z",
     ...overrides,
   };
+}
+
+/** One golden rendering input: `tests/fixtures/render/NAME.entries.json`. */
+export interface RenderFixture {
+  name: string;
+  meta: FeedMeta;
+  entries: Entry[];
+  page: PageLinks;
+}
+
+/** The folder of the golden rendering pairs. */
+export const RENDER_FIXTURES = resolve(
+  dirname(fileURLToPath(import.meta.url)),
+  "../fixtures/render",
+);
+
+/** Every golden rendering input, sorted by name. */
+export function loadRenderFixtures(): RenderFixture[] {
+  return readdirSync(RENDER_FIXTURES)
+    .filter((f) => f.endsWith(".entries.json"))
+    .sort()
+    .map((f) => {
+      const input = JSON.parse(readFileSync(join(RENDER_FIXTURES, f), "utf8")) as Omit<
+        RenderFixture,
+        "name"
+      >;
+      return { name: f.replace(/\.entries\.json$/, ""), ...input };
+    });
 }

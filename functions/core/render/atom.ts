@@ -60,28 +60,33 @@ function entryElement(entry: Entry, feedLang: string | null): XmlElement {
   const lang = languageTag(item.language);
   const url = webUrl(item.url);
   const content = nonEmpty(item.contentHtml);
+  const summary = nonEmpty(item.summary);
+  const title = titleOf(item.title, url);
   const published = rfc3339(entry.published) ?? cleanText(entry.published);
   const updated = rfc3339(entry.updated) ?? cleanText(entry.updated);
+  const entryUpdated = notBefore(updated, published);
   return el(
     "entry",
     { "xml:lang": lang !== null && lang.toLowerCase() !== feedLang?.toLowerCase() ? lang : null },
     el("id", {}, cleanText(entry.id)),
-    el("title", { type: "text" }, titleOf(item.title, url)),
+    el("title", { type: "text" }, title),
     link("alternate", url, null),
     relatedLinks(entry, url),
     enclosureLinks(entry),
     el("published", {}, published),
-    el("updated", {}, notBefore(updated, published)),
+    el("updated", {}, entryUpdated),
     peopleOf(item.authors).map((p) => personElement("author", p)),
     termsOf(item.categories).map((term) => el("category", { term })),
-    nonEmpty(item.summary) !== null && el("summary", { type: "text" }, nonEmpty(item.summary)),
+    // The W3C validator warns about an entry with neither content nor
+    // summary, so a link-only story gets its title as summary.
+    (summary !== null || (content === null && url !== null)) &&
+      el("summary", { type: "text" }, summary ?? title),
     content !== null
       ? el("content", { type: "html" }, content)
       : // RFC 4287 wants content or an alternate link; with neither, the
         // summary (or title) is the only content there is.
-        url === null &&
-          el("content", { type: "text" }, nonEmpty(item.summary) ?? titleOf(item.title, url)),
-    sourceElement(entry),
+        url === null && el("content", { type: "text" }, summary ?? title),
+    sourceElement(entry, entryUpdated),
   );
 }
 
@@ -133,19 +138,26 @@ function enclosureLinks(entry: Entry): XmlElement[] {
   return out;
 }
 
-/** Where the story came from, when we know anything about it. */
-function sourceElement(entry: Entry): XmlElement | null {
+/**
+ * Where the story came from. The W3C validator wants a source to carry id,
+ * title, updated and a self link like a feed does, so one is written only
+ * when the source feed's URL is known: that URL is its self link and, since
+ * the source feed's own atom:id is not known to us (ItemSource.id is the
+ * item's original guid, not the feed's), its id too. Its updated is the
+ * entry's: the last time we saw that feed's copy of the story change.
+ */
+function sourceElement(entry: Entry, updated: string): XmlElement | null {
   const { source } = entry.item;
-  const title = nonEmpty(source.feedTitle);
   const feedUrl = webUrl(source.feedUrl);
+  if (feedUrl === null) return null;
   const siteUrl = webUrl(source.siteUrl);
-  if (title === null && feedUrl === null && siteUrl === null) return null;
-  // The source feed's own atom:id is not known to us (ItemSource.id is the
-  // item's original guid, not the feed's), so none is claimed here.
+  const title = nonEmpty(source.feedTitle) ?? new URL(siteUrl ?? feedUrl).host;
   return el(
     "source",
     {},
-    title !== null && el("title", { type: "text" }, title),
+    el("id", {}, feedUrl),
+    el("title", { type: "text" }, title),
+    el("updated", {}, updated),
     link("self", feedUrl, null),
     link("alternate", siteUrl, "text/html"),
   );

@@ -60,12 +60,21 @@ export function checkAtom(xml: string): string[] {
     if (child(entry, "content") === null && !hasAlternate) {
       problems.push(`${at} has neither content nor an alternate link`);
     }
+    if (child(entry, "content") === null && child(entry, "summary") === null) {
+      problems.push(`${at} has neither content nor summary`);
+    }
     for (const c of children(entry, "category")) {
       if (!attr(c, "term")?.trim()) problems.push(`${at} has a category without a term`);
     }
     const source = child(entry, "source");
     if (source !== null) {
-      if (child(source, "id") !== null) checkId(source, `${at} source`, problems);
+      // A source describes a feed: the validator wants what a feed must have.
+      checkId(source, `${at} source`, problems);
+      checkOne(source, "title", `${at} source`, problems);
+      checkDate(source, "updated", `${at} source`, true, problems);
+      if (!children(source, "link").some((l) => attr(l, "rel") === "self")) {
+        problems.push(`${at} source has no rel="self" link`);
+      }
       checkLinks(source, `${at} source`, problems);
       checkPeople(source, `${at} source`, problems);
     }
@@ -112,7 +121,10 @@ function checkLinks(node: XmlNode, where: string, problems: string[]): void {
 function checkPeople(node: XmlNode, where: string, problems: string[]): void {
   for (const role of ["author", "contributor"]) {
     for (const p of children(node, role)) {
-      if (!text(child(p, "name"))) problems.push(`${where} has an ${role} with an empty name`);
+      const name = text(child(p, "name"));
+      if (!name) problems.push(`${where} has an ${role} with an empty name`);
+      if (/\S@\S+\.\S/.test(name))
+        problems.push(`${where} ${role} name "${name}" contains an email address`);
       const uri = child(p, "uri");
       if (uri !== null && !isAbsoluteIri(text(uri))) {
         problems.push(`${where} ${role} uri "${text(uri)}" is not an absolute IRI`);

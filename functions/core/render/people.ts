@@ -9,14 +9,19 @@ export interface Person {
   name: string;
   email: string | null;
   uri: string | null;
+  /** False when the name was made up (from the email's local part or a fallback). */
+  named: boolean;
 }
 
 const EMAIL = /^[^\s@<>()",;:]+@[^\s@<>()",;:]+\.[^\s@<>()",;:]+$/;
+const EMAIL_IN_TEXT = /[^\s@<>()",;:]+@[^\s@<>()",;:]+\.[^\s@<>()",;:]+/g;
 
 /** A plausible email address, or null. */
 export function emailAddress(s: string | null | undefined): string | null {
   if (!s) return null;
-  const text = cleanText(s).trim();
+  const text = cleanText(s)
+    .trim()
+    .replace(/^mailto:/i, "");
   return EMAIL.test(text) ? text : null;
 }
 
@@ -29,15 +34,29 @@ export function nonEmpty(s: string | null | undefined): string | null {
 
 /**
  * The author as published, or null when nothing is known about them.
- * A missing name becomes the email address, then `fallbackName`: readers show
- * an empty name as a blank byline.
+ * Readers show an empty name as a blank byline, and the W3C validator warns
+ * about an email address inside a name (RSS `bob@x.org (Bob)` habits), so an
+ * address is moved out of the name, and a missing name becomes the address's
+ * local part, then `fallbackName`.
  */
 export function personOf(author: Author, fallbackName = "unknown"): Person | null {
-  const email = emailAddress(author.email);
+  const rawName = nonEmpty(author.name);
+  const emailInName = rawName?.match(EMAIL_IN_TEXT)?.[0] ?? null;
+  const email = emailAddress(author.email) ?? emailAddress(emailInName);
   const uri = webUrl(author.uri);
-  const name = nonEmpty(author.name) ?? email ?? (uri ? fallbackName : null);
-  if (name === null) return null;
-  return { name, email, uri };
+  const name =
+    rawName === null
+      ? null
+      : nonEmpty(
+          rawName
+            .replace(EMAIL_IN_TEXT, " ")
+            .replace(/[()<>[\]]/g, " ")
+            .replace(/\s+/g, " "),
+        );
+  if (name !== null) return { name, email, uri, named: true };
+  if (email === null && uri === null) return null;
+  const local = email?.split("@")[0] ?? null;
+  return { name: local || fallbackName, email, uri, named: false };
 }
 
 /** The authors that can be published, in order, without exact repeats. */
@@ -86,5 +105,5 @@ export function termsOf(categories: readonly string[]): string[] {
 /** The feed's author; with nothing known about them, the feed's own title names the publisher. */
 export function feedAuthor(meta: FeedMeta): Person {
   const title = nonEmpty(meta.title) ?? GENERATOR;
-  return personOf(meta.author, title) ?? { name: title, email: null, uri: null };
+  return personOf(meta.author, title) ?? { name: title, email: null, uri: null, named: false };
 }

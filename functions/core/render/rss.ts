@@ -74,9 +74,7 @@ function itemElement(entry: Entry): XmlElement {
       el(
         "author",
         {},
-        withEmail.name === withEmail.email
-          ? withEmail.email
-          : `${withEmail.email} (${withEmail.name})`,
+        !withEmail.named ? withEmail.email : `${withEmail.email} (${withEmail.name})`,
       ),
     people.map((p) => el("dc:creator", {}, p.name)),
     termsOf(item.categories).map((term) => el("category", {}, term)),
