@@ -51,19 +51,41 @@ export interface JingResult {
 
 /** Validate `xml` against RFC 4287's RELAX NG schema with jing. */
 export function runJing(xml: string): JingResult {
+  const result = runJingAll({ feed: xml }).feed;
+  if (result === undefined) throw new Error("jing gave no verdict");
+  return result;
+}
+
+/**
+ * Validate several documents in one jing run (one JVM start instead of many),
+ * keyed by the names given; each result lists only its own document's messages.
+ */
+export function runJingAll(docs: Record<string, string>): Record<string, JingResult> {
   if (!hasJing) throw new Error("jing is not installed (apt-get install jing)");
   const dir = mkdtempSync(join(tmpdir(), "cleanfeed-jing-"));
   try {
-    const file = join(dir, "feed.atom");
-    writeFileSync(file, xml, "utf8");
-    const r = spawnSync("jing", ["-c", ATOM_RNC, file], { encoding: "utf8" });
+    const names = Object.keys(docs);
+    const files = names.map((_, i) => join(dir, `doc${i}.atom`));
+    for (const [i, name] of names.entries()) writeFileSync(files[i]!, docs[name]!, "utf8");
+    const r = spawnSync("jing", ["-c", ATOM_RNC, ...files], { encoding: "utf8" });
     if (r.error) throw r.error;
-    const messages = `${r.stdout}${r.stderr}`
+    const lines = `${r.stdout}${r.stderr}`
       .split("\n")
-      .map((l) => l.replace(`${file}:`, ""))
       // The Debian wrapper warns about optional jars on every run.
       .filter((l) => l.trim() !== "" && !l.startsWith("[warning] /usr/bin/jing"));
-    return { ok: r.status === 0, messages };
+    const out: Record<string, JingResult> = {};
+    names.forEach((name, i) => {
+      const prefix = `${files[i]}:`;
+      const messages = lines.filter((l) => l.startsWith(prefix)).map((l) => l.slice(prefix.length));
+      out[name] = { ok: messages.length === 0, messages };
+    });
+    // Messages naming no file (a broken schema, a crash) fail every document.
+    const orphans = lines.filter((l) => !files.some((f) => l.startsWith(`${f}:`)));
+    if (orphans.length > 0 || (r.status !== 0 && Object.values(out).every((x) => x.ok))) {
+      for (const name of names)
+        out[name] = { ok: false, messages: [...out[name]!.messages, ...orphans] };
+    }
+    return out;
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
