@@ -54,8 +54,8 @@ function itemElement(entry: Entry): XmlElement {
   const summary = nonEmpty(item.summary);
   const content = nonEmpty(item.contentHtml);
   const people = peopleOf(item.authors);
-  // RSS <author> must be an email address and appears at most once; names go
-  // to dc:creator, which readers show as the byline.
+  // RSS <author> must be an email address and appears at most once; the
+  // other authors go to dc:creator, which readers show as the byline.
   const withEmail = people.find((p) => p.email !== null);
   const enclosure = item.enclosures.map((e) => ({ ...e, url: webUrl(e.url) })).find((e) => e.url);
   return el(
@@ -76,7 +76,8 @@ function itemElement(entry: Entry): XmlElement {
         {},
         !withEmail.named ? withEmail.email : `${withEmail.email} (${withEmail.name})`,
       ),
-    people.map((p) => el("dc:creator", {}, p.name)),
+    // Readers merge <author> and dc:creator: naming someone in both doubles them.
+    people.filter((p) => p !== withEmail).map((p) => el("dc:creator", {}, p.name)),
     termsOf(item.categories).map((term) => el("category", {}, term)),
     // RSS allows one enclosure per item: the first one, as podcast apps expect.
     enclosure?.url &&
