@@ -153,7 +153,7 @@ function span(seconds: number): string {
 
 /** "2024-05-16 08:00Z": short, sortable and unambiguous. */
 function shortDate(rfc3339: string): string {
-  return new Date(ms(rfc3339)).toISOString().slice(0, 16).replace("T", " ") + "Z";
+  return `${new Date(ms(rfc3339)).toISOString().slice(0, 16).replace("T", " ")}Z`;
 }
 
 function lastSuccessCell(state: SourceState, now: string): string {
