@@ -203,3 +203,16 @@ export function formatSourcesTable(states: SourceState[], now: string): string {
   if (states.length === 0) out.push("(no sources)");
   return `${out.join("\n")}\n`;
 }
+
+/**
+ * The state to poll a configured source with: the stored one, or a fresh one
+ * when there is none or the config now points at another URL (its validators,
+ * backoff and "gone" verdict belonged to the old URL; the item count stays).
+ */
+export function stateForSource(stored: SourceState | null, name: string, url: string): SourceState {
+  if (stored === null) return initialSourceState(name, url);
+  if (stored.url !== url) {
+    return { ...initialSourceState(name, url), itemsAccepted: stored.itemsAccepted };
+  }
+  return stored.name === name ? stored : { ...stored, name };
+}

@@ -7,6 +7,7 @@ import {
   isDue,
   recordAccepted,
   recordFetch,
+  stateForSource,
 } from "../../functions/sources/state.ts";
 
 const NOW = "2024-05-16T08:00:00Z";
@@ -169,5 +170,21 @@ describe("formatSourcesTable", () => {
 
   it("says so when there are no sources", () => {
     expect(formatSourcesTable([], NOW)).toContain("(no sources)");
+  });
+});
+
+describe("stateForSource", () => {
+  it("keeps the stored state for the same URL and starts over when the config URL changed", () => {
+    const stored = recordAccepted(recordFetch(fresh(), fail(410, "HTTP 410 Gone"), NOW), 7);
+    expect(stateForSource(stored, "example", URL)).toBe(stored);
+    const moved = stateForSource(stored, "example", "https://example.org/new-feed.xml");
+    expect(moved).toMatchObject({
+      dead: false,
+      etag: null,
+      consecutiveFailures: 0,
+      itemsAccepted: 7,
+    });
+    expect(isDue(moved, NOW)).toBe(true);
+    expect(stateForSource(null, "n", URL)).toEqual(initialSourceState("n", URL));
   });
 });

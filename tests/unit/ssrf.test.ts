@@ -151,6 +151,22 @@ describe("SSRF guard in local mode (allowLoopback true)", () => {
     expect(s.seen).toHaveLength(1);
   });
 
+  it.each([
+    ["http://0.0.0.0:1/", "refused: 0.0.0.0 is an unspecified address"],
+    ["http://[64:ff9b::7f00:1]/", "refused: 64:ff9b::7f00:1 is a reserved address"],
+    ["http://[::ffff:a00:1]/", "refused: ::ffff:a00:1 is a private address"],
+  ])(
+    "refuses a redirect to %s (loopback-like and private forms stay refused locally)",
+    async (target, message) => {
+      const s = await startServer((_req, res) => res.writeHead(307, { location: target }).end());
+      server = s;
+      const connect = vi.spyOn(net.Socket.prototype, "connect");
+      const r = await fetchFeed(s.origin, none, local);
+      expect(r.kind === "error" && r.message).toBe(`${message} (redirected to ${target})`);
+      expect(connect).toHaveBeenCalledTimes(1); // the first hop only
+    },
+  );
+
   it("resolves and checks the host of every redirect hop", async () => {
     const s = await startServer((_req, res) =>
       res.writeHead(301, { location: "http://rebound.example.test/feed" }).end(),
