@@ -430,7 +430,10 @@ async function run(at: Attempt, start: string): Promise<Outcome> {
     }
     if (status < 200 || status > 299) {
       res.destroy();
-      const text = res.statusMessage || http.STATUS_CODES[status] || "";
+      // The standard wording first: the server's reason phrase is untrusted text for our table.
+      const text = (http.STATUS_CODES[status] ?? res.statusMessage ?? "")
+        .replace(/[^\x20-\x7e]/g, "")
+        .slice(0, 80);
       throw new FetchFailure(
         `HTTP ${status}${text ? ` ${text}` : ""}`,
         "http",

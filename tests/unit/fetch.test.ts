@@ -206,6 +206,19 @@ describe("fetchFeed failures", () => {
     if (r.kind === "error") expect(r.message).toContain("only http and https");
   });
 
+  it("reports a malformed URL or one with credentials instead of throwing", async () => {
+    const bad = await fetchFeed("not a url", none, local);
+    expect(bad).toMatchObject({ kind: "error", message: "not a valid URL: not a url" });
+    const creds = await fetchFeed("http://user:pw@127.0.0.1/", none, local);
+    expect(creds).toMatchObject({ kind: "error", reason: "invalid-url" });
+  });
+
+  it("uses the standard reason phrase, not the server's", async () => {
+    const s = await serve((_req, res) => res.writeHead(500, "Everything is on fire \u00e9").end());
+    const r = await fetchFeed(s.origin, none, local);
+    expect(r.kind === "error" && r.message).toBe("HTTP 500 Internal Server Error");
+  });
+
   it("refuses a redirect to a file: URL", async () => {
     const s = await serve((_req, res) =>
       res.writeHead(302, { location: "file:///etc/passwd" }).end(),
