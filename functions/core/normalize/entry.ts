@@ -1,0 +1,226 @@
+/**
+ * RawEntry -> NormalizedItem: every rule of the product's promise about one
+ * item (text, links, dates, people, content, summary, fingerprint).
+ */
+import { createHash } from "node:crypto";
+import type { Author, Enclosure, ItemSource, NormalizedItem } from "../item.ts";
+import type { RawEntry, RawFeed, RawLink, RawText } from "../parse/raw.ts";
+import { normalizeAuthors } from "./authors.ts";
+import { canonicalUrl, resolveBase } from "./canonicalUrl.ts";
+import { parseDate } from "./dates.ts";
+import { normalizeLanguage } from "./language.ts";
+import { type SanitizedContent, sanitizeContent } from "./sanitize.ts";
+import { cleanText, comparable, plainTextToHtml, truncateOnWord } from "./text.ts";
+
+/** What the normalizer needs besides the feed: no clock inside, time comes in here. */
+export interface NormalizeContext {
+  /** RFC 3339 UTC: first-seen time of these items. */
+  now: string;
+  /** Where the document was fetched from, for resolving relative links. */
+  documentUrl: string | null;
+  /** Hosts whose iframes are kept (sandboxed); others dropped. */
+  iframeHosts: string[];
+}
+
+/** Longest summary, in characters. */
+export const SUMMARY_MAX = 400;
+/** Longest title made up from the start of the content. */
+export const FALLBACK_TITLE_MAX = 80;
+// a date this far past `now` is a mistake (or a trick to stay on top): clamp it
+const FUTURE_TOLERANCE_MS = 24 * 60 * 60 * 1000;
+
+/** Everything about the feed that every entry shares, worked out once per feed. */
+export interface FeedScope {
+  base: string | null;
+  source: Omit<ItemSource, "id">;
+  authors: Author[];
+  language: string | null;
+  iframeHosts: ReadonlySet<string>;
+  now: string;
+  nowMs: number;
+}
+
+/** Prepares the per-feed part of normalization. Throws RangeError for a bad `ctx.now`. */
+export function feedScope(feed: RawFeed, ctx: NormalizeContext): FeedScope {
+  const now = parseDate(ctx.now);
+  if (now === null) throw new RangeError(`NormalizeContext.now is not a date: "${ctx.now}"`);
+  const documentBase = resolveBase([ctx.documentUrl]);
+  const siteUrl =
+    feed.siteUrl === null
+      ? null
+      : canonicalUrl(feed.siteUrl, resolveBase([feed.base, documentBase]));
+  const base = resolveBase([feed.base, siteUrl, documentBase]);
+  const fetchedFrom = ctx.documentUrl === null ? null : canonicalUrl(ctx.documentUrl);
+  const title = feed.title === null ? "" : cleanText(feed.title.value, feed.title.type);
+  return {
+    base,
+    source: {
+      feedUrl: fetchedFrom ?? (feed.feedUrl === null ? null : canonicalUrl(feed.feedUrl, base)),
+      feedTitle: title === "" ? null : title,
+      siteUrl,
+    },
+    authors: normalizeAuthors(feed.authors, base),
+    language: normalizeLanguage(feed.language),
+    iframeHosts: new Set(ctx.iframeHosts.map((h) => h.toLowerCase())),
+    now,
+    nowMs: Date.parse(now),
+  };
+}
+
+function text(t: RawText | null): string {
+  return t === null ? "" : cleanText(t.value, t.type);
+}
+
+function hasValue(t: RawText | null): t is RawText {
+  return t !== null && t.value.trim() !== "";
+}
+
+function isAlternate(link: RawLink): boolean {
+  // Atom: a link without rel is an alternate
+  return link.rel === null || link.rel === "" || link.rel.toLowerCase() === "alternate";
+}
+
+/** The story's URL: first alternate link, else a permalink guid, else null. */
+function itemUrl(entry: RawEntry, base: string | null): string | null {
+  for (const link of entry.links) {
+    if (!isAlternate(link)) continue;
+    const url = canonicalUrl(link.href, base);
+    if (url !== null) return url;
+  }
+  if (entry.id !== null && entry.idIsPermalink !== false) {
+    // RSS guids are permalinks unless they say otherwise; an explicit one may be relative
+    const id = entry.id.trim();
+    if (entry.idIsPermalink === true) return canonicalUrl(id, base);
+    if (/^https?:\/\//i.test(id)) return canonicalUrl(id);
+  }
+  return null;
+}
+
+/** Parses, clamps to `now` (+1 day) and cross-fills published/updated. */
+function dates(
+  entry: RawEntry,
+  scope: FeedScope,
+): { published: string | null; updated: string | null } {
+  const clamp = (raw: string | null): string | null => {
+    const d = raw === null ? null : parseDate(raw);
+    if (d === null) return null;
+    return Date.parse(d) > scope.nowMs + FUTURE_TOLERANCE_MS ? scope.now : d;
+  };
+  const published = clamp(entry.published);
+  const updated = clamp(entry.updated);
+  return { published: published ?? updated, updated: updated ?? published };
+}
+
+function categories(raw: readonly string[]): string[] {
+  const seen = new Set<string>();
+  const out: string[] = [];
+  for (const c of raw) {
+    const v = cleanText(c);
+    const key = v.toLowerCase();
+    if (v === "" || seen.has(key)) continue;
+    seen.add(key);
+    out.push(v);
+  }
+  return out;
+}
+
+function enclosures(raw: readonly RawLink[], base: string | null): Enclosure[] {
+  const seen = new Set<string>();
+  const out: Enclosure[] = [];
+  for (const link of raw) {
+    const url = canonicalUrl(link.href, base);
+    if (url === null || seen.has(url)) continue;
+    seen.add(url);
+    const type = link.type?.trim().toLowerCase() || null;
+    const digits = link.length?.trim() ?? "";
+    const length =
+      /^\d+$/.test(digits) && Number.isSafeInteger(Number(digits)) ? Number(digits) : null;
+    out.push({ url, type, length });
+  }
+  return out;
+}
+
+function sanitize(t: RawText, base: string | null, scope: FeedScope, titleKey: string | null) {
+  const html = t.type === "text" ? plainTextToHtml(t.value) : t.value;
+  return sanitizeContent(html, { base, iframeHosts: scope.iframeHosts, title: titleKey });
+}
+
+// "…", "[...]", "Read more", "Continue reading →" at the end of an excerpt
+const EXCERPT_TAIL =
+  /\s*(?:\[\s*(?:…|\.\.\.)\s*\]|…|\.\.\.|(?:read more|continue reading)\W*)\s*$/i;
+
+/** True when `excerpt` is only the start of `content` (the feed's teaser of it). */
+function isStartOf(excerpt: string, content: string): boolean {
+  const e = comparable(excerpt).replace(EXCERPT_TAIL, "");
+  return e === "" || comparable(content).startsWith(e);
+}
+
+/**
+ * The item's summary: the feed's own when it says something the content does
+ * not start with, else the start of a long content; null when it would only
+ * repeat the title, or repeat a content short enough to be read whole.
+ */
+function summary(summaryText: string | null, contentText: string, titleKey: string): string | null {
+  let s: string | null = null;
+  if (summaryText !== null && summaryText !== "" && !isStartOf(summaryText, contentText)) {
+    s = truncateOnWord(summaryText, SUMMARY_MAX);
+  } else if (contentText.length > SUMMARY_MAX) {
+    s = truncateOnWord(contentText, SUMMARY_MAX);
+  }
+  return s !== null && comparable(s) === titleKey ? null : s;
+}
+
+function sha256(value: string): string {
+  return createHash("sha256").update(value).digest("hex");
+}
+
+/**
+ * Normalizes one entry with a prepared feed scope; null when the entry has
+ * nothing to show (no title, no content and no link).
+ */
+export function normalizeWithScope(entry: RawEntry, scope: FeedScope): NormalizedItem | null {
+  const base = resolveBase([entry.base, scope.base]);
+  let title = text(entry.title);
+  const titleKey = title === "" ? null : title.toLowerCase();
+  const useSummaryAsContent = !hasValue(entry.content);
+  const main = useSummaryAsContent ? entry.summary : entry.content;
+  let content: SanitizedContent | null = hasValue(main)
+    ? sanitize(main, base, scope, titleKey)
+    : null;
+  let summaryText = useSummaryAsContent ? null : text(entry.summary);
+  if (content !== null && content.html === "" && !useSummaryAsContent && hasValue(entry.summary)) {
+    // the content was nothing readable (only a script, say): the description is all we have
+    content = sanitize(entry.summary, base, scope, titleKey);
+    summaryText = null;
+  }
+  const contentText = content?.text ?? "";
+  const url = itemUrl(entry, base);
+  if (title === "") {
+    title = truncateOnWord(contentText || summaryText || "", FALLBACK_TITLE_MAX) || (url ?? "");
+  }
+  if (title === "") return null;
+
+  const { published, updated } = dates(entry, scope);
+  const authors = normalizeAuthors(entry.authors, base);
+  return {
+    item: {
+      url,
+      title,
+      summary: summary(summaryText, contentText, comparable(title)),
+      contentHtml: content === null || content.html === "" ? null : content.html,
+      published,
+      updated,
+      authors: authors.length > 0 ? authors : scope.authors,
+      categories: categories(entry.categories),
+      language: normalizeLanguage(entry.language) ?? scope.language,
+      enclosures: enclosures(entry.enclosures, base),
+      source: { ...scope.source, id: entry.id },
+    },
+    fingerprint: {
+      contentHash: sha256(`${comparable(title)}\n${comparable(contentText)}`),
+      simhash: content?.simhash ?? "0000000000000000",
+      words: content?.words ?? 0,
+    },
+    firstSeen: scope.now,
+  };
+}

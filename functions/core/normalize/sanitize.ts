@@ -1,0 +1,290 @@
+/**
+ * One pass over an item's HTML that does everything the content needs:
+ * allow-list sanitizing, absolute canonical URLs, dropping repeated
+ * paragraphs (and the item's own title), plain-text extraction and SimHash
+ * shingling. htmlparser2 tokenizes; the policy (policy.ts) is ours.
+ *
+ * Each leaf block (a paragraph with no block inside it) is written out as
+ * usual, and its text buffered; at its end tag the block is kept or cut back
+ * out of the output, and only kept text reaches the hasher. That is what
+ * makes a second pass unnecessary.
+ */
+import { Parser } from "htmlparser2";
+import { canonicalize, parseUrl } from "./canonicalUrl.ts";
+import {
+  ALLOWED,
+  AS_DIV,
+  ATTRIBUTE_SHAPES,
+  CONTAINER_BLOCKS,
+  DEDUPED_BLOCKS,
+  DROPPED,
+  IFRAME_SANDBOX,
+  LIST_ITEM_DEDUPE_WORDS,
+  TABLE_PARTS,
+  TRACKER_HOSTS,
+  URL_ATTRIBUTES,
+  VOID,
+} from "./policy.ts";
+import { SimHasher } from "./simhash.ts";
+import { collapseWhitespace, escapeHtml } from "./text.ts";
+
+export interface SanitizeOptions {
+  /** Absolute base URL for relative links, or null (relative links are then dropped). */
+  base: string | null;
+  /** Hosts whose https iframes are kept, sandboxed. */
+  iframeHosts: ReadonlySet<string>;
+  /** The item's title: a block whose text is exactly this is dropped. */
+  title: string | null;
+}
+
+export interface SanitizedContent {
+  /** Safe HTML; empty when nothing readable was left. */
+  html: string;
+  /** The kept text, whitespace collapsed, blocks separated by one space. */
+  text: string;
+  /** SimHash of the kept text's 3-word shingles. */
+  simhash: string;
+  /** Words in the kept text. */
+  words: number;
+}
+
+enum Kind {
+  Inline = 0,
+  /** A block that separates text but is not compared (table, ul, pre…). */
+  Block = 1,
+  /** A block whose text is compared with earlier ones. */
+  Deduped = 2,
+}
+
+function isTrackerPixel(u: URL, width: string | undefined, height: string | undefined): boolean {
+  if ((width === "1" || width === "0") && (height === "1" || height === "0")) return true;
+  if (TRACKER_HOSTS.has(u.hostname)) return true;
+  // FeedBurner's per-item counters, Facebook's pixel
+  if (u.hostname.endsWith("feedburner.com") && u.pathname.startsWith("/~r/")) return true;
+  return u.hostname.endsWith("facebook.com") && u.pathname === "/tr";
+}
+
+class ContentWalker {
+  out = "";
+  private readonly parts: string[] = [];
+  readonly hasher = new SimHasher();
+  private readonly seen = new Set<string>();
+
+  // the open elements we passed through (not the dropped ones)
+  private readonly closeTags: string[] = [];
+  private readonly kinds: Kind[] = [];
+  private readonly openStart: number[] = [];
+  private readonly openEnd: number[] = [];
+  /** Depth inside a dropped element (0 = not dropping). */
+  private skip = 0;
+
+  /** Stack index of the innermost deduped block with no block inside yet, or -1. */
+  private leaf = -1;
+  private leafMedia = false;
+  /** Text since the last block boundary. */
+  private seg = "";
+
+  constructor(private readonly opts: SanitizeOptions) {
+    if (opts.title) this.seen.add(opts.title);
+  }
+
+  /** Text outside any compared leaf: always kept. */
+  private commitLoose(): void {
+    if (this.seg === "") return;
+    const text = collapseWhitespace(this.seg);
+    this.seg = "";
+    if (text === "") return;
+    this.parts.push(text);
+    this.hasher.add(text);
+  }
+
+  private url(name: string, value: string): string | null {
+    const trimmed = value.trim();
+    if (name === "href" && /^mailto:/i.test(trimmed)) {
+      const u = parseUrl(trimmed);
+      return u && u.protocol === "mailto:" ? u.href : null;
+    }
+    const u = parseUrl(trimmed, this.opts.base);
+    return u === null ? null : canonicalize(u);
+  }
+
+  private attributes(name: string, attribs: Record<string, string>): string {
+    let html = "";
+    for (const attr of ALLOWED[name] as readonly string[]) {
+      const value = attribs[attr];
+      if (value === undefined) continue;
+      if (URL_ATTRIBUTES.has(attr)) {
+        const url = this.url(attr, value);
+        if (url === null) continue;
+        html += ` ${attr}="${escapeHtml(url)}"`;
+      } else {
+        const shape = ATTRIBUTE_SHAPES[attr];
+        if (shape && !shape.test(value.trim())) continue;
+        html += ` ${attr}="${escapeHtml(shape ? value.trim() : collapseWhitespace(value))}"`;
+      }
+    }
+    return html;
+  }
+
+  private iframe(attribs: Record<string, string>): void {
+    const src = (attribs.src ?? "").trim();
+    // protocol-relative embeds are upgraded: only https iframes are kept
+    const u = parseUrl(src.startsWith("//") ? `https:${src}` : src, this.opts.base);
+    if (u === null || u.protocol !== "https:" || !this.opts.iframeHosts.has(u.hostname)) return;
+    const url = canonicalize(u) as string;
+    let html = `<iframe src="${escapeHtml(url)}" sandbox="${IFRAME_SANDBOX}"`;
+    for (const dim of ["width", "height"] as const) {
+      const v = attribs[dim]?.trim();
+      if (v !== undefined && /^\d{1,5}$/.test(v)) html += ` ${dim}="${v}"`;
+    }
+    if (attribs.allowfullscreen !== undefined) html += " allowfullscreen";
+    this.out += `${html}></iframe>`;
+    this.leafMedia = true;
+  }
+
+  onopentag(tag: string, attribs: Record<string, string>): void {
+    if (this.skip > 0) {
+      this.skip++;
+      return;
+    }
+    if (DROPPED.has(tag)) {
+      if (tag === "iframe") this.iframe(attribs);
+      this.skip = 1;
+      return;
+    }
+    const name = AS_DIV.has(tag) ? "div" : tag;
+    const kind = DEDUPED_BLOCKS.has(tag)
+      ? Kind.Deduped
+      : CONTAINER_BLOCKS.has(tag)
+        ? Kind.Block
+        : Kind.Inline;
+    if (tag === "br") this.seg += " ";
+    if (kind !== Kind.Inline) {
+      // a block inside the current leaf: the leaf's text so far is plain loose text now
+      this.commitLoose();
+      this.leaf = -1;
+    }
+    const start = this.out.length;
+    let close = "";
+    if (name in ALLOWED) {
+      const attrs = this.attributes(name, attribs);
+      if (!this.keep(name, attrs, attribs)) {
+        this.push("", Kind.Inline, start);
+        return;
+      }
+      this.out += `<${name}${attrs}${name === "a" ? ' rel="noopener noreferrer"' : ""}>`;
+      if (!VOID.has(name)) close = `</${name}>`;
+      if (name === "img" || name === "video" || name === "audio") this.leafMedia = true;
+    }
+    this.push(close, kind, start);
+    if (kind === Kind.Deduped) {
+      this.leaf = this.kinds.length - 1;
+      this.leafMedia = false;
+    }
+  }
+
+  /** Whether an allowed element is worth writing, given its cleaned attributes. */
+  private keep(name: string, attrs: string, attribs: Record<string, string>): boolean {
+    switch (name) {
+      case "a":
+        // without a usable href a link is just its text
+        return attrs.includes(" href=");
+      case "img": {
+        if (!attrs.includes(" src=")) return false;
+        const u = parseUrl(attribs.src as string, this.opts.base);
+        return u !== null && !isTrackerPixel(u, attribs.width?.trim(), attribs.height?.trim());
+      }
+      case "source":
+      case "audio":
+      case "video":
+        return attrs.includes(" src=");
+      default:
+        return true;
+    }
+  }
+
+  private push(close: string, kind: Kind, start: number): void {
+    this.closeTags.push(close);
+    this.kinds.push(kind);
+    this.openStart.push(start);
+    this.openEnd.push(this.out.length);
+  }
+
+  onclosetag(): void {
+    if (this.skip > 0) {
+      this.skip--;
+      return;
+    }
+    const close = this.closeTags.pop();
+    const kind = this.kinds.pop();
+    const start = this.openStart.pop() as number;
+    const end = this.openEnd.pop() as number;
+    if (close === undefined) return;
+    const depth = this.kinds.length;
+    if (kind === Kind.Deduped && this.leaf === depth) {
+      this.leaf = -1;
+      this.closeLeaf(close, start);
+      return;
+    }
+    if (kind !== Kind.Inline) {
+      this.commitLoose();
+      // a container whose every child was dropped: drop it too (but not table cells)
+      if (this.out.length === end && close !== "" && !TABLE_PARTS.has(close.slice(2, -1))) {
+        this.out = this.out.slice(0, start);
+        return;
+      }
+    }
+    this.out += close;
+  }
+
+  private closeLeaf(close: string, start: number): void {
+    const text = collapseWhitespace(this.seg);
+    this.seg = "";
+    if (text === "") {
+      // empty paragraph (spacers, &nbsp;): keep only when it shows an image or video
+      if (this.leafMedia) this.out += close;
+      else this.out = this.out.slice(0, start);
+      return;
+    }
+    const key = text.toLowerCase();
+    if (this.seen.has(key)) {
+      const isListItem = close === "</li>";
+      if (!isListItem || text.split(" ").length >= LIST_ITEM_DEDUPE_WORDS) {
+        this.out = this.out.slice(0, start);
+        return;
+      }
+    }
+    this.seen.add(key);
+    this.out += close;
+    this.parts.push(text);
+    this.hasher.add(text);
+  }
+
+  ontext(data: string): void {
+    if (this.skip > 0) return;
+    this.out += escapeHtml(data);
+    this.seg += data;
+  }
+
+  finish(): SanitizedContent {
+    this.commitLoose();
+    const text = this.parts.join(" ");
+    return {
+      html: text === "" && !/<(?:img|iframe|video|audio)\b/.test(this.out) ? "" : this.out.trim(),
+      text,
+      simhash: this.hasher.digest(),
+      words: this.hasher.words,
+    };
+  }
+}
+
+/**
+ * Sanitizes an item's HTML and, in the same pass, drops repeated paragraphs
+ * and the repeated title, extracts the text and computes its SimHash.
+ */
+export function sanitizeContent(html: string, opts: SanitizeOptions): SanitizedContent {
+  const walker = new ContentWalker(opts);
+  const parser = new Parser(walker, { decodeEntities: true });
+  parser.end(html);
+  return walker.finish();
+}

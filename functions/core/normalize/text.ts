@@ -1,0 +1,172 @@
+/**
+ * Plain-text helpers: whitespace, entity decoding, tag stripping, cutting text
+ * on a word boundary and turning plain text into paragraphs.
+ */
+import { Parser } from "htmlparser2";
+
+const WHITESPACE = /\s+/g;
+
+/** Collapses every run of whitespace (including NBSP and newlines) to one space and trims. */
+export function collapseWhitespace(value: string): string {
+  return value.replace(WHITESPACE, " ").trim();
+}
+
+/** The key two texts are compared by: collapsed whitespace, lowercase. */
+export function comparable(value: string): string {
+  return collapseWhitespace(value).toLowerCase();
+}
+
+// Elements whose content is never readable text (kept in sync with the sanitizer's drop list).
+const SILENT = new Set([
+  "script",
+  "style",
+  "template",
+  "noscript",
+  "svg",
+  "math",
+  "object",
+  "embed",
+  "iframe",
+  "select",
+  "textarea",
+  "head",
+  "title",
+]);
+
+// Elements whose boundaries separate words: "<p>a</p><p>b</p>" reads "a b", not "ab".
+const INLINE = new Set([
+  "a",
+  "abbr",
+  "b",
+  "bdi",
+  "bdo",
+  "big",
+  "cite",
+  "code",
+  "data",
+  "del",
+  "dfn",
+  "em",
+  "font",
+  "i",
+  "ins",
+  "kbd",
+  "mark",
+  "q",
+  "s",
+  "samp",
+  "small",
+  "span",
+  "strike",
+  "strong",
+  "sub",
+  "sup",
+  "time",
+  "tt",
+  "u",
+  "var",
+  "wbr",
+]);
+
+/** True for elements that do not break a line of text. */
+export function isInline(name: string): boolean {
+  return INLINE.has(name);
+}
+
+// Cheap test that spares the HTML tokenizer for the common plain title.
+const MARKUP = /[<&]/;
+
+/**
+ * The readable text of an HTML fragment: tags stripped, entities decoded,
+ * script/style and similar content dropped, whitespace collapsed.
+ */
+export function htmlToText(html: string): string {
+  if (!MARKUP.test(html)) return collapseWhitespace(html);
+  let text = "";
+  let silent = 0;
+  const parser = new Parser(
+    {
+      onopentag(name) {
+        if (silent > 0 || SILENT.has(name)) silent++;
+        else if (!INLINE.has(name)) text += " ";
+      },
+      onclosetag(name) {
+        if (silent > 0) silent--;
+        else if (!INLINE.has(name)) text += " ";
+      },
+      ontext(data) {
+        if (silent === 0) text += data;
+      },
+    },
+    { decodeEntities: true },
+  );
+  parser.end(html);
+  return collapseWhitespace(text);
+}
+
+// Something that looks like a tag: "<b>", "</i>", "<br/>"; a lone "<" as in "x < y" is not.
+const TAG = /<\/?[a-z][^>]*>/i;
+
+/**
+ * Cleans a field that should be plain text. Markup-typed values, and text
+ * values that still contain tags, become their text; entities are decoded.
+ */
+export function cleanText(value: string, type: "text" | "html" | "xhtml" = "text"): string {
+  if (type !== "text" || TAG.test(value)) return htmlToText(value);
+  if (value.includes("&")) return htmlToText(value.replaceAll("<", "&lt;"));
+  return collapseWhitespace(value);
+}
+
+/**
+ * Cuts collapsed text to at most `max` characters on a word boundary,
+ * adding an ellipsis when something was cut.
+ */
+export function truncateOnWord(text: string, max: number): string {
+  if (text.length <= max) return text;
+  // leave room for the ellipsis character
+  const room = text.slice(0, max);
+  const space = room.lastIndexOf(" ");
+  // a single very long word: cut inside it rather than return almost nothing
+  const cut = space > max / 2 ? room.slice(0, space) : room.slice(0, max - 1);
+  return `${cut.replace(/[\s,;:.\-–—]+$/u, "")}…`;
+}
+
+const ESCAPES: Record<string, string> = {
+  "&": "&amp;",
+  "<": "&lt;",
+  ">": "&gt;",
+  '"': "&quot;",
+};
+const NEEDS_ESCAPE = /[&<>"]/g;
+
+/** Escapes text for use in HTML text or a double-quoted attribute value. */
+export function escapeHtml(value: string): string {
+  return value.replace(NEEDS_ESCAPE, (c) => ESCAPES[c] as string);
+}
+
+// A line this long is a paragraph on its own, not a hard-wrapped line of one.
+const WRAPPED_LINE_MAX = 100;
+
+/**
+ * Turns plain text into HTML paragraphs: split on blank lines, and on single
+ * newlines when the text has no blank lines. A blank-line block is only kept
+ * as one paragraph when it looks hard-wrapped (all its lines short); a block
+ * of long lines is really one paragraph per line, as in text pasted from the
+ * web with the odd blank line in it.
+ */
+export function plainTextToHtml(text: string): string {
+  const normalized = text.replace(/\r\n?/g, "\n");
+  const blocks = /\n[ \t]*\n/.test(normalized) ? normalized.split(/\n[ \t]*\n+/) : [normalized];
+  let html = "";
+  for (const block of blocks) {
+    const lines = block.split("\n");
+    const wrapped =
+      blocks.length > 1 && lines.slice(0, -1).every((l) => l.trim().length <= WRAPPED_LINE_MAX);
+    const paragraphs = wrapped ? [block] : lines;
+    for (const p of paragraphs) {
+      const clean = collapseWhitespace(p);
+      if (clean !== "") html += `<p>${escapeHtml(clean)}</p>`;
+    }
+  }
+  return html;
+}

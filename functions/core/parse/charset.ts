@@ -1,0 +1,103 @@
+/**
+ * Bytes to text. Feeds arrive as bytes whose encoding is stated in up to three
+ * places that often disagree: a byte order mark, the HTTP Content-Type charset
+ * and the XML declaration. The precedence follows feedparser / RFC 3023:
+ * a BOM wins over everything; an HTTP charset wins for XML and JSON media
+ * types; otherwise the XML declaration; otherwise an HTTP charset sent with a
+ * non-XML type (servers that call feeds text/html); otherwise UTF-8.
+ */
+
+/** How the decoder chose its encoding, for tests and diagnostics. */
+export interface DecodedText {
+  text: string;
+  /** The WHATWG encoding name actually used (`utf-8`, `windows-1252`…). */
+  encoding: string;
+}
+
+/** Characters XML 1.0 forbids, dropped before parsing rather than failing on them. */
+const FORBIDDEN_CONTROLS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/;
+const FORBIDDEN_CONTROLS_ALL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g;
+
+/** Removes control characters XML forbids (a stray \x0B from a CMS kills strict parsers). */
+export function dropForbiddenControls(text: string): string {
+  return FORBIDDEN_CONTROLS.test(text) ? text.replace(FORBIDDEN_CONTROLS_ALL, "") : text;
+}
+
+/** The `charset` parameter of a Content-Type header, lowercased, or null. */
+export function httpCharset(contentType: string | null | undefined): string | null {
+  if (!contentType) return null;
+  const m = /;\s*charset\s*=\s*["']?([^"';\s]+)/i.exec(contentType);
+  return m?.[1] ? m[1].toLowerCase() : null;
+}
+
+/** True for media types whose charset parameter is authoritative over the document's own. */
+function isFeedMediaType(contentType: string): boolean {
+  const media = (contentType.split(";")[0] ?? "").trim().toLowerCase();
+  return media.endsWith("xml") || media.endsWith("json") || media.includes("rss");
+}
+
+/** The `encoding` pseudo-attribute of an ASCII-compatible XML declaration, or null. */
+function xmlDeclEncoding(bytes: Uint8Array): string | null {
+  // The declaration is ASCII by definition; read at most its plausible length.
+  const head = bytes.subarray(0, Math.min(bytes.length, 512));
+  let s = "";
+  for (let i = 0; i < head.length; i++) {
+    const b = head[i]!;
+    s += String.fromCharCode(b);
+    if (b === 0x3e) break; // '>' ends the declaration
+  }
+  const m = /^\s*<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9._:-]+)["']/.exec(s);
+  return m?.[1] ? m[1].toLowerCase() : null;
+}
+
+/** Encoding given by a byte order mark, and the mark's length. */
+function bomEncoding(b: Uint8Array): [string, number] | null {
+  if (b[0] === 0xef && b[1] === 0xbb && b[2] === 0xbf) return ["utf-8", 3];
+  if (b[0] === 0xff && b[1] === 0xfe) return ["utf-16le", 2];
+  if (b[0] === 0xfe && b[1] === 0xff) return ["utf-16be", 2];
+  return null;
+}
+
+/** UTF-16 without a BOM shows as NUL bytes interleaved with the ASCII `<`. */
+function sniffUtf16(b: Uint8Array): string | null {
+  if (b.length < 4) return null;
+  if (b[0] === 0x3c && b[1] === 0 && b[2] !== 0 && b[3] === 0) return "utf-16le";
+  if (b[0] === 0 && b[1] === 0x3c && b[2] === 0 && b[3] !== 0) return "utf-16be";
+  return null;
+}
+
+function decodeWith(label: string, bytes: Uint8Array): DecodedText | null {
+  try {
+    const decoder = new TextDecoder(label, { fatal: false, ignoreBOM: true });
+    return { text: decoder.decode(bytes), encoding: decoder.encoding };
+  } catch {
+    return null; // unknown label
+  }
+}
+
+/**
+ * Decodes a feed document's bytes. Invalid byte sequences become U+FFFD rather
+ * than failing: one bad byte must not cost the user the whole feed.
+ */
+export function decodeFeedBytes(
+  bytes: Uint8Array,
+  contentType: string | null | undefined,
+): DecodedText {
+  const bom = bomEncoding(bytes);
+  if (bom) {
+    return decodeWith(bom[0], bytes.subarray(bom[1])) ?? { text: "", encoding: bom[0] };
+  }
+  const sniffed = sniffUtf16(bytes);
+  if (sniffed) return decodeWith(sniffed, bytes)!;
+
+  const fromHttp = httpCharset(contentType);
+  const fromDecl = xmlDeclEncoding(bytes);
+  let label: string | null = null;
+  if (fromHttp && contentType && isFeedMediaType(contentType)) label = fromHttp;
+  else label = fromDecl ?? fromHttp;
+
+  // A document we could read as ASCII cannot really be UTF-16 (no BOM, no NULs):
+  // the declaration was copied from elsewhere or the server transcoded it.
+  if (label === null || label.startsWith("utf-16") || label === "unicode") label = "utf-8";
+  return decodeWith(label, bytes) ?? decodeWith("utf-8", bytes)!;
+}

@@ -1,0 +1,105 @@
+/**
+ * The feed parser: bytes (or text) in, RawFeed out. Detects the format from
+ * the document, decodes bytes by BOM / HTTP charset / XML declaration, and
+ * enforces size, item and depth limits before building anything big. It
+ * throws only FeedParseError and FeedLimitError, whatever the input.
+ */
+
+import { FeedLimitError, FeedParseError } from "../errors.ts";
+import { decodeFeedBytes, dropForbiddenControls } from "./charset.ts";
+import { parseJsonFeed } from "./jsonFeed.ts";
+import { prescan } from "./prescan.ts";
+import type { RawFeed } from "./raw.ts";
+import { readXmlFeed } from "./xmlFeed.ts";
+import { parseXmlTree } from "./xmlTree.ts";
+
+export { detectFormat } from "./format.ts";
+export type { FeedFormat, RawEntry, RawFeed, RawLink, RawPerson, RawText } from "./raw.ts";
+
+/** How to parse one document. */
+export interface ParseOptions {
+  /** Name used in errors (config name, file name or URL). */
+  source: string;
+  /** HTTP Content-Type header, for its charset. */
+  contentType?: string | null;
+  /** Largest document accepted, in bytes (UTF-8 bytes for string input). Default 10 MiB. */
+  maxBytes?: number;
+  /** Most entries accepted in one document. Default 5000. */
+  maxItems?: number;
+}
+
+/** Default `maxBytes`: 10 MiB. */
+export const DEFAULT_MAX_BYTES = 10 * 1024 * 1024;
+/** Default `maxItems`. */
+export const DEFAULT_MAX_ITEMS = 5000;
+/** Deepest element nesting accepted (real feeds stay under 20 outside inline XHTML). */
+export const MAX_DEPTH = 100;
+
+/** UTF-8 length of a string, counted only as far as needed to compare with `max`. */
+function exceedsUtf8(text: string, max: number): boolean {
+  if (text.length > max) return true;
+  if (text.length * 3 <= max) return false;
+  let bytes = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x80) bytes += 1;
+    else if (c < 0x800) bytes += 2;
+    else if (c >= 0xd800 && c <= 0xdbff) {
+      bytes += 4;
+      i++;
+    } else bytes += 3;
+    if (bytes > max) return true;
+  }
+  return false;
+}
+
+const HTML_PAGE = /^\s*(?:<!--[\s\S]*?-->\s*)*<(?:!doctype\s+html|html[\s>])/i;
+
+/**
+ * Parses a feed document of any supported format.
+ * @throws FeedLimitError when the document is over `maxBytes`, has more than
+ *   `maxItems` entries or nests deeper than MAX_DEPTH.
+ * @throws FeedParseError when it is malformed or not a feed.
+ */
+export function parseFeed(input: Uint8Array | string, opts: ParseOptions): RawFeed {
+  const { source } = opts;
+  const maxBytes = opts.maxBytes ?? DEFAULT_MAX_BYTES;
+  const maxItems = opts.maxItems ?? DEFAULT_MAX_ITEMS;
+  try {
+    // Size first: a 50 MB document is refused before a single byte is decoded.
+    const size =
+      typeof input === "string" ? (exceedsUtf8(input, maxBytes) ? maxBytes + 1 : 0) : input.length;
+    if (size > maxBytes) {
+      throw new FeedLimitError(
+        source,
+        "bytes",
+        maxBytes,
+        typeof input === "string" ? undefined : `${size} bytes`,
+      );
+    }
+    let text = typeof input === "string" ? input : decodeFeedBytes(input, opts.contentType).text;
+    if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+    text = dropForbiddenControls(text);
+
+    const first = /\S/.exec(text.slice(0, 4096))?.[0];
+    if (first === undefined) throw new FeedParseError(source, "empty document");
+    if (first === "{" || first === "[") return parseJsonFeed(text, source, maxItems);
+    if (HTML_PAGE.test(text.slice(0, 4096))) {
+      throw new FeedParseError(source, "not a feed: an HTML page, not RSS, Atom or JSON Feed");
+    }
+    if (!text.includes("<")) throw new FeedParseError(source, "not a feed: neither XML nor JSON");
+
+    const scan = prescan(text, { source, maxItems, maxDepth: MAX_DEPTH });
+    const root = parseXmlTree(scan.body, scan.stopNames, MAX_DEPTH);
+    const feed = readXmlFeed(root, source);
+    if (feed.entries.length > maxItems) {
+      throw new FeedLimitError(source, "items", maxItems, `${feed.entries.length} entries`);
+    }
+    return feed;
+  } catch (e) {
+    if (e instanceof FeedParseError || e instanceof FeedLimitError) throw e;
+    // Anything else (the XML parser's own errors, a stack overflow) is still "unreadable".
+    const message = e instanceof Error ? e.message : String(e);
+    throw new FeedParseError(source, `malformed document: ${message}`);
+  }
+}

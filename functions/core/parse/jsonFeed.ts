@@ -1,0 +1,123 @@
+/**
+ * JSON Feed 1.0 and 1.1. Values of the wrong type are ignored rather than
+ * trusted: a number where a string belongs must not reach the normalizer.
+ */
+
+import { FeedLimitError, FeedParseError } from "../errors.ts";
+import { jsonFeedFormat } from "./format.ts";
+import type { RawEntry, RawFeed, RawLink, RawPerson } from "./raw.ts";
+
+type Json = Record<string, unknown>;
+
+function isObject(v: unknown): v is Json {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+function str(v: unknown): string | null {
+  if (typeof v !== "string") return null;
+  const t = v.trim();
+  return t === "" ? null : t;
+}
+
+/** 1.1 `authors` (array) or 1.0 `author` (object). */
+function persons(obj: Json): RawPerson[] {
+  const list = Array.isArray(obj["authors"])
+    ? obj["authors"]
+    : isObject(obj["author"])
+      ? [obj["author"]]
+      : [];
+  const out: RawPerson[] = [];
+  for (const a of list) {
+    if (!isObject(a)) continue;
+    const name = str(a["name"]);
+    const uri = str(a["url"]);
+    if (name !== null || uri !== null) out.push({ name, email: null, uri, raw: null });
+  }
+  return out;
+}
+
+function attachment(a: unknown): RawLink | null {
+  if (!isObject(a)) return null;
+  const href = str(a["url"]);
+  if (href === null) return null;
+  const size = a["size_in_bytes"];
+  return {
+    href,
+    rel: "enclosure",
+    type: str(a["mime_type"]),
+    length: typeof size === "number" && Number.isFinite(size) ? String(size) : str(size),
+    title: str(a["title"]),
+  };
+}
+
+function readItem(item: Json): RawEntry {
+  const links: RawLink[] = [];
+  const url = str(item["url"]);
+  if (url !== null)
+    links.push({ href: url, rel: "alternate", type: null, length: null, title: null });
+  const external = str(item["external_url"]);
+  if (external !== null)
+    links.push({ href: external, rel: "related", type: null, length: null, title: null });
+  const id = item["id"];
+  const html = str(item["content_html"]);
+  const text = str(item["content_text"]);
+  const summary = str(item["summary"]);
+  const title = str(item["title"]);
+  const tags = Array.isArray(item["tags"]) ? item["tags"] : [];
+  const attachments = Array.isArray(item["attachments"]) ? item["attachments"] : [];
+  return {
+    // Ids may be numbers in the wild; the spec says strings, so compare as strings.
+    id: typeof id === "number" && Number.isFinite(id) ? String(id) : str(id),
+    idIsPermalink: null,
+    title: title === null ? null : { value: title, type: "text" },
+    links,
+    base: null,
+    language: str(item["language"]),
+    content:
+      html !== null
+        ? { value: html, type: "html" }
+        : text !== null
+          ? { value: text, type: "text" }
+          : null,
+    summary: summary === null ? null : { value: summary, type: "text" },
+    published: str(item["date_published"]),
+    updated: str(item["date_modified"]),
+    authors: persons(item),
+    categories: [...new Set(tags.map(str).filter((t): t is string => t !== null))],
+    enclosures: attachments.map(attachment).filter((l): l is RawLink => l !== null),
+    image: str(item["image"]) ?? str(item["banner_image"]),
+  };
+}
+
+/** Parses a JSON Feed document (already decoded and size-checked). */
+export function parseJsonFeed(text: string, source: string, maxItems: number): RawFeed {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch (e) {
+    throw new FeedParseError(source, `invalid JSON: ${(e as Error).message}`);
+  }
+  if (!isObject(doc))
+    throw new FeedParseError(source, "not a JSON Feed: the document is not an object");
+  const version = typeof doc["version"] === "string" ? jsonFeedFormat(doc["version"]) : null;
+  if (version === null) {
+    throw new FeedParseError(source, "not a JSON Feed: missing or unknown jsonfeed.org version");
+  }
+  const items = doc["items"];
+  if (!Array.isArray(items))
+    throw new FeedParseError(source, "not a JSON Feed: `items` is not an array");
+  if (items.length > maxItems) {
+    throw new FeedLimitError(source, "items", maxItems, `${items.length} items`);
+  }
+  const title = str(doc["title"]);
+  return {
+    format: version,
+    title: title === null ? null : { value: title, type: "text" },
+    siteUrl: str(doc["home_page_url"]),
+    feedUrl: str(doc["feed_url"]),
+    base: null,
+    language: str(doc["language"]),
+    authors: persons(doc),
+    entries: items.filter(isObject).map(readItem),
+  };
+}

@@ -1,0 +1,205 @@
+/**
+ * One fast-xml-parser pass, then one walk turning its output into a small
+ * namespace-aware element tree: every element knows its namespace id (by URI),
+ * its effective xml:base and xml:lang, and either its decoded text or, for a
+ * text construct, its raw inner source.
+ */
+
+import { XMLParser } from "fast-xml-parser";
+import { decodeEntities } from "./entities.ts";
+import { CONVENTIONAL_PREFIXES, NS, namespaceId } from "./namespaces.ts";
+import { resolveAgainst } from "./xmlBase.ts";
+
+/** fast-xml-parser's preserveOrder output: one key naming the tag, plus `:@` attributes. */
+type FxpNode = Record<string, unknown>;
+
+/** An element of the parsed document. */
+export interface El {
+  /** Namespace id (see namespaces.ts): `""` for none, `atom`, `dc`… or an unknown URI. */
+  ns: string;
+  local: string;
+  /** Qualified name as written. */
+  name: string;
+  /** Attribute values as written (references not yet decoded); null when none. */
+  attrs: Record<string, string> | null;
+  children: El[];
+  /** Decoded character data directly inside (CDATA kept literally), untrimmed. */
+  text: string;
+  /** For text constructs (parser stop nodes): the inner source, unparsed. */
+  raw: string | null;
+  /** Effective xml:base (resolved through ancestors; may stay relative). */
+  base: string | null;
+  /** Effective xml:lang. */
+  lang: string | null;
+  /** In-scope prefix to namespace-id bindings. */
+  prefixes: ReadonlyMap<string, string>;
+  /** The parser's children, kept to re-serialise inline markup in rare fallbacks. */
+  src: FxpNode[];
+}
+
+const parsers = new Map<string, XMLParser>();
+
+/** A parser configured for this set of stop nodes (cached: feeds of one kind repeat). */
+function parserFor(stopNames: string[], maxDepth: number): XMLParser {
+  const key = `${maxDepth}|${stopNames.join("|")}`;
+  let parser = parsers.get(key);
+  if (!parser) {
+    parser = new XMLParser({
+      preserveOrder: true,
+      ignoreAttributes: false,
+      attributeNamePrefix: "",
+      parseTagValue: false,
+      parseAttributeValue: false,
+      trimValues: false,
+      cdataPropName: "#cdata",
+      // Entities are decoded by us, once, in the values we keep: nothing a
+      // document declares can expand (and the DOCTYPE never reaches here).
+      processEntities: false,
+      htmlEntities: false,
+      ignoreDeclaration: true,
+      ignorePiTags: true,
+      removeNSPrefix: false,
+      allowBooleanAttributes: true,
+      jPath: false,
+      maxNestedTags: maxDepth + 8,
+      stopNodes: stopNames.map((name) => `..${name}`),
+    });
+    if (parsers.size > 32) parsers.clear();
+    parsers.set(key, parser);
+  }
+  return parser;
+}
+
+function tagOf(node: FxpNode): string | null {
+  for (const key in node) if (key !== ":@") return key;
+  return null;
+}
+
+function resolvePrefix(prefixes: ReadonlyMap<string, string>, prefix: string): string {
+  const bound = prefixes.get(prefix);
+  if (bound !== undefined) return bound;
+  if (prefix === "") return NS.none;
+  // Undeclared but conventional (`dc:`, `media:`): what every reader assumes.
+  return CONVENTIONAL_PREFIXES.get(prefix) ?? `?${prefix}`;
+}
+
+function build(node: FxpNode, name: string, parent: El | null, stopNames: ReadonlySet<string>): El {
+  const attrs = (node[":@"] as Record<string, string> | undefined) ?? null;
+  let prefixes = parent?.prefixes ?? new Map<string, string>();
+  let base = parent?.base ?? null;
+  let lang = parent?.lang ?? null;
+  if (attrs) {
+    let own: Map<string, string> | null = null;
+    for (const key in attrs) {
+      if (key === "xmlns" || key.startsWith("xmlns:")) {
+        own ??= new Map(prefixes);
+        own.set(key === "xmlns" ? "" : key.slice(6), namespaceId(decodeEntities(attrs[key]!)));
+      }
+    }
+    if (own) prefixes = own;
+    const ownBase = attrs["xml:base"];
+    if (ownBase !== undefined) base = resolveAgainst(base, decodeEntities(ownBase).trim());
+    const ownLang = attrs["xml:lang"];
+    if (ownLang !== undefined) lang = decodeEntities(ownLang).trim() || null;
+  }
+  const colon = name.indexOf(":");
+  const el: El = {
+    ns: resolvePrefix(prefixes, colon === -1 ? "" : name.slice(0, colon)),
+    local: colon === -1 ? name : name.slice(colon + 1),
+    name,
+    attrs,
+    children: [],
+    text: "",
+    raw: null,
+    base,
+    lang,
+    prefixes,
+    src: (node[name] as FxpNode[] | undefined) ?? [],
+  };
+  if (stopNames.has(name)) {
+    const first = el.src[0];
+    el.raw = first ? String(first["#text"] ?? "") : "";
+    return el;
+  }
+  let text = "";
+  for (const child of el.src) {
+    const tag = tagOf(child);
+    if (tag === "#text") text += decodeEntities(String(child["#text"]));
+    else if (tag === "#cdata") {
+      const inner = (child["#cdata"] as FxpNode[] | undefined)?.[0];
+      text += inner ? String(inner["#text"] ?? "") : "";
+    } else if (tag !== null) el.children.push(build(child, tag, el, stopNames));
+  }
+  el.text = text;
+  return el;
+}
+
+/**
+ * Parses a pre-scanned, well-formed body into its root element. Errors from the
+ * parser propagate as plain Errors; the caller turns them into FeedParseError.
+ */
+export function parseXmlTree(body: string, stopNames: string[], maxDepth: number): El {
+  const doc = parserFor(stopNames, maxDepth).parse(body) as FxpNode[];
+  const stops = new Set(stopNames);
+  for (const node of doc) {
+    const tag = tagOf(node);
+    if (tag !== null && !tag.startsWith("#") && !tag.startsWith("?")) {
+      return build(node, tag, null, stops);
+    }
+  }
+  throw new Error("no root element");
+}
+
+/** An attribute's decoded value, or null. `name` is the qualified name as written. */
+export function attr(el: El, name: string): string | null {
+  const value = el.attrs?.[name];
+  return value === undefined ? null : decodeEntities(value);
+}
+
+/** An attribute in a namespace (`rdf:about` under any prefix), decoded, or null. */
+export function attrNS(el: El, ns: string, local: string): string | null {
+  if (!el.attrs) return null;
+  for (const key in el.attrs) {
+    const colon = key.indexOf(":");
+    if (colon !== -1 && key.slice(colon + 1) === local) {
+      if (resolvePrefix(el.prefixes, key.slice(0, colon)) === ns)
+        return decodeEntities(el.attrs[key]!);
+    }
+  }
+  return null;
+}
+
+function escapeText(s: string): string {
+  return s.replaceAll("&", "&amp;").replaceAll("<", "&lt;").replaceAll(">", "&gt;");
+}
+
+/**
+ * Re-serialises an element's parsed children as markup. Only used when inline
+ * markup reached us parsed (a text construct in a namespace scope the
+ * pre-scan could not foresee); the normal path keeps the source raw.
+ */
+export function innerMarkup(el: El): string {
+  if (el.raw !== null) return el.raw;
+  return serialise(el.src);
+}
+
+function serialise(nodes: FxpNode[]): string {
+  let out = "";
+  for (const node of nodes) {
+    const tag = tagOf(node);
+    if (tag === null) continue;
+    if (tag === "#text") out += String(node["#text"]);
+    else if (tag === "#cdata") {
+      const inner = (node["#cdata"] as FxpNode[] | undefined)?.[0];
+      out += escapeText(inner ? String(inner["#text"] ?? "") : "");
+    } else {
+      const attrs = node[":@"] as Record<string, string> | undefined;
+      let open = `<${tag}`;
+      if (attrs)
+        for (const key in attrs) open += ` ${key}="${attrs[key]!.replaceAll('"', "&quot;")}"`;
+      const children = (node[tag] as FxpNode[] | undefined) ?? [];
+      out += children.length === 0 ? `${open}/>` : `${open}>${serialise(children)}</${tag}>`;
+    }
+  }
+  return out;
+}

@@ -1,0 +1,164 @@
+/**
+ * The Atom 1.0 document (RFC 4287), the product's face. Written with our own
+ * escaping XML writer rather than the `feed` package, which mislabels titles
+ * as HTML, lets control characters through and drops the language.
+ */
+import type { Entry, FeedMeta } from "../item.ts";
+import { notBefore, rfc3339 } from "./dates.ts";
+import { webUrl } from "./iri.ts";
+import { GENERATOR, MEDIA_TYPES, type PageLinks, uniqueEntries } from "./page.ts";
+import {
+  feedAuthor,
+  languageTag,
+  mediaType,
+  nonEmpty,
+  type Person,
+  peopleOf,
+  termsOf,
+} from "./people.ts";
+import { cleanText } from "./xmlText.ts";
+import { el, type XmlElement, xmlDocument } from "./xmlWriter.ts";
+
+const ATOM_NS = "http://www.w3.org/2005/Atom";
+const HISTORY_NS = "http://purl.org/syndication/history/1.0";
+
+/** Render `entries` (newest first) as one Atom document: the current feed or an archive page. */
+export function renderAtom(meta: FeedMeta, entries: Entry[], page: PageLinks): string {
+  const lang = languageTag(meta.language);
+  const alternates = page.alternates;
+  const feed = el(
+    "feed",
+    {
+      xmlns: ATOM_NS,
+      "xmlns:fh": page.archive ? HISTORY_NS : null,
+      "xml:lang": lang,
+    },
+    el("id", {}, cleanText(meta.id)),
+    el("title", { type: "text" }, nonEmpty(meta.title) ?? GENERATOR),
+    nonEmpty(meta.subtitle) !== null && el("subtitle", { type: "text" }, nonEmpty(meta.subtitle)),
+    el("updated", {}, rfc3339(page.updated) ?? cleanText(page.updated)),
+    // A feed-level author is always written: it satisfies RFC 4287's author
+    // rule for every entry whose source named nobody.
+    personElement("author", feedAuthor(meta)),
+    link("self", page.self, MEDIA_TYPES.atom),
+    link("alternate", webUrl(meta.siteUrl), "text/html"),
+    alternates && link("alternate", alternates.rss, MEDIA_TYPES.rss),
+    alternates && link("alternate", alternates.json, MEDIA_TYPES.json),
+    link("hub", webUrl(meta.hubUrl), null),
+    page.current !== page.self && link("current", page.current, MEDIA_TYPES.atom),
+    link("prev-archive", page.prevArchive, MEDIA_TYPES.atom),
+    link("next-archive", page.nextArchive, MEDIA_TYPES.atom),
+    page.archive && el("fh:archive"),
+    el("generator", {}, GENERATOR),
+    uniqueEntries(entries).map((e) => entryElement(e, lang)),
+  );
+  return xmlDocument(feed);
+}
+
+function entryElement(entry: Entry, feedLang: string | null): XmlElement {
+  const { item } = entry;
+  const lang = languageTag(item.language);
+  const url = webUrl(item.url);
+  const content = nonEmpty(item.contentHtml);
+  const summary = nonEmpty(item.summary);
+  const title = titleOf(item.title, url);
+  const published = rfc3339(entry.published) ?? cleanText(entry.published);
+  const updated = rfc3339(entry.updated) ?? cleanText(entry.updated);
+  const entryUpdated = notBefore(updated, published);
+  return el(
+    "entry",
+    { "xml:lang": lang !== null && lang.toLowerCase() !== feedLang?.toLowerCase() ? lang : null },
+    el("id", {}, cleanText(entry.id)),
+    el("title", { type: "text" }, title),
+    link("alternate", url, null),
+    relatedLinks(entry, url),
+    enclosureLinks(entry),
+    el("published", {}, published),
+    el("updated", {}, entryUpdated),
+    peopleOf(item.authors).map((p) => personElement("author", p)),
+    termsOf(item.categories).map((term) => el("category", { term })),
+    // The W3C validator warns about an entry with neither content nor
+    // summary, so a link-only story gets its title as summary.
+    (summary !== null || (content === null && url !== null)) &&
+      el("summary", { type: "text" }, summary ?? title),
+    content !== null
+      ? el("content", { type: "html" }, content)
+      : // RFC 4287 wants content or an alternate link; with neither, the
+        // summary (or title) is the only content there is.
+        url === null && el("content", { type: "text" }, summary ?? title),
+    sourceElement(entry, entryUpdated),
+  );
+}
+
+/** The entry title as plain text, never empty. */
+function titleOf(title: string, url: string | null): string {
+  return nonEmpty(title) ?? url ?? "Untitled";
+}
+
+function link(rel: string, href: string | null, type: string | null): XmlElement | null {
+  if (href === null) return null;
+  return el("link", { rel, type, href: cleanText(href) });
+}
+
+function personElement(name: "author", p: Person): XmlElement {
+  return el(
+    name,
+    {},
+    el("name", {}, p.name),
+    p.email !== null && el("email", {}, p.email),
+    p.uri !== null && el("uri", {}, p.uri),
+  );
+}
+
+function relatedLinks(entry: Entry, url: string | null): XmlElement[] {
+  const seen = new Set<string>(url === null ? [] : [url]);
+  const out: XmlElement[] = [];
+  for (const r of entry.related) {
+    const href = webUrl(r.url);
+    if (href === null || seen.has(href)) continue;
+    seen.add(href);
+    const title = nonEmpty(r.title);
+    const feedTitle = nonEmpty(r.feedTitle);
+    const label = title && feedTitle ? `${title} (${feedTitle})` : (title ?? feedTitle);
+    out.push(el("link", { rel: "related", href, title: label }));
+  }
+  return out;
+}
+
+function enclosureLinks(entry: Entry): XmlElement[] {
+  const seen = new Set<string>();
+  const out: XmlElement[] = [];
+  for (const e of entry.item.enclosures) {
+    const href = webUrl(e.url);
+    if (href === null || seen.has(href)) continue;
+    seen.add(href);
+    const length = Number.isSafeInteger(e.length) && (e.length ?? -1) >= 0 ? e.length : null;
+    out.push(el("link", { rel: "enclosure", type: mediaType(e.type), length, href }));
+  }
+  return out;
+}
+
+/**
+ * Where the story came from. The W3C validator wants a source to carry id,
+ * title, updated and a self link like a feed does, so one is written only
+ * when the source feed's URL is known: that URL is its self link and, since
+ * the source feed's own atom:id is not known to us (ItemSource.id is the
+ * item's original guid, not the feed's), its id too. Its updated is the
+ * entry's: the last time we saw that feed's copy of the story change.
+ */
+function sourceElement(entry: Entry, updated: string): XmlElement | null {
+  const { source } = entry.item;
+  const feedUrl = webUrl(source.feedUrl);
+  if (feedUrl === null) return null;
+  const siteUrl = webUrl(source.siteUrl);
+  const title = nonEmpty(source.feedTitle) ?? new URL(siteUrl ?? feedUrl).host;
+  return el(
+    "source",
+    {},
+    el("id", {}, feedUrl),
+    el("title", { type: "text" }, title),
+    el("updated", {}, updated),
+    link("self", feedUrl, null),
+    link("alternate", siteUrl, "text/html"),
+  );
+}

@@ -1,0 +1,82 @@
+/**
+ * A small, careful XML writer: elements are built as data, then serialized
+ * with every text and attribute escaped. Nothing is ever written as CDATA or
+ * concatenated raw, so no input can break the document.
+ */
+import { escapeAttribute, escapeText } from "./xmlText.ts";
+
+/** An element: name, attributes in output order, children. */
+export interface XmlElement {
+  name: string;
+  attributes: [string, string][];
+  children: XmlChild[];
+}
+
+/** A child is an element or plain text (escaped on output). */
+export type XmlChild = XmlElement | string;
+
+/** What `el` accepts as a child; empty values are skipped, arrays flattened. */
+export type XmlChildInput = XmlChild | null | undefined | false | XmlChildInput[];
+
+/** Attributes whose null/undefined values are omitted; order is kept. */
+export type XmlAttributes = Record<string, string | number | null | undefined>;
+
+/**
+ * Build an element. Attributes with a null or undefined value are left out,
+ * so optional attributes can be written inline.
+ */
+export function el(
+  name: string,
+  attributes: XmlAttributes = {},
+  ...children: XmlChildInput[]
+): XmlElement {
+  const attrs: [string, string][] = [];
+  for (const [key, value] of Object.entries(attributes)) {
+    if (value === null || value === undefined) continue;
+    attrs.push([key, String(value)]);
+  }
+  const flat: XmlChild[] = [];
+  const add = (c: XmlChildInput): void => {
+    if (c === null || c === undefined || c === false) return;
+    if (Array.isArray(c)) {
+      for (const x of c) add(x);
+      return;
+    }
+    flat.push(c);
+  };
+  for (const c of children) add(c);
+  return { name, attributes: attrs, children: flat };
+}
+
+/** Serialize an element tree as a UTF-8 XML document with two-space indentation. */
+export function xmlDocument(root: XmlElement): string {
+  const out: string[] = ['<?xml version="1.0" encoding="utf-8"?>\n'];
+  write(root, 0, out);
+  return out.join("");
+}
+
+function write(node: XmlElement, depth: number, out: string[]): void {
+  const pad = "  ".repeat(depth);
+  let open = `${pad}<${node.name}`;
+  for (const [k, v] of node.attributes) open += ` ${k}="${escapeAttribute(v)}"`;
+  if (node.children.length === 0) {
+    out.push(`${open}/>\n`);
+    return;
+  }
+  const hasText = node.children.some((c) => typeof c === "string");
+  if (hasText) {
+    // Text content is written inline: indentation inside it would change it.
+    out.push(`${open}>${node.children.map(inline).join("")}</${node.name}>\n`);
+    return;
+  }
+  out.push(`${open}>\n`);
+  for (const c of node.children) write(c as XmlElement, depth + 1, out);
+  out.push(`${pad}</${node.name}>\n`);
+}
+
+function inline(c: XmlChild): string {
+  if (typeof c === "string") return escapeText(c);
+  const attrs = c.attributes.map(([k, v]) => ` ${k}="${escapeAttribute(v)}"`).join("");
+  if (c.children.length === 0) return `<${c.name}${attrs}/>`;
+  return `<${c.name}${attrs}>${c.children.map(inline).join("")}</${c.name}>`;
+}
