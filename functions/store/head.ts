@@ -5,6 +5,7 @@
  * what keeps both flat however much history the bucket holds.
  */
 
+import { findNearDuplicate, type NearDuplicateOptions } from "../core/dedupe/match.ts";
 import type { StoredStory } from "../core/dedupe/story.ts";
 import type { Entry } from "../core/item.ts";
 import { HEAD_INDEX_KEY } from "./layout.ts";
@@ -30,9 +31,16 @@ export interface HeadIndex {
   stories: HeadStory[];
 }
 
-export interface HeadLimits {
+export interface HeadLimits extends NearDuplicateOptions {
   windowSize: number;
   recentWindow: number;
+}
+
+/** A new story that turned out to be a twin of one committed concurrently. */
+export interface LateMerge {
+  from: string;
+  into: string;
+  distance: number;
 }
 
 export const EMPTY_HEAD: HeadIndex = { version: 1, seq: 0, stories: [] };
@@ -42,15 +50,21 @@ export const EMPTY_HEAD: HeadIndex = { version: 1, seq: 0, stories: [] };
  * by a newer rev (two ingests may commit out of order); a story not there is
  * placed with a new seq only if it was never placed before, so an old story
  * updated long after it left the window does not come back as new.
- * Returns the new head and the seq given to each newly placed story.
+ *
+ * A story about to be placed is checked once more for near-duplicates among
+ * the stories already in the head: another ingest may have committed its twin
+ * since this one looked. The twin keeps its place; ours becomes a late merge.
+ * Returns the new head, the seq given to each placed story, and late merges.
  */
 export function applyToHead(
   head: HeadIndex,
   stories: readonly StoredStory[],
   limits: HeadLimits,
-): { head: HeadIndex; placed: Map<string, number> } {
+): { head: HeadIndex; placed: Map<string, number>; late: LateMerge[] } {
   const byId = new Map(head.stories.map((s) => [s.id, s]));
   const placed = new Map<string, number>();
+  const late: LateMerge[] = [];
+  const existing = head.stories.map((s) => ({ id: s.id, simhash: s.simhash, words: s.words }));
   let seq = head.seq;
   for (const story of stories) {
     if (story.mergedInto !== null) continue;
@@ -59,6 +73,11 @@ export function applyToHead(
       if (story.rev <= current.rev) continue;
       byId.set(story.id, { ...summary(story, current.seq), entry: story.entry });
     } else if (story.seq === null) {
+      const twin = findNearDuplicate(story.fingerprint, existing, limits);
+      if (twin !== null) {
+        late.push({ from: story.id, into: twin.id, distance: twin.distance });
+        continue;
+      }
       seq += 1;
       placed.set(story.id, seq);
       byId.set(story.id, { ...summary(story, seq), entry: story.entry });
@@ -71,7 +90,7 @@ export function applyToHead(
     live += 1;
     return live <= limits.windowSize ? s : { ...s, entry: null };
   });
-  return { head: { version: 1, seq, stories: trimmed }, placed };
+  return { head: { version: 1, seq, stories: trimmed }, placed, late };
 }
 
 function summary(story: StoredStory, seq: number): HeadStory {
@@ -102,7 +121,7 @@ export async function commitToHead(
   objects: Objects,
   stories: readonly StoredStory[],
   limits: HeadLimits,
-): Promise<{ head: HeadIndex; placed: Map<string, number> }> {
+): Promise<ReturnType<typeof applyToHead>> {
   return withRetry("head", async () => {
     const { head, etag } = await readHead(objects);
     const next = applyToHead(head, stories, limits);

@@ -24,7 +24,7 @@ import {
 } from "../core/dedupe/match.ts";
 import { mergeCopy, newStory, removeStory, type StoredStory } from "../core/dedupe/story.ts";
 import type { MatchReason, NormalizedItem } from "../core/item.ts";
-import { commitToHead, type HeadLimits, readHead } from "./head.ts";
+import { commitToHead, type HeadLimits, type LateMerge, readHead } from "./head.ts";
 import { PREFIX } from "./layout.ts";
 import { ConflictError, type Objects, withRetry } from "./objects.ts";
 
@@ -83,13 +83,59 @@ export async function acceptCopies(
     outcomes.push(outcome);
   }
   if (written.size > 0) {
-    const { placed } = await commitToHead(objects, [...written.values()], options);
+    const { placed, late } = await commitToHead(objects, [...written.values()], options);
     await Promise.all(
       [...placed].map(([id, seq]) =>
         updateStory(objects, id, (s) => (s.seq === null ? { ...s, seq } : null)),
       ),
     );
+    if (late.length > 0) {
+      const merged = await settleLateMerges(objects, late, written, options);
+      for (const [i, outcome] of outcomes.entries()) {
+        const into = merged.get(outcome.id);
+        if (outcome.kind === "new" && into) outcomes[i] = into;
+      }
+    }
   }
+  return outcomes;
+}
+
+/**
+ * Folds stories that lost a near-duplicate race into their twins: the loser
+ * points at the twin (so its keys still lead to the story) and the twin gets
+ * the loser's copy as a related outlet.
+ */
+async function settleLateMerges(
+  objects: Objects,
+  late: LateMerge[],
+  written: Map<string, StoredStory>,
+  options: AcceptOptions,
+): Promise<Map<string, Outcome>> {
+  const outcomes = new Map<string, Outcome>();
+  const twins = new Map<string, StoredStory>();
+  for (const { from, into, distance } of late) {
+    const loser = written.get(from);
+    if (!loser) continue;
+    await updateStory(objects, from, (s) => ({ ...s, rev: s.rev + 1, mergedInto: into }));
+    const copy: NormalizedItem = {
+      item: loser.entry.item,
+      fingerprint: loser.fingerprint,
+      firstSeen: loser.firstSeen,
+    };
+    const reason: MatchReason = { kind: "simhash", distance };
+    const outcome = await mergeInto(
+      objects,
+      into,
+      copy,
+      loser.primarySource,
+      reason,
+      loser.keys,
+      options,
+      twins,
+    );
+    outcomes.set(from, outcome);
+  }
+  if (twins.size > 0) await commitToHead(objects, [...twins.values()], options);
   return outcomes;
 }
 

@@ -22,7 +22,7 @@ const story = (name: string) =>
 const istanbulRaw = story("istanbul-talks.txt");
 const lines = istanbulRaw.split("\n").filter((l) => l.trim());
 /** The clean twin another outlet publishes: each paragraph once, no repeated title. */
-const istanbulClean = [lines[0], ...lines.slice(3, 9)].join("\n\n");
+const istanbulClean = [lines[0], ...lines.slice(3, 10)].join("\n\n");
 
 let store: TestStore;
 let deps: IngestDeps;
