@@ -261,7 +261,7 @@ function send(at: Attempt, url: URL): Promise<http.IncomingMessage> {
         lookup: guardedLookup(at.opts.lookup, at.opts.allowLoopback) as never,
       });
     } catch (err) {
-      return reject(err);
+      return reject(new FetchFailure(describeError(err, url), "network"));
     }
     at.active = req;
     const connectMs = at.opts.connectTimeoutMs;

@@ -18,6 +18,8 @@ export const ATOM_RNC = resolve(
 );
 
 const PYTHON = "/usr/bin/python3";
+/** The jing command; `JING_BIN` overrides it (e.g. to check the missing-tool path). */
+const JING = process.env.JING_BIN ?? "jing";
 
 function toolRuns(cmd: string, args: string[]): boolean {
   const r = spawnSync(cmd, args, { encoding: "utf8" });
@@ -25,9 +27,11 @@ function toolRuns(cmd: string, args: string[]): boolean {
 }
 
 /** Whether jing is installed (it exits non-zero on `-h`, so only its absence counts). */
-export const hasJing = spawnSync("jing", ["-h"]).error === undefined;
+export const hasJing = spawnSync(JING, ["-h"]).error === undefined;
 /** Whether python3 with feedparser is installed. */
 export const hasFeedparser = toolRuns(PYTHON, ["-c", "import feedparser"]);
+
+const warned = new Set<string>();
 
 /**
  * `it` when the tool is there (or under CI, where its absence must fail the
@@ -36,10 +40,12 @@ export const hasFeedparser = toolRuns(PYTHON, ["-c", "import feedparser"]);
 export function itWithTool(tool: "jing" | "feedparser"): typeof it {
   const present = tool === "jing" ? hasJing : hasFeedparser;
   if (present || process.env.CI === "true") return it;
-  console.warn(
-    `\n!!! ${tool} is not installed: tests that need it are SKIPPED.\n` +
-      `!!! Install it with: apt-get install ${tool === "jing" ? "jing" : "python3-feedparser"}\n`,
-  );
+  if (!warned.has(tool))
+    console.warn(
+      `\n!!! ${tool} is not installed: tests that need it are SKIPPED.\n` +
+        `!!! Install it with: apt-get install ${tool === "jing" ? "jing" : "python3-feedparser"}\n`,
+    );
+  warned.add(tool);
   return it.skip as typeof it;
 }
 
@@ -67,7 +73,7 @@ export function runJingAll(docs: Record<string, string>): Record<string, JingRes
     const names = Object.keys(docs);
     const files = names.map((_, i) => join(dir, `doc${i}.atom`));
     for (const [i, name] of names.entries()) writeFileSync(files[i]!, docs[name]!, "utf8");
-    const r = spawnSync("jing", ["-c", ATOM_RNC, ...files], { encoding: "utf8" });
+    const r = spawnSync(JING, ["-c", ATOM_RNC, ...files], { encoding: "utf8" });
     if (r.error) throw r.error;
     const lines = `${r.stdout}${r.stderr}`
       .split("\n")

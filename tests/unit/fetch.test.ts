@@ -133,6 +133,23 @@ describe("fetchFeed failures", () => {
     });
   });
 
+  it("gives up connecting (DNS included) after the connect timeout, before the total one", async () => {
+    const hangingDns = (() => {
+      /* never calls back */
+    }) as unknown as FetchOptions["lookup"];
+    const r = await fetchFeed("http://feeds.example.test/", none, {
+      ...local,
+      timeoutMs: 5000,
+      connectTimeoutMs: 200,
+      lookup: hangingDns,
+    });
+    expect(r).toMatchObject({
+      kind: "error",
+      message: "could not connect to feeds.example.test within 200 ms",
+      reason: "timeout",
+    });
+  });
+
   it("gives up on a body that trickles forever, after the total timeout", async () => {
     const s = await serve((_req, res) => {
       res.writeHead(200);

@@ -1,6 +1,6 @@
 import type * as dns from "node:dns";
 import * as net from "node:net";
-import { afterEach, describe, expect, it, vi } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, type MockInstance, vi } from "vitest";
 import { classifyAddress, refusalReason } from "../../functions/sources/address.ts";
 import { type FetchOptions, fetchFeed } from "../../functions/sources/fetch.ts";
 import { startServer, type TestServer } from "./fetch-server.ts";
@@ -20,7 +20,52 @@ function fakeLookup(address: string, asked: string[] = []): typeof dns.lookup {
   return fn as unknown as typeof dns.lookup;
 }
 
+/** Loopback as the tests see it, written independently of the code under test. */
+const isLoopback = (a: string) => /^(127\.|::1$|::ffff:127\.|::ffff:7f)/i.test(a);
+
+/**
+ * A safety net under every test here: sockets may only reach loopback. If the
+ * guard ever regressed, these tests would fail instead of sending packets to
+ * 10.0.0.1 or the metadata service. It checks the host handed to connect and
+ * wraps the resolver the socket will use, so it also sees resolved names.
+ */
+function loopbackOnlySockets(): MockInstance {
+  const original = net.Socket.prototype.connect as (...a: unknown[]) => net.Socket;
+  return vi.spyOn(net.Socket.prototype, "connect").mockImplementation(function (
+    this: net.Socket,
+    ...args: unknown[]
+  ) {
+    // net.createConnection passes its normalized [options, callback] as one array.
+    const first = Array.isArray(args[0]) ? args[0][0] : args[0];
+    const o = (typeof first === "object" && first !== null ? first : {}) as {
+      host?: string;
+      lookup?: (h: string, opts: unknown, cb: (...r: unknown[]) => void) => void;
+    };
+    if (o.host && net.isIP(o.host) && !isLoopback(o.host)) {
+      throw new Error(`test safety net: connect to ${o.host} blocked`);
+    }
+    const inner = o.lookup;
+    if (inner) {
+      o.lookup = (h, opts, cb) =>
+        inner(h, opts, (err, addr, fam) => {
+          const list = Array.isArray(addr)
+            ? addr.map((a: { address: string }) => a.address)
+            : [addr];
+          if (!err && list.some((a) => typeof a === "string" && !isLoopback(a))) {
+            return cb(new Error(`test safety net: ${h} resolved to ${list.join(", ")}`), [], fam);
+          }
+          cb(err, addr, fam);
+        });
+    }
+    return original.apply(this, args);
+  });
+}
+
 let server: TestServer;
+let connect: MockInstance;
+beforeEach(() => {
+  connect = loopbackOnlySockets();
+});
 afterEach(async () => {
   vi.restoreAllMocks();
   await server?.close();
@@ -102,7 +147,6 @@ describe("SSRF guard in deployed mode (allowLoopback false)", () => {
     ["http://0.0.0.0/", "refused: 0.0.0.0 is an unspecified address"],
   ] as const) {
     it(`refuses ${url} without opening a socket`, async () => {
-      const connect = vi.spyOn(net.Socket.prototype, "connect");
       const r = await fetchFeed(url, none, deployed);
       expect(r).toMatchObject({ kind: "error", message, reason: "refused" });
       expect(connect).not.toHaveBeenCalled();
@@ -113,7 +157,6 @@ describe("SSRF guard in deployed mode (allowLoopback false)", () => {
 describe("SSRF guard in local mode (allowLoopback true)", () => {
   it("opens a socket for loopback (the control for the no-socket tests above)", async () => {
     const s = await feedServer();
-    const connect = vi.spyOn(net.Socket.prototype, "connect");
     const r = await fetchFeed(s.origin, none, local);
     expect(r.kind).toBe("ok");
     expect(connect).toHaveBeenCalled();
@@ -160,7 +203,6 @@ describe("SSRF guard in local mode (allowLoopback true)", () => {
     async (target, message) => {
       const s = await startServer((_req, res) => res.writeHead(307, { location: target }).end());
       server = s;
-      const connect = vi.spyOn(net.Socket.prototype, "connect");
       const r = await fetchFeed(s.origin, none, local);
       expect(r.kind === "error" && r.message).toBe(`${message} (redirected to ${target})`);
       expect(connect).toHaveBeenCalledTimes(1); // the first hop only
