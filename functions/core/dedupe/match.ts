@@ -2,6 +2,7 @@
  * Deciding whether an incoming copy is a story we already have.
  */
 import type { Fingerprint, MatchReason, NormalizedItem } from "../item.ts";
+import { simhashDistance } from "../normalize/simhash.ts";
 import type { KeyKind } from "./keys.ts";
 import { urlIdentity } from "./keys.ts";
 import type { StoredStory } from "./story.ts";
@@ -11,19 +12,6 @@ export interface NearDuplicateOptions {
   maxDistance: number;
   /** Both texts need at least this many words for a SimHash to mean something. */
   minWords: number;
-}
-
-/** Bits that differ between two 64-bit SimHashes written as 16 hex digits. */
-export function hammingDistance(a: string, b: string): number {
-  let bits = 0;
-  for (let i = 0; i < 16; i += 8) {
-    let x = (Number.parseInt(a.slice(i, i + 8), 16) ^ Number.parseInt(b.slice(i, i + 8), 16)) >>> 0;
-    while (x !== 0) {
-      x &= x - 1;
-      bits++;
-    }
-  }
-  return bits;
 }
 
 /** A story the near-duplicate matcher can compare against. */
@@ -43,7 +31,7 @@ export function findNearDuplicate(
   let best: { id: string; distance: number } | null = null;
   for (const c of candidates) {
     if (c.words < options.minWords) continue;
-    const distance = hammingDistance(fingerprint.simhash, c.simhash);
+    const distance = simhashDistance(fingerprint.simhash, c.simhash);
     if (distance <= options.maxDistance && (best === null || distance < best.distance)) {
       best = { id: c.id, distance };
     }
@@ -76,7 +64,7 @@ export function confirmsMatch(
   const longEnough = Math.min(story.fingerprint.words, copy.fingerprint.words) >= options.minWords;
   const similarText =
     story.fingerprint.contentHash === copy.fingerprint.contentHash ||
-    (longEnough && hammingDistance(story.fingerprint.simhash, copy.fingerprint.simhash) <= 16);
+    (longEnough && simhashDistance(story.fingerprint.simhash, copy.fingerprint.simhash) <= 16);
   if (kind === "guid") return sameUrl || sameTitle || similarText;
   return sameGuid || sameTitle || similarText;
 }
