@@ -74,6 +74,7 @@ export function newestFirst(entries: Entry[]): Entry[] {
 }
 
 function latestUpdate(entries: Entry[]): string {
+  // biome-ignore lint/complexity/useMathMinMax: these are RFC 3339 strings, not numbers
   return entries.reduce((max, e) => (e.updated > max ? e.updated : max), EPOCH);
 }
 
