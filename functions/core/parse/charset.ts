@@ -7,6 +7,14 @@
  * non-XML type (servers that call feeds text/html); otherwise UTF-8.
  */
 
+/**
+ * windows-1252 characters for bytes/references 0x80-0x9F: `&#146;` or byte
+ * 0x92 in a feed written on Windows is the right quote, not invisible U+0092.
+ */
+export const WINDOWS_1252_C1 =
+  "\u20AC\uFFFD\u201A\u0192\u201E\u2026\u2020\u2021\u02C6\u2030\u0160\u2039\u0152\uFFFD\u017D\uFFFD" +
+  "\uFFFD\u2018\u2019\u201C\u201D\u2022\u2013\u2014\u02DC\u2122\u0161\u203A\u0153\uFFFD\u017E\u0178";
+
 /** How the decoder chose its encoding, for tests and diagnostics. */
 export interface DecodedText {
   text: string;
@@ -66,10 +74,19 @@ function sniffUtf16(b: Uint8Array): string | null {
   return null;
 }
 
+const C1 = /[\u0080-\u009F]/;
+const C1_ALL = /[\u0080-\u009F]/g;
+
 function decodeWith(label: string, bytes: Uint8Array): DecodedText | null {
   try {
     const decoder = new TextDecoder(label, { fatal: false, ignoreBOM: true });
-    return { text: decoder.decode(bytes), encoding: decoder.encoding };
+    let text = decoder.decode(bytes);
+    // Node 20 decodes windows-1252 (also the label for latin-1 and ASCII) as
+    // ISO-8859-1, leaving invisible C1 controls where smart quotes were.
+    if (decoder.encoding === "windows-1252" && C1.test(text)) {
+      text = text.replace(C1_ALL, (c) => WINDOWS_1252_C1[c.charCodeAt(0) - 0x80]!);
+    }
+    return { text, encoding: decoder.encoding };
   } catch {
     return null; // unknown label
   }

@@ -20,6 +20,8 @@ const OTHERS =
   "forall:8704 part:8706 exist:8707 empty:8709 nabla:8711 isin:8712 notin:8713 ni:8715 prod:8719 sum:8721 minus:8722 lowast:8727 radic:8730 prop:8733 infin:8734 ang:8736 and:8743 or:8744 cap:8745 cup:8746 int:8747 there4:8756 sim:8764 cong:8773 asymp:8776 ne:8800 equiv:8801 le:8804 ge:8805 sub:8834 sup:8835 nsub:8836 sube:8838 supe:8839 oplus:8853 otimes:8855 perp:8869 sdot:8901 " +
   "lceil:8968 rceil:8969 lfloor:8970 rfloor:8971 lang:10216 rang:10217 loz:9674 spades:9824 clubs:9827 hearts:9829 diams:9830";
 
+import { WINDOWS_1252_C1 } from "./charset.ts";
+
 function buildTable(): Map<string, string> {
   const table = new Map<string, string>();
   LATIN1.split(" ").forEach((name, i) => {
@@ -34,14 +36,6 @@ function buildTable(): Map<string, string> {
 
 /** Named entity to its character (case-sensitive, like HTML). */
 export const NAMED_ENTITIES: ReadonlyMap<string, string> = buildTable();
-
-/**
- * What browsers show for C1 references: `&#146;` in a feed written on Windows
- * means the windows-1252 right quote, not the invisible U+0092.
- */
-const WINDOWS_1252_C1 =
-  "\u20AC\uFFFD\u201A\u0192\u201E\u2026\u2020\u2021\u02C6\u2030\u0160\u2039\u0152\uFFFD\u017D\uFFFD" +
-  "\uFFFD\u2018\u2019\u201C\u201D\u2022\u2013\u2014\u02DC\u2122\u0161\u203A\u0153\uFFFD\u017E\u0178";
 
 function fromCodePoint(cp: number): string {
   if (cp >= 0x80 && cp <= 0x9f) return WINDOWS_1252_C1[cp - 0x80]!;

@@ -8,7 +8,15 @@
 
 import { NS } from "./namespaces.ts";
 import type { RawEntry, RawLink, RawPerson } from "./raw.ts";
-import { atom03Text, atomText, mediaText, rssText, textOf, textOrNull } from "./textConstruct.ts";
+import {
+  atom03Text,
+  atomText,
+  mediaText,
+  rssText,
+  rssTitle,
+  textOf,
+  textOrNull,
+} from "./textConstruct.ts";
 import { isAbsolute, resolveAgainst } from "./xmlBase.ts";
 import { attr, attrNS, type El } from "./xmlTree.ts";
 
@@ -127,7 +135,7 @@ function atomLink(c: El, d: EntryDraft): void {
 function rssElement(c: El, d: EntryDraft): void {
   switch (c.local) {
     case "title":
-      d.offer("title", rssText(c, "text"), 0);
+      d.offer("title", rssTitle(c), 0);
       break;
     case "link": {
       const href = textOf(c) || attr(c, "href")?.trim() || "";
@@ -227,7 +235,7 @@ function dcElement(c: El, d: EntryDraft): void {
       d.offer("id", textOrNull(c), 3);
       break;
     case "title":
-      d.offer("title", rssText(c, "text"), 2);
+      d.offer("title", rssTitle(c), 2);
       break;
     case "description":
       d.offer("summary", rssText(c, "text"), 2);

@@ -76,9 +76,12 @@ export function detectFormat(text: string): FeedFormat | null {
   const local = colon === -1 ? name : name.slice(colon + 1);
   const nsUri = attrs.get(prefix === "" ? "xmlns" : `xmlns:${prefix}`);
   const ns = nsUri === undefined ? NS.none : namespaceId(nsUri);
-  // For rdf:RDF the RSS version is the default namespace of its children.
-  const defaultNs = attrs.get("xmlns");
-  const channelNs = defaultNs === undefined ? null : namespaceId(defaultNs);
-  if (local === "RDF" && channelNs !== NS.rss10 && channelNs !== NS.rss090) return null;
+  // For rdf:RDF the RSS version is the namespace its channel is in, declared on the root.
+  let channelNs: string | null = null;
+  for (const [key, uri] of attrs) {
+    const id = key === "xmlns" || key.startsWith("xmlns:") ? namespaceId(uri) : null;
+    if (id === NS.rss10 || id === NS.rss090) channelNs = id;
+  }
+  if (local === "RDF" && channelNs === null) return null;
   return classifyRoot(local, ns, attrs.get("version") ?? null, channelNs);
 }

@@ -238,7 +238,7 @@ export function prescan(text: string, limits: PrescanLimits): Prescan {
       ) {
         stopNames.add(name);
         const after = skipRaw(text, name, end + 1, edits);
-        if (after === -1) fail(`<${name}> is not closed`, i);
+        if (after === -1) fail(`<${name}> is not closed (is the document truncated?)`, i);
         popScopes(depth);
         i = next(after);
       } else {

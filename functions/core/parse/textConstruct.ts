@@ -32,6 +32,23 @@ export function rssText(el: El, kind: "text" | "html"): RawText | null {
   return { value: trimmed, type: kind === "html" || markup ? "html" : "text" };
 }
 
+/** Inline HTML tags that, in an RSS title, mean the publisher wrote markup. */
+const INLINE_HTML =
+  /<\/?(?:a|abbr|b|br|cite|code|em|i|img|kbd|mark|q|s|small|span|strong|sub|sup|u)\b[^>]*>/i;
+
+/**
+ * An RSS title. The spec says plain text, but publishers put `<i>` and
+ * `<code>` in titles (in CDATA, escaped, or as elements) and readers render
+ * them; a title using such inline tags is typed html so the normalizer strips
+ * the tags instead of showing them. `<script>` is not among them: a title
+ * about XSS stays literal text.
+ */
+export function rssTitle(el: El): RawText | null {
+  const text = rssText(el, "text");
+  if (text !== null && text.type === "text" && INLINE_HTML.test(text.value)) text.type = "html";
+  return text;
+}
+
 /** media:description / media:title: `type="html"` or plain. */
 export function mediaText(el: El): RawText | null {
   return rssText(el, attr(el, "type")?.trim().toLowerCase() === "html" ? "html" : "text");
@@ -66,6 +83,14 @@ export function unwrapXhtmlDiv(raw: string): string {
   return prefix ? inner.replaceAll(`<${prefix}`, "<").replaceAll(`</${prefix}`, "</") : inner;
 }
 
+/** CDATA inside inline XHTML becomes escaped text: HTML has no CDATA sections. */
+function cdataAsText(markup: string): string {
+  if (!markup.includes("<![CDATA[")) return markup;
+  return markup.replace(/<!\[CDATA\[([\s\S]*?)\]\]>/g, (_, text: string) =>
+    text.replaceAll("&", "&amp;").replaceAll("<", "&lt;").replaceAll(">", "&gt;"),
+  );
+}
+
 /** Decodes Atom 0.3 `mode="base64"` content as UTF-8 text; null when not base64. */
 function fromBase64(text: string): string | null {
   try {
@@ -80,7 +105,7 @@ function fromBase64(text: string): string | null {
 
 function fromKind(raw: string, kind: "text" | "html" | "xhtml"): RawText | null {
   if (kind === "xhtml") {
-    const value = unwrapXhtmlDiv(raw);
+    const value = cdataAsText(unwrapXhtmlDiv(raw));
     return value === "" ? null : { value, type: "xhtml" };
   }
   const { value, markup } = interpretRaw(raw);

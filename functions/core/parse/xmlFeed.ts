@@ -8,7 +8,7 @@ import { atomPerson, type Dialect, namedPerson, rawPerson, readEntry } from "./e
 import { classifyRoot } from "./format.ts";
 import { NS } from "./namespaces.ts";
 import type { FeedFormat, RawEntry, RawFeed, RawPerson, RawText } from "./raw.ts";
-import { atom03Text, atomText, rssText, textOf, textOrNull } from "./textConstruct.ts";
+import { atom03Text, atomText, rssTitle, textOf, textOrNull } from "./textConstruct.ts";
 import { isAbsolute, resolveAgainst } from "./xmlBase.ts";
 import { attr, type El } from "./xmlTree.ts";
 
@@ -63,7 +63,7 @@ function feedExtension(c: El, f: FeedDraft): void {
   if (c.ns === NS.dc || c.ns === NS.dcterms) {
     if (c.local === "language") f.offer("language", textOrNull(c), 1);
     else if (c.local === "creator") f.author(namedPerson(c));
-    else if (c.local === "title") f.offer("title", rssText(c, "text"), 2);
+    else if (c.local === "title") f.offer("title", rssTitle(c), 2);
   } else if (c.ns === NS.itunes && c.local === "author") {
     f.author(namedPerson(c), true);
   }
@@ -74,7 +74,7 @@ function readRssChannel(channel: El, f: FeedDraft): void {
     if (c.ns === NS.none || c.ns === NS.rss10 || c.ns === NS.rss090) {
       switch (c.local) {
         case "title":
-          f.offer("title", rssText(c, "text"), 0);
+          f.offer("title", rssTitle(c), 0);
           break;
         case "link": {
           const href = textOf(c) || attr(c, "href")?.trim() || "";

@@ -38,6 +38,7 @@ export interface El {
 }
 
 const parsers = new Map<string, XMLParser>();
+const UNSAFE_ATTRIBUTES = new Set(["__proto__", "constructor", "prototype"]);
 
 /** A parser configured for this set of stop nodes (cached: feeds of one kind repeat). */
 function parserFor(stopNames: string[], maxDepth: number): XMLParser {
@@ -46,7 +47,9 @@ function parserFor(stopNames: string[], maxDepth: number): XMLParser {
   if (!parser) {
     parser = new XMLParser({
       preserveOrder: true,
-      ignoreAttributes: false,
+      // Attributes that would be prototype keys are dropped (the parser would
+      // refuse the whole document over them); no feed attribute is named so.
+      ignoreAttributes: (name: string) => UNSAFE_ATTRIBUTES.has(name),
       attributeNamePrefix: "",
       parseTagValue: false,
       parseAttributeValue: false,
