@@ -26,13 +26,13 @@ export function findForbiddenCharacter(s: string): string | null {
 
 /** Escape plain text for XML character data (after cleaning it). */
 export function escapeText(s: string): string {
-  // `>` is escaped too so that `]]>` can never appear; `\r` as a reference so
-  // that XML end-of-line normalization does not eat it.
+  // `>` is escaped too so that `]]>` can never appear. Line ends are written
+  // as LF: XML parsers normalize CR anyway, and some mishandle `&#13;`.
   return cleanText(s)
+    .replace(/\r\n?/g, "\n")
     .replace(/&/g, "&amp;")
     .replace(/</g, "&lt;")
-    .replace(/>/g, "&gt;")
-    .replace(/\r/g, "&#13;");
+    .replace(/>/g, "&gt;");
 }
 
 /** Escape plain text for a double-quoted XML attribute value. */
