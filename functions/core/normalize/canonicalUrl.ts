@@ -42,10 +42,12 @@ function stripTracking(search: string): string {
     const eq = pair.indexOf("=");
     const rawName = eq === -1 ? pair : pair.slice(0, eq);
     let name = rawName;
-    try {
-      name = decodeURIComponent(rawName.replaceAll("+", " "));
-    } catch {
-      // a malformed escape is not a tracker we know; keep it
+    if (rawName.includes("%") || rawName.includes("+")) {
+      try {
+        name = decodeURIComponent(rawName.replaceAll("+", " "));
+      } catch {
+        // a malformed escape is not a tracker we know; keep it
+      }
     }
     if (!isTrackingParam(name)) kept.push(pair);
   }

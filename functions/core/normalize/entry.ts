@@ -149,10 +149,12 @@ function sanitize(t: RawText, base: string | null, scope: FeedScope, titleKey: s
 const EXCERPT_TAIL =
   /\s*(?:\[\s*(?:…|\.\.\.)\s*\]|…|\.\.\.|(?:read more|continue reading)\W*)\s*$/i;
 
-/** True when `excerpt` is only the start of `content` (the feed's teaser of it). */
+/** True when `excerpt` is only the start of `content` (the feed's teaser of it); both comparable. */
 function isStartOf(excerpt: string, content: string): boolean {
-  const e = comparable(excerpt).replace(EXCERPT_TAIL, "");
-  return e === "" || comparable(content).startsWith(e);
+  // only the tail can hold the marker: spare the regex the whole text
+  const cut = Math.max(0, excerpt.length - 40);
+  const e = excerpt.slice(0, cut) + excerpt.slice(cut).replace(EXCERPT_TAIL, "");
+  return e === "" || content.startsWith(e);
 }
 
 /**
@@ -160,9 +162,18 @@ function isStartOf(excerpt: string, content: string): boolean {
  * not start with, else the start of a long content; null when it would only
  * repeat the title, or repeat a content short enough to be read whole.
  */
-function summary(summaryText: string | null, contentText: string, titleKey: string): string | null {
+function summary(
+  summaryText: string | null,
+  contentText: string,
+  contentKey: string,
+  titleKey: string,
+): string | null {
   let s: string | null = null;
-  if (summaryText !== null && summaryText !== "" && !isStartOf(summaryText, contentText)) {
+  if (
+    summaryText !== null &&
+    summaryText !== "" &&
+    !isStartOf(comparable(summaryText), contentKey)
+  ) {
     s = truncateOnWord(summaryText, SUMMARY_MAX);
   } else if (contentText.length > SUMMARY_MAX) {
     s = truncateOnWord(contentText, SUMMARY_MAX);
@@ -194,6 +205,8 @@ export function normalizeWithScope(entry: RawEntry, scope: FeedScope): Normalize
     summaryText = null;
   }
   const contentText = content?.text ?? "";
+  // the sanitizer's text is already collapsed: lowercase is all "comparable" adds
+  const contentKey = contentText.toLowerCase();
   const url = itemUrl(entry, base);
   if (title === "") {
     title = truncateOnWord(contentText || summaryText || "", FALLBACK_TITLE_MAX) || (url ?? "");
@@ -206,7 +219,7 @@ export function normalizeWithScope(entry: RawEntry, scope: FeedScope): Normalize
     item: {
       url,
       title,
-      summary: summary(summaryText, contentText, comparable(title)),
+      summary: summary(summaryText, contentText, contentKey, comparable(title)),
       contentHtml: content === null || content.html === "" ? null : content.html,
       published,
       updated,
@@ -217,7 +230,7 @@ export function normalizeWithScope(entry: RawEntry, scope: FeedScope): Normalize
       source: { ...scope.source, id: entry.id },
     },
     fingerprint: {
-      contentHash: sha256(`${comparable(title)}\n${comparable(contentText)}`),
+      contentHash: sha256(`${comparable(title)}\n${contentKey}`),
       simhash: content?.simhash ?? "0000000000000000",
       words: content?.words ?? 0,
     },

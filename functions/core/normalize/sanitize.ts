@@ -257,7 +257,7 @@ class ContentWalker {
     this.seen.add(key);
     this.out += close;
     this.parts.push(text);
-    this.hasher.add(text);
+    this.hasher.addLowercase(key);
   }
 
   ontext(data: string): void {

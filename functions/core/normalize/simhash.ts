@@ -6,18 +6,10 @@
  */
 
 const FNV_PRIME = 0x01000193;
-// two independent FNV-1a offset bases: one per 32-bit half of the hash
-const SEED_HI = 0x811c9dc5;
+const FNV_OFFSET = 0x811c9dc5;
+// the two seeds of the shingle hash: one per 32-bit half of the SimHash
+const SEED_HI = 0x9e3779b1;
 const SEED_LO = 0x5bd1e995;
-
-function fnv1a(word: string, seed: number): number {
-  let h = seed;
-  for (let i = 0; i < word.length; i++) {
-    h ^= word.charCodeAt(i);
-    h = Math.imul(h, FNV_PRIME);
-  }
-  return h >>> 0;
-}
 
 /** murmur3's finalizer: spreads every input bit over the whole word. */
 function fmix(h0: number): number {
@@ -30,68 +22,157 @@ function fmix(h0: number): number {
   return h >>> 0;
 }
 
-/** Order-sensitive hash of a shingle from its three word hashes. */
-function shingle(a: number, b: number, c: number): number {
-  return fmix(Math.imul(a, 0x9e3779b1) ^ Math.imul(b ^ (b >>> 15), 0x85ebca77) ^ c);
+/**
+ * Seeded, order-sensitive 32-bit hash of a 3-word shingle from its words'
+ * FNV-1a hashes: murmur3's block mixing over the three words, one seed per
+ * half of the SimHash so that the halves are independent.
+ */
+function mixShingle(a: number, b: number, c: number, seed: number): number {
+  return fmix(mixWord(mixWord(mixWord(seed, a), b), c) ^ 12);
 }
 
-// Letters and digits of any script; everything else separates words.
-const WORD = /[\p{L}\p{N}]+/gu;
+/** One murmur3 block step: folds a 32-bit word into the running hash. */
+function mixWord(h0: number, w: number): number {
+  let k = Math.imul(w, 0xcc9e2d51);
+  k = (k << 15) | (k >>> 17);
+  let h = h0 ^ Math.imul(k, 0x1b873593);
+  h = (h << 13) | (h >>> 19);
+  return (Math.imul(h, 5) + 0xe6546b64) | 0;
+}
+
+// Letters and digits of any script make words; everything else separates them.
+const WORD_CHAR = /[\p{L}\p{N}]/u;
+// 0 = not looked up yet, 1 = word character, 2 = separator (BMP only)
+const BMP_CLASS = new Uint8Array(0x10000);
+for (let c = 0; c < 128; c++) {
+  const word = (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+  BMP_CLASS[c] = word ? 1 : 2;
+}
+
+function isWordCode(code: number): boolean {
+  let k = BMP_CLASS[code];
+  if (k === 0) {
+    k = WORD_CHAR.test(String.fromCharCode(code)) ? 1 : 2;
+    BMP_CLASS[code] = k;
+  }
+  return k === 1;
+}
+
+/**
+ * Counts, for each of 32 bit positions, how many added words had that bit
+ * set. SWAR: eight accumulators each hold four 8-bit lanes (accumulator k
+ * counts bits k, k+8, k+16, k+24), so an add is eight shift-mask-adds with no
+ * branch; the lanes are flushed into full counters before they can overflow.
+ */
+class BitCounters {
+  private readonly totals = new Float64Array(32);
+  private readonly lanes = new Int32Array(8);
+  private pending = 0;
+
+  add(x: number): void {
+    const lanes = this.lanes;
+    for (let k = 0; k < 8; k++) lanes[k] = (lanes[k] as number) + ((x >>> k) & 0x01010101);
+    if (++this.pending === 255) this.flush();
+  }
+
+  private flush(): void {
+    for (let k = 0; k < 8; k++) {
+      const v = this.lanes[k] as number;
+      for (let byte = 0; byte < 4; byte++) {
+        const bit = byte * 8 + k;
+        this.totals[bit] = (this.totals[bit] as number) + ((v >>> (byte * 8)) & 0xff);
+      }
+      this.lanes[k] = 0;
+    }
+    this.pending = 0;
+  }
+
+  /** The 32-bit word whose bit i is set when more than half of `total` words had bit i set. */
+  majority(total: number): number {
+    this.flush();
+    let out = 0;
+    for (let i = 0; i < 32; i++) if ((this.totals[i] as number) * 2 > total) out |= 1 << i;
+    return out;
+  }
+}
 
 /**
  * Accumulates words of a text, as it is produced, into a SimHash. Feed it
  * text in order with `add`; words never straddle two `add` calls.
  */
 export class SimHasher {
-  private readonly hi = new Int32Array(32);
-  private readonly lo = new Int32Array(32);
-  // hashes of the last two words, for each half
-  private h1 = 0;
-  private h2 = 0;
-  private l1 = 0;
-  private l2 = 0;
+  private readonly hi = new BitCounters();
+  private readonly lo = new BitCounters();
+  private shingles = 0;
+  // hashes of the last two words
+  private w1 = 0;
+  private w2 = 0;
   /** Words seen so far. */
   words = 0;
 
-  /** Adds the words of a piece of text (any case; it is lowercased here). */
+  /** Adds the words of a piece of text (any case). */
   add(text: string): void {
-    const lower = text.toLowerCase();
-    WORD.lastIndex = 0;
-    for (let m = WORD.exec(lower); m !== null; m = WORD.exec(lower)) {
-      const w = m[0];
-      const h = fnv1a(w, SEED_HI);
-      const l = fnv1a(w, SEED_LO);
-      this.words++;
-      if (this.words >= 3) this.count(shingle(this.h2, this.h1, h), shingle(this.l2, this.l1, l));
-      this.h2 = this.h1;
-      this.h1 = h;
-      this.l2 = this.l1;
-      this.l1 = l;
-    }
+    this.addLowercase(text.toLowerCase());
   }
 
-  private count(hi: number, lo: number): void {
-    const H = this.hi;
-    const L = this.lo;
-    for (let i = 0; i < 32; i++) {
-      H[i] = (H[i] as number) + (((hi >>> i) & 1) << 1) - 1;
-      L[i] = (L[i] as number) + (((lo >>> i) & 1) << 1) - 1;
+  /** Adds the words of an already lowercased piece of text. */
+  addLowercase(text: string): void {
+    // words are hashed as they are scanned: no substring per word
+    let h = FNV_OFFSET;
+    let inWord = false;
+    const n = text.length;
+    for (let i = 0; i < n; i++) {
+      const c = text.charCodeAt(i);
+      let word: boolean;
+      if (c < 128) {
+        word = (BMP_CLASS[c] as number) === 1;
+      } else if (c >= 0xd800 && c <= 0xdbff && i + 1 < n) {
+        // astral characters: classify the whole code point, hash both halves
+        word = WORD_CHAR.test(String.fromCodePoint(text.codePointAt(i) as number));
+        if (word) h = Math.imul(h ^ c, FNV_PRIME);
+        i++;
+        if (word) {
+          h = Math.imul(h ^ text.charCodeAt(i), FNV_PRIME);
+          inWord = true;
+          continue;
+        }
+      } else {
+        word = isWordCode(c);
+      }
+      if (word) {
+        h = Math.imul(h ^ c, FNV_PRIME);
+        inWord = true;
+      } else if (inWord) {
+        this.word(h >>> 0);
+        h = FNV_OFFSET;
+        inWord = false;
+      }
     }
+    // a word never straddles two calls
+    if (inWord) this.word(h >>> 0);
+  }
+
+  private word(h: number): void {
+    this.words++;
+    if (this.words >= 3) this.shingle(this.w2, this.w1, h);
+    this.w2 = this.w1;
+    this.w1 = h;
+  }
+
+  /** Counts one shingle: its two 32-bit halves are two differently seeded hashes of it. */
+  private shingle(a: number, b: number, c: number): void {
+    this.hi.add(mixShingle(a, b, c, SEED_HI));
+    this.lo.add(mixShingle(a, b, c, SEED_LO));
+    this.shingles++;
   }
 
   /** The SimHash as 16 lowercase hex digits (all zeros for a text without words). */
   digest(): string {
     if (this.words > 0 && this.words < 3) {
       // too short for a shingle: the whole text is the one shingle
-      this.count(shingle(0, this.h2, this.h1), shingle(0, this.l2, this.l1));
+      this.shingle(0, this.w2, this.w1);
     }
-    let hi = 0;
-    let lo = 0;
-    for (let i = 0; i < 32; i++) {
-      if ((this.hi[i] as number) > 0) hi |= 1 << i;
-      if ((this.lo[i] as number) > 0) lo |= 1 << i;
-    }
-    return hex32(hi) + hex32(lo);
+    return hex32(this.hi.majority(this.shingles)) + hex32(this.lo.majority(this.shingles));
   }
 }
 

@@ -4,11 +4,16 @@
  */
 import { Parser } from "htmlparser2";
 
-const WHITESPACE = /\s+/g;
+// Runs that need rewriting: two or more whitespace characters, or one that is not a
+// plain space. Single spaces, most of any text, are left alone: replacing each of
+// them by itself made this the hottest function of the normalizer.
+const WHITESPACE_RUN = / \s+|[^\S ]\s*/g;
+const NEEDS_COLLAPSE = / \s|[^\S ]/;
 
 /** Collapses every run of whitespace (including NBSP and newlines) to one space and trims. */
 export function collapseWhitespace(value: string): string {
-  return value.replace(WHITESPACE, " ").trim();
+  const collapsed = NEEDS_COLLAPSE.test(value) ? value.replace(WHITESPACE_RUN, " ") : value;
+  return collapsed.trim();
 }
 
 /** The key two texts are compared by: collapsed whitespace, lowercase. */
@@ -139,9 +144,11 @@ const ESCAPES: Record<string, string> = {
 };
 const NEEDS_ESCAPE = /[&<>"]/g;
 
+const HAS_SPECIAL = /[&<>"]/;
+
 /** Escapes text for use in HTML text or a double-quoted attribute value. */
 export function escapeHtml(value: string): string {
-  return value.replace(NEEDS_ESCAPE, (c) => ESCAPES[c] as string);
+  return HAS_SPECIAL.test(value) ? value.replace(NEEDS_ESCAPE, (c) => ESCAPES[c] as string) : value;
 }
 
 // A line this long is a paragraph on its own, not a hard-wrapped line of one.
