@@ -1,0 +1,538 @@
+/**
+ * The production stack: one private bucket holds everything, CloudFront
+ * serves only its `public/` prefix, two Lambda functions (ingest and
+ * regenerate) do the work, and alarms mail the operator when something stops.
+ */
+import { fileURLToPath } from "node:url";
+import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from "aws-cdk-lib";
+import * as acm from "aws-cdk-lib/aws-certificatemanager";
+import * as cloudfront from "aws-cdk-lib/aws-cloudfront";
+import * as origins from "aws-cdk-lib/aws-cloudfront-origins";
+import * as cloudwatch from "aws-cdk-lib/aws-cloudwatch";
+import { SnsAction } from "aws-cdk-lib/aws-cloudwatch-actions";
+import * as iam from "aws-cdk-lib/aws-iam";
+import * as lambda from "aws-cdk-lib/aws-lambda";
+import { SqsEventSource } from "aws-cdk-lib/aws-lambda-event-sources";
+import * as s3 from "aws-cdk-lib/aws-s3";
+import * as scheduler from "aws-cdk-lib/aws-scheduler";
+import * as targets from "aws-cdk-lib/aws-scheduler-targets";
+import * as sns from "aws-cdk-lib/aws-sns";
+import * as subscriptions from "aws-cdk-lib/aws-sns-subscriptions";
+import type * as sqs from "aws-cdk-lib/aws-sqs";
+import type { Construct } from "constructs";
+import type { Config } from "../functions/core/config.ts";
+import { ConfigError } from "../functions/core/errors.ts";
+import { HEAD_INDEX_KEY, PREFIX } from "../functions/store/layout.ts";
+import { CleanfeedFunction } from "./constructs/cleanfeed-function.ts";
+import { NotificationQueue } from "./constructs/notification-queue.ts";
+
+/** The repository root, where the function entries and the lockfile live. */
+export const PROJECT_ROOT = fileURLToPath(new URL("..", import.meta.url)).replace(/\/$/, "");
+
+export interface CleanfeedStackProps extends StackProps {
+  /** The parsed `cleanfeed.config.json`. */
+  config: Config;
+  /** Where `functions/` and `package-lock.json` are; defaults to this repository. */
+  projectRoot?: string;
+}
+
+/** Names of the S3 actions, so a typo cannot silently grant nothing. */
+const GET = "s3:GetObject";
+const PUT = "s3:PutObject";
+const DELETE = "s3:DeleteObject";
+const LIST = "s3:ListBucket";
+
+const INGEST_TIMEOUT = Duration.minutes(5);
+const REGENERATE_TIMEOUT = Duration.minutes(1);
+
+/**
+ * Everything cleanfeed needs in one account and region. Deploy it in any
+ * region; a custom domain's ACM certificate must live in us-east-1 (CloudFront).
+ */
+export class CleanfeedStack extends Stack {
+  readonly bucket: s3.Bucket;
+  readonly distribution: cloudfront.Distribution;
+  readonly ingest: CleanfeedFunction;
+  readonly regenerate: CleanfeedFunction;
+  readonly pushUrl: lambda.FunctionUrl;
+  readonly incoming: NotificationQueue;
+  readonly headChanges: NotificationQueue;
+  readonly alarmTopic: sns.Topic;
+  /** The role both schedules assume to invoke their function. */
+  readonly schedulerRole: iam.Role;
+  readonly alarms: cloudwatch.Alarm[] = [];
+
+  constructor(scope: Construct, id: string, props: CleanfeedStackProps) {
+    super(scope, id, props);
+    const { config } = props;
+    const projectRoot = props.projectRoot ?? PROJECT_ROOT;
+    const destroy = config.deploy.removalPolicy === "destroy";
+
+    // --- Storage ----------------------------------------------------------
+    this.bucket = new s3.Bucket(this, "Items", {
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      enforceSSL: true,
+      minimumTLSVersion: 1.2,
+      encryption: s3.BucketEncryption.S3_MANAGED,
+      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      // Versions are the undo button for a bad regeneration or a bad push.
+      versioned: true,
+      lifecycleRules: [
+        {
+          id: "expire-old-versions",
+          noncurrentVersionExpiration: Duration.days(30),
+          abortIncompleteMultipartUploadAfter: Duration.days(7),
+          // Ingest deletes every `incoming/` drop: clean up the markers that leaves.
+          expiredObjectDeleteMarker: true,
+        },
+      ],
+      removalPolicy: destroy ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN,
+      autoDeleteObjects: destroy,
+    });
+
+    // --- Serving ----------------------------------------------------------
+    const customDomain = customDomainOf(config);
+    this.distribution = this.serve(customDomain);
+    const host = customDomain?.domainName ?? this.distribution.distributionDomainName;
+    const publicUrl = withSlash(config.feed.publicUrl ?? `https://${host}/`);
+
+    // --- Functions ----------------------------------------------------------
+    const environment = {
+      CLEANFEED_BUCKET: this.bucket.bucketName,
+      CLEANFEED_PUBLIC_URL: publicUrl,
+    };
+    const logRemovalPolicy = destroy ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN;
+    this.ingest = new CleanfeedFunction(this, "Ingest", {
+      name: "ingest",
+      config,
+      projectRoot,
+      timeout: INGEST_TIMEOUT,
+      memorySize: 512,
+      environment,
+      logRemovalPolicy,
+    });
+    this.regenerate = new CleanfeedFunction(this, "Regenerate", {
+      name: "regenerate",
+      config,
+      projectRoot,
+      timeout: REGENERATE_TIMEOUT,
+      memorySize: 256,
+      environment,
+      logRemovalPolicy,
+    });
+    this.grantIngest(this.ingest.role);
+    this.grantRegenerate(this.regenerate.role);
+
+    // --- Ingest triggers ------------------------------------------------------
+    this.schedulerRole = new iam.Role(this, "SchedulerRole", {
+      assumedBy: new iam.ServicePrincipal("scheduler.amazonaws.com", {
+        conditions: { StringEquals: { "aws:SourceAccount": this.account } },
+      }),
+      description: "cleanfeed: EventBridge Scheduler invokes ingest (poll) and regenerate",
+    });
+    new scheduler.Schedule(this, "PollSchedule", {
+      description: "cleanfeed: poll every configured source",
+      schedule: scheduler.ScheduleExpression.rate(Duration.minutes(config.pollIntervalMinutes)),
+      target: new targets.LambdaInvoke(this.ingest.function, {
+        role: this.schedulerRole,
+        input: scheduler.ScheduleTargetInput.fromObject({
+          source: "aws.scheduler",
+          action: "poll",
+        }),
+        // A poll that could not run is replaced by the next one: do not pile up retries.
+        retryAttempts: 1,
+        maxEventAge: Duration.minutes(Math.max(1, config.pollIntervalMinutes)),
+      }),
+    });
+    this.incoming = new NotificationQueue(this, "Incoming", {
+      bucket: this.bucket,
+      prefix: PREFIX.incoming,
+      visibilityTimeout: Duration.seconds(INGEST_TIMEOUT.toSeconds() * 6),
+      maxReceiveCount: 3,
+    });
+    this.ingest.function.addEventSource(
+      new SqsEventSource(this.incoming.queue, {
+        batchSize: 10,
+        reportBatchItemFailures: true,
+        maxConcurrency: 2,
+      }),
+    );
+    // The push endpoint: signed (SigV4) requests only, never anonymous.
+    this.pushUrl = this.ingest.function.addFunctionUrl({
+      authType: lambda.FunctionUrlAuthType.AWS_IAM,
+    });
+    const pushPolicy = new iam.ManagedPolicy(this, "PushPolicy", {
+      description: "Attach to the IAM user or role that runs `cleanfeed push`",
+      statements: [
+        new iam.PolicyStatement({
+          // Function URLs created since October 2025 need both actions.
+          actions: ["lambda:InvokeFunctionUrl", "lambda:InvokeFunction"],
+          resources: [this.ingest.function.functionArn],
+        }),
+      ],
+    });
+
+    // --- Regenerate triggers --------------------------------------------------
+    // Only the head index: regenerate itself writes `index/archive/state.json`,
+    // and a notification on all of `index/` would have it trigger itself.
+    this.headChanges = new NotificationQueue(this, "HeadChanges", {
+      bucket: this.bucket,
+      prefix: HEAD_INDEX_KEY,
+      visibilityTimeout: Duration.seconds(REGENERATE_TIMEOUT.toSeconds() * 6),
+      maxReceiveCount: 5,
+    });
+    this.regenerate.function.addEventSource(
+      new SqsEventSource(this.headChanges.queue, {
+        batchSize: 10,
+        // The debounce: one regeneration per burst of ingest writes.
+        maxBatchingWindow: Duration.seconds(30),
+        reportBatchItemFailures: true,
+        maxConcurrency: 2,
+      }),
+    );
+    new scheduler.Schedule(this, "RegenerateSchedule", {
+      description: "cleanfeed: regenerate hourly, so the stale-feed alarm means something",
+      schedule: scheduler.ScheduleExpression.rate(Duration.hours(1)),
+      target: new targets.LambdaInvoke(this.regenerate.function, {
+        role: this.schedulerRole,
+        input: scheduler.ScheduleTargetInput.fromObject({
+          source: "aws.scheduler",
+          action: "regenerate",
+        }),
+        retryAttempts: 1,
+        maxEventAge: Duration.hours(1),
+      }),
+    });
+
+    // --- Operations -----------------------------------------------------------
+    this.alarmTopic = new sns.Topic(this, "Alarms", {
+      displayName: "cleanfeed alarms",
+      enforceSSL: true,
+    });
+    // An explicit topic policy replaces the default one, so say who may publish.
+    this.alarmTopic.addToResourcePolicy(
+      new iam.PolicyStatement({
+        principals: [new iam.ServicePrincipal("cloudwatch.amazonaws.com")],
+        actions: ["sns:Publish"],
+        resources: [this.alarmTopic.topicArn],
+        conditions: { StringEquals: { "aws:SourceAccount": this.account } },
+      }),
+    );
+    if (config.deploy.alarmEmail !== null) {
+      this.alarmTopic.addSubscription(
+        new subscriptions.EmailSubscription(config.deploy.alarmEmail),
+      );
+    }
+    this.alarmOnDeadLetters(
+      "IncomingDeadLetterAlarm",
+      this.incoming.deadLetterQueue,
+      "incoming drops",
+    );
+    this.alarmOnDeadLetters(
+      "HeadChangesDeadLetterAlarm",
+      this.headChanges.deadLetterQueue,
+      "regenerations",
+    );
+    for (const fn of [this.ingest, this.regenerate]) this.alarmOnFunction(fn);
+    this.alarmOnStaleFeed(config.deploy.staleFeedHours);
+
+    // --- Outputs ----------------------------------------------------------------
+    new CfnOutput(this, "FeedUrl", {
+      description: "Subscribe your reader to this",
+      value: `${publicUrl}feed.atom`,
+    });
+    new CfnOutput(this, "PushUrl", {
+      description: "cleanfeed push --endpoint <this> (SigV4-signed requests only)",
+      value: this.pushUrl.url,
+    });
+    new CfnOutput(this, "PushPolicyArn", {
+      description: "Managed policy allowing `cleanfeed push`",
+      value: pushPolicy.managedPolicyArn,
+    });
+    new CfnOutput(this, "BucketName", { value: this.bucket.bucketName });
+    new CfnOutput(this, "DistributionDomainName", {
+      description: "Point your custom domain's CNAME/ALIAS here",
+      value: this.distribution.distributionDomainName,
+    });
+    new CfnOutput(this, "AlarmTopicArn", { value: this.alarmTopic.topicArn });
+  }
+
+  /** CloudFront in front of `public/` only, through Origin Access Control. */
+  private serve(customDomain: CustomDomain | null): cloudfront.Distribution {
+    // Built by hand rather than with `S3BucketOrigin.withOriginAccessControl`:
+    // that helper grants the distribution every object (`bucket/*`), and the
+    // stories, keys and source state must stay private even if a path trick
+    // ever got past `originPath`.
+    const oac = new cloudfront.S3OriginAccessControl(this, "OriginAccess", {
+      description: "cleanfeed: CloudFront reads public/ only",
+      signing: cloudfront.Signing.SIGV4_ALWAYS,
+    });
+    const origin = origins.S3BucketOrigin.withBucketDefaults(this.bucket, {
+      originPath: `/${PREFIX.public.replace(/\/$/, "")}`,
+      originAccessControlId: oac.originAccessControlId,
+    });
+    const cachePolicy = new cloudfront.CachePolicy(this, "FeedCache", {
+      comment: "cleanfeed: short TTLs so readers' conditional GETs reach fresh ETags",
+      // minTtl 0 lets the Cache-Control written by regenerate decide.
+      minTtl: Duration.seconds(0),
+      defaultTtl: Duration.seconds(60),
+      maxTtl: Duration.days(1),
+      enableAcceptEncodingGzip: true,
+      enableAcceptEncodingBrotli: true,
+      queryStringBehavior: cloudfront.CacheQueryStringBehavior.none(),
+      headerBehavior: cloudfront.CacheHeaderBehavior.none(),
+      cookieBehavior: cloudfront.CacheCookieBehavior.none(),
+    });
+    const headers = new cloudfront.ResponseHeadersPolicy(this, "FeedHeaders", {
+      comment: "cleanfeed: security headers; feeds are readable from any web reader",
+      securityHeadersBehavior: {
+        strictTransportSecurity: {
+          accessControlMaxAge: Duration.days(365),
+          includeSubdomains: false,
+          override: true,
+        },
+        contentTypeOptions: { override: true },
+        frameOptions: { frameOption: cloudfront.HeadersFrameOption.DENY, override: true },
+        referrerPolicy: {
+          referrerPolicy: cloudfront.HeadersReferrerPolicy.NO_REFERRER,
+          override: true,
+        },
+        // A feed opened in a browser must not run anything it carries.
+        contentSecurityPolicy: {
+          contentSecurityPolicy: "default-src 'none'; style-src 'unsafe-inline'; sandbox",
+          override: true,
+        },
+      },
+      corsBehavior: {
+        accessControlAllowOrigins: ["*"],
+        accessControlAllowMethods: ["GET", "HEAD"],
+        accessControlAllowHeaders: ["*"],
+        accessControlAllowCredentials: false,
+        accessControlExposeHeaders: ["ETag", "Last-Modified"],
+        originOverride: true,
+      },
+    });
+    const distribution = new cloudfront.Distribution(this, "Feed", {
+      comment: "cleanfeed",
+      defaultRootObject: "feed.atom",
+      httpVersion: cloudfront.HttpVersion.HTTP2_AND_3,
+      priceClass: cloudfront.PriceClass.PRICE_CLASS_100,
+      ...(customDomain === null
+        ? {}
+        : {
+            domainNames: [customDomain.domainName],
+            // Only meaningful with an own certificate: the default one is fixed at TLSv1.
+            minimumProtocolVersion: cloudfront.SecurityPolicyProtocol.TLS_V1_2_2021,
+            certificate: acm.Certificate.fromCertificateArn(
+              this,
+              "Certificate",
+              customDomain.certificateArn,
+            ),
+          }),
+      defaultBehavior: {
+        origin,
+        viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
+        allowedMethods: cloudfront.AllowedMethods.ALLOW_GET_HEAD_OPTIONS,
+        cachedMethods: cloudfront.CachedMethods.CACHE_GET_HEAD_OPTIONS,
+        compress: true,
+        cachePolicy,
+        responseHeadersPolicy: headers,
+      },
+      // Without s3:ListBucket S3 answers 403 for a missing file (an archive page
+      // not written yet): cache that only briefly so it appears once published.
+      errorResponses: [{ httpStatus: 403, ttl: Duration.seconds(10) }],
+    });
+    this.bucket.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: "CloudFrontReadsPublicOnly",
+        principals: [new iam.ServicePrincipal("cloudfront.amazonaws.com")],
+        actions: [GET],
+        resources: [this.bucket.arnForObjects(`${PREFIX.public}*`)],
+        conditions: {
+          StringEquals: {
+            "AWS:SourceArn": this.formatArn({
+              service: "cloudfront",
+              region: "",
+              resource: "distribution",
+              resourceName: distribution.distributionId,
+            }),
+          },
+        },
+      }),
+    );
+    return distribution;
+  }
+
+  /** The S3 objects a key prefix covers, for a policy statement. */
+  private objects(...prefixes: string[]): string[] {
+    return prefixes.map((p) => this.bucket.arnForObjects(`${p}*`));
+  }
+
+  /**
+   * Ingest stores stories, aliases, the head index and per-source state, and
+   * consumes (reads then deletes) `incoming/` drops. ListBucket only makes a
+   * missing key answer 404 instead of 403: the functions never list.
+   */
+  private grantIngest(role: iam.IRole): void {
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: "StoreStories",
+        actions: [GET, PUT],
+        resources: this.objects(PREFIX.entries, PREFIX.keys, PREFIX.index, PREFIX.sources),
+      }),
+    );
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: "ConsumeDrops",
+        actions: [GET, DELETE],
+        resources: this.objects(PREFIX.incoming),
+      }),
+    );
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: "MissingKeysAre404",
+        actions: [LIST],
+        resources: [this.bucket.bucketArn],
+      }),
+    );
+  }
+
+  /**
+   * Regenerate reads the head index and the stories, writes the public files,
+   * and keeps its archive bookkeeping (`index/archive/state.json`).
+   */
+  private grantRegenerate(role: iam.IRole): void {
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: "ReadStories",
+        actions: [GET],
+        resources: this.objects(PREFIX.index, PREFIX.entries),
+      }),
+    );
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: "PublishAndArchive",
+        actions: [GET, PUT],
+        resources: this.objects(PREFIX.public, PREFIX.archiveState),
+      }),
+    );
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: "MissingKeysAre404",
+        actions: [LIST],
+        resources: [this.bucket.bucketArn],
+      }),
+    );
+  }
+
+  private addAlarm(id: string, props: cloudwatch.AlarmProps): cloudwatch.Alarm {
+    const alarm = new cloudwatch.Alarm(this, id, props);
+    alarm.addAlarmAction(new SnsAction(this.alarmTopic));
+    this.alarms.push(alarm);
+    return alarm;
+  }
+
+  /** Any message in a DLQ is work that was given up on: tell someone. */
+  private alarmOnDeadLetters(id: string, dlq: sqs.IQueue, what: string): void {
+    this.addAlarm(id, {
+      alarmDescription: `cleanfeed: ${what} failed repeatedly and wait in a dead-letter queue`,
+      metric: dlq.metricApproximateNumberOfMessagesVisible({
+        period: Duration.minutes(5),
+        statistic: cloudwatch.Stats.MAXIMUM,
+      }),
+      threshold: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+  }
+
+  private alarmOnFunction(fn: CleanfeedFunction): void {
+    const name = fn.node.id;
+    const common = {
+      threshold: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    };
+    this.addAlarm(`${name}Errors`, {
+      ...common,
+      alarmDescription: `cleanfeed: the ${name.toLowerCase()} function failed`,
+      metric: fn.function.metricErrors({ period: Duration.minutes(5), statistic: "Sum" }),
+    });
+    this.addAlarm(`${name}Throttles`, {
+      ...common,
+      alarmDescription: `cleanfeed: the ${name.toLowerCase()} function was throttled`,
+      metric: fn.function.metricThrottles({ period: Duration.minutes(5), statistic: "Sum" }),
+    });
+  }
+
+  /**
+   * The feed is stale when regenerate reported no successful run for
+   * `staleFeedHours`. No data at all (the function never ran) is stale too.
+   */
+  private alarmOnStaleFeed(staleFeedHours: number): void {
+    const window = staleFeedWindow(staleFeedHours);
+    this.addAlarm("StaleFeed", {
+      alarmDescription: `cleanfeed: the feed was not regenerated for ${window.hours} hours`,
+      metric: new cloudwatch.Metric({
+        namespace: "cleanfeed",
+        metricName: "FeedRegenerated",
+        dimensionsMap: { service: "regenerate" },
+        statistic: "Sum",
+        period: Duration.hours(window.periodHours),
+      }),
+      threshold: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
+      evaluationPeriods: window.periods,
+      datapointsToAlarm: window.periods,
+      treatMissingData: cloudwatch.TreatMissingData.BREACHING,
+    });
+  }
+}
+
+interface CustomDomain {
+  domainName: string;
+  certificateArn: string;
+}
+
+function customDomainOf(config: Config): CustomDomain | null {
+  const { domainName, certificateArn } = config.deploy;
+  if (domainName === null && certificateArn === null) return null;
+  if (domainName === null) {
+    throw new ConfigError("deploy.domainName", "is required when deploy.certificateArn is set");
+  }
+  if (certificateArn === null) {
+    throw new ConfigError(
+      "deploy.certificateArn",
+      "is required when deploy.domainName is set (an ACM certificate in us-east-1)",
+    );
+  }
+  if (!/^arn:aws[a-z-]*:acm:us-east-1:\d{12}:certificate\/[\w-]+$/.test(certificateArn)) {
+    throw new ConfigError(
+      "deploy.certificateArn",
+      "must be the ARN of an ACM certificate in us-east-1 (CloudFront only uses those)",
+    );
+  }
+  return { domainName, certificateArn };
+}
+
+function withSlash(url: string): string {
+  return url.endsWith("/") ? url : `${url}/`;
+}
+
+/**
+ * How the stale-feed alarm covers `hours`: CloudWatch limits an alarm to
+ * period × evaluation periods ≤ 7 days, so longer settings are capped there.
+ * Up to a day it is one period; beyond, whole periods of at most a day.
+ */
+export function staleFeedWindow(hours: number): {
+  hours: number;
+  periodHours: number;
+  periods: number;
+} {
+  const capped = Math.min(hours, 7 * 24);
+  let periodHours = Math.min(capped, 24);
+  while (capped % periodHours !== 0) periodHours -= 1;
+  return { hours: capped, periodHours, periods: capped / periodHours };
+}

@@ -1,0 +1,460 @@
+import type { CfnElement } from "aws-cdk-lib";
+import { Annotations, Match, type Template } from "aws-cdk-lib/assertions";
+import type { IConstruct } from "constructs";
+import { beforeAll, describe, expect, it, vi } from "vitest";
+import type { CleanfeedApp } from "../../infra/cleanfeed-app.ts";
+import { allowPairs, renderArn, rolePolicy, synthTemplate, testConfig } from "./synth.ts";
+
+let built: CleanfeedApp;
+let template: Template;
+const id = (c: IConstruct) => built.stack.getLogicalId(c.node.defaultChild as CfnElement);
+
+beforeAll(() => {
+  ({ built, template } = synthTemplate(
+    testConfig({ pollIntervalMinutes: 15, deploy: { logRetentionDays: 14 } }),
+  ));
+}, 120_000);
+// Some cases synthesize another variant of the app: seconds each on a busy machine.
+vi.setConfig({ testTimeout: 120_000 });
+
+type Json = Record<string, unknown>;
+const props = (type: string) =>
+  Object.values(template.findResources(type)).map((r) => r.Properties as Json);
+
+describe("storage", () => {
+  it("keeps the items bucket private, encrypted, SSL/TLS1.2-only and versioned", () => {
+    template.hasResourceProperties("AWS::S3::Bucket", {
+      PublicAccessBlockConfiguration: {
+        BlockPublicAcls: true,
+        BlockPublicPolicy: true,
+        IgnorePublicAcls: true,
+        RestrictPublicBuckets: true,
+      },
+      BucketEncryption: {
+        ServerSideEncryptionConfiguration: [
+          { ServerSideEncryptionByDefault: { SSEAlgorithm: "AES256" } },
+        ],
+      },
+      OwnershipControls: { Rules: [{ ObjectOwnership: "BucketOwnerEnforced" }] },
+      VersioningConfiguration: { Status: "Enabled" },
+      LifecycleConfiguration: {
+        Rules: Match.arrayWith([
+          Match.objectLike({
+            NoncurrentVersionExpiration: { NoncurrentDays: 30 },
+            AbortIncompleteMultipartUpload: { DaysAfterInitiation: 7 },
+          }),
+        ]),
+      },
+    });
+    const statements = (props("AWS::S3::BucketPolicy")[0]!.PolicyDocument as Json)
+      .Statement as Json[];
+    expect(statements).toContainEqual(
+      expect.objectContaining({
+        Effect: "Deny",
+        Action: "s3:*",
+        Condition: { Bool: { "aws:SecureTransport": "false" } },
+      }),
+    );
+    expect(statements).toContainEqual(
+      expect.objectContaining({
+        Effect: "Deny",
+        Condition: { NumericLessThan: { "s3:TlsVersion": 1.2 } },
+      }),
+    );
+  });
+
+  it("retains the bucket on stack deletion by default", () => {
+    template.hasResource("AWS::S3::Bucket", { DeletionPolicy: "Retain" });
+    expect(template.findResources("Custom::S3AutoDeleteObjects")).toEqual({});
+  });
+
+  it("deletes and empties it when deploy.removalPolicy is destroy", () => {
+    const { template: t } = synthTemplate(testConfig({ deploy: { removalPolicy: "destroy" } }));
+    t.hasResource("AWS::S3::Bucket", { DeletionPolicy: "Delete" });
+    t.resourceCountIs("Custom::S3AutoDeleteObjects", 1);
+  });
+});
+
+describe("serving", () => {
+  it("lets CloudFront (this distribution, via OAC) read public/* and nothing else", () => {
+    const statements = (props("AWS::S3::BucketPolicy")[0]!.PolicyDocument as Json)
+      .Statement as Json[];
+    const allows = statements.filter((s) => s.Effect === "Allow");
+    expect(allows).toHaveLength(1);
+    const [allow] = allows;
+    expect(allow!.Principal).toEqual({ Service: "cloudfront.amazonaws.com" });
+    expect(allow!.Action).toBe("s3:GetObject");
+    expect(renderArn(allow!.Resource)).toBe(`${id(built.stack.bucket)}/public/*`);
+    const sourceArn = (allow!.Condition as Json).StringEquals as Json;
+    expect(renderArn(sourceArn["AWS:SourceArn"])).toContain(`Ref:${id(built.stack.distribution)}`);
+  });
+
+  it("serves the public/ prefix over HTTPS with OAC, compression and feed.atom at /", () => {
+    template.resourceCountIs("AWS::CloudFront::OriginAccessControl", 1);
+    template.hasResourceProperties("AWS::CloudFront::OriginAccessControl", {
+      OriginAccessControlConfig: {
+        OriginAccessControlOriginType: "s3",
+        SigningBehavior: "always",
+        SigningProtocol: "sigv4",
+      },
+    });
+    template.hasResourceProperties("AWS::CloudFront::Distribution", {
+      DistributionConfig: Match.objectLike({
+        DefaultRootObject: "feed.atom",
+        Origins: [
+          Match.objectLike({
+            OriginPath: "/public",
+            OriginAccessControlId: Match.anyValue(),
+            S3OriginConfig: { OriginAccessIdentity: "" },
+          }),
+        ],
+        DefaultCacheBehavior: Match.objectLike({
+          ViewerProtocolPolicy: "redirect-to-https",
+          Compress: true,
+          ResponseHeadersPolicyId: Match.anyValue(),
+        }),
+      }),
+    });
+  });
+
+  it("caches briefly with minTtl 0 so conditional GETs reach fresh ETags", () => {
+    template.hasResourceProperties("AWS::CloudFront::CachePolicy", {
+      CachePolicyConfig: Match.objectLike({ MinTTL: 0, DefaultTTL: 60, MaxTTL: 86400 }),
+    });
+  });
+
+  it("sends security headers that keep a feed opened in a browser inert", () => {
+    template.hasResourceProperties("AWS::CloudFront::ResponseHeadersPolicy", {
+      ResponseHeadersPolicyConfig: Match.objectLike({
+        SecurityHeadersConfig: Match.objectLike({
+          ContentTypeOptions: { Override: true },
+          StrictTransportSecurity: Match.objectLike({ AccessControlMaxAgeSec: 31536000 }),
+          ContentSecurityPolicy: Match.objectLike({
+            ContentSecurityPolicy: Match.stringLikeRegexp("default-src 'none'.*sandbox"),
+          }),
+        }),
+      }),
+    });
+  });
+
+  it("outputs the feed URL on the distribution's domain", () => {
+    const feedUrl = template.findOutputs("FeedUrl").FeedUrl!.Value as Json;
+    expect(renderArn(feedUrl)).toBe(`https://${id(built.stack.distribution)}/feed.atom`);
+  });
+
+  it("uses a custom domain with its certificate and TLSv1.2_2021 when configured", () => {
+    const { template: t } = synthTemplate(
+      testConfig({
+        deploy: {
+          domainName: "feed.example.org",
+          certificateArn:
+            "arn:aws:acm:us-east-1:123456789012:certificate/0a1b2c3d-1111-2222-3333-444455556666",
+        },
+      }),
+    );
+    t.hasResourceProperties("AWS::CloudFront::Distribution", {
+      DistributionConfig: Match.objectLike({
+        Aliases: ["feed.example.org"],
+        ViewerCertificate: Match.objectLike({
+          MinimumProtocolVersion: "TLSv1.2_2021",
+          SslSupportMethod: "sni-only",
+        }),
+      }),
+    });
+    expect(t.findOutputs("FeedUrl").FeedUrl!.Value).toBe("https://feed.example.org/feed.atom");
+    t.hasResourceProperties("AWS::Lambda::Function", {
+      Environment: {
+        Variables: Match.objectLike({ CLEANFEED_PUBLIC_URL: "https://feed.example.org/" }),
+      },
+    });
+  });
+});
+
+describe("functions", () => {
+  it("runs both on nodejs24.x, arm64, JSON logs, into log groups with the configured retention", () => {
+    const fns = props("AWS::Lambda::Function").filter((f) =>
+      String(f.Description).startsWith("cleanfeed "),
+    );
+    expect(fns).toHaveLength(2);
+    for (const fn of fns) {
+      expect(fn.Runtime).toBe("nodejs24.x");
+      expect(fn.Architectures).toEqual(["arm64"]);
+      expect(fn.LoggingConfig).toMatchObject({ LogFormat: "JSON" });
+    }
+    for (const fn of [built.stack.ingest, built.stack.regenerate]) {
+      template.hasResourceProperties("AWS::Logs::LogGroup", {
+        RetentionInDays: 14,
+      });
+      template.hasResourceProperties("AWS::Lambda::Function", {
+        LoggingConfig: { LogFormat: "JSON", LogGroup: { Ref: id(fn.logGroup) } },
+      });
+    }
+  });
+
+  it("gives each function its environment and timeout", () => {
+    for (const [fn, service, timeout] of [
+      [built.stack.ingest, "ingest", 300],
+      [built.stack.regenerate, "regenerate", 60],
+    ] as const) {
+      template.hasResourceProperties("AWS::Lambda::Function", {
+        FunctionName: Match.absent(),
+        Timeout: timeout,
+        Environment: {
+          Variables: Match.objectLike({
+            CLEANFEED_BUCKET: { Ref: id(built.stack.bucket) },
+            POWERTOOLS_SERVICE_NAME: service,
+            POWERTOOLS_METRICS_NAMESPACE: "cleanfeed",
+            POWERTOOLS_LOG_LEVEL: Match.anyValue(),
+          }),
+        },
+        Role: { "Fn::GetAtt": [id(fn.role), "Arn"] },
+      });
+    }
+  });
+
+  it("does not put the config in an environment variable (4 KB limit)", () => {
+    for (const fn of props("AWS::Lambda::Function")) {
+      const vars = ((fn.Environment as Json | undefined)?.Variables ?? {}) as Json;
+      expect(vars).not.toHaveProperty("CLEANFEED_CONFIG");
+    }
+  });
+});
+
+describe("least privilege", () => {
+  const logs = (fn: "ingest" | "regenerate") => {
+    const group = id(built.stack[fn].logGroup);
+    return [`logs:CreateLogStream on ${group}`, `logs:PutLogEvents on ${group}`];
+  };
+  const consume = (queue: IConstruct) =>
+    [
+      "sqs:ChangeMessageVisibility",
+      "sqs:DeleteMessage",
+      "sqs:GetQueueAttributes",
+      "sqs:GetQueueUrl",
+      "sqs:ReceiveMessage",
+    ].map((a) => `${a} on ${id(queue)}`);
+
+  it("grants ingest exactly its prefixes, its log group and its queue", () => {
+    const b = id(built.stack.bucket);
+    const expected = [
+      ...["entries", "keys", "index", "sources"].flatMap((p) => [
+        `s3:GetObject on ${b}/${p}/*`,
+        `s3:PutObject on ${b}/${p}/*`,
+      ]),
+      `s3:GetObject on ${b}/incoming/*`,
+      `s3:DeleteObject on ${b}/incoming/*`,
+      `s3:ListBucket on ${b}`,
+      ...logs("ingest"),
+      ...consume(built.stack.incoming.queue),
+    ].sort();
+    expect(allowPairs(rolePolicy(template, id(built.stack.ingest.role)))).toEqual(expected);
+  });
+
+  it("grants regenerate exactly its prefixes, its log group and its queue", () => {
+    const b = id(built.stack.bucket);
+    const expected = [
+      `s3:GetObject on ${b}/index/*`,
+      `s3:GetObject on ${b}/entries/*`,
+      `s3:GetObject on ${b}/public/*`,
+      `s3:PutObject on ${b}/public/*`,
+      `s3:GetObject on ${b}/index/archive/*`,
+      `s3:PutObject on ${b}/index/archive/*`,
+      `s3:ListBucket on ${b}`,
+      ...logs("regenerate"),
+      ...consume(built.stack.headChanges.queue),
+    ].sort();
+    expect(allowPairs(rolePolicy(template, id(built.stack.regenerate.role)))).toEqual(expected);
+  });
+
+  it("attaches no managed policies to the function roles", () => {
+    for (const fn of [built.stack.ingest, built.stack.regenerate]) {
+      const role = template.findResources("AWS::IAM::Role")[id(fn.role)]!.Properties as Json;
+      expect(role.ManagedPolicyArns).toBeUndefined();
+    }
+  });
+});
+
+describe("triggers", () => {
+  it("polls on the configured interval with the fixed poll input", () => {
+    template.hasResourceProperties("AWS::Scheduler::Schedule", {
+      ScheduleExpression: "rate(15 minutes)",
+      Target: Match.objectLike({
+        Arn: { "Fn::GetAtt": [id(built.stack.ingest.function), "Arn"] },
+        Input: JSON.stringify({ source: "aws.scheduler", action: "poll" }),
+      }),
+    });
+  });
+
+  it("regenerates hourly even without new items", () => {
+    template.hasResourceProperties("AWS::Scheduler::Schedule", {
+      ScheduleExpression: "rate(1 hour)",
+      Target: Match.objectLike({
+        Arn: { "Fn::GetAtt": [id(built.stack.regenerate.function), "Arn"] },
+      }),
+    });
+  });
+
+  it("routes incoming/ drops and head index writes to SSL-only queues with DLQs", () => {
+    const notifications = props("Custom::S3BucketNotifications")[0]!
+      .NotificationConfiguration as Json;
+    const queues = (notifications.QueueConfigurations as Json[]).map((q) => ({
+      events: q.Events,
+      prefix: ((q.Filter as Json).Key as Json).FilterRules,
+      queue: renderArn(q.QueueArn),
+    }));
+    expect(queues).toEqual(
+      expect.arrayContaining([
+        {
+          events: ["s3:ObjectCreated:*"],
+          prefix: [{ Name: "prefix", Value: "incoming/" }],
+          queue: id(built.stack.incoming.queue),
+        },
+        {
+          events: ["s3:ObjectCreated:*"],
+          prefix: [{ Name: "prefix", Value: "index/head.json" }],
+          queue: id(built.stack.headChanges.queue),
+        },
+      ]),
+    );
+    expect(queues).toHaveLength(2);
+    for (const nq of [built.stack.incoming, built.stack.headChanges]) {
+      template.hasResourceProperties("AWS::SQS::Queue", {
+        RedrivePolicy: {
+          deadLetterTargetArn: { "Fn::GetAtt": [id(nq.deadLetterQueue), "Arn"] },
+          maxReceiveCount: Match.anyValue(),
+        },
+      });
+    }
+    // Every queue, DLQs included, refuses non-TLS requests.
+    const queueIds = Object.keys(template.findResources("AWS::SQS::Queue"));
+    expect(queueIds).toHaveLength(4);
+    const policies = props("AWS::SQS::QueuePolicy");
+    for (const queueId of queueIds) {
+      const policy = policies.find((p) => (p.Queues as Json[]).some((q) => q.Ref === queueId));
+      expect((policy!.PolicyDocument as Json).Statement).toContainEqual(
+        expect.objectContaining({
+          Effect: "Deny",
+          Condition: { Bool: { "aws:SecureTransport": "false" } },
+        }),
+      );
+    }
+  });
+
+  it("consumes both queues with partial batch failures; regenerate is debounced", () => {
+    template.hasResourceProperties("AWS::Lambda::EventSourceMapping", {
+      FunctionName: { Ref: id(built.stack.ingest.function) },
+      FunctionResponseTypes: ["ReportBatchItemFailures"],
+    });
+    template.hasResourceProperties("AWS::Lambda::EventSourceMapping", {
+      FunctionName: { Ref: id(built.stack.regenerate.function) },
+      FunctionResponseTypes: ["ReportBatchItemFailures"],
+      MaximumBatchingWindowInSeconds: 30,
+      BatchSize: 10,
+    });
+  });
+
+  it("keeps messages invisible for at least 6x the consumer's timeout", () => {
+    template.hasResourceProperties("AWS::SQS::Queue", {
+      VisibilityTimeout: 1800,
+      RedrivePolicy: Match.objectLike({
+        deadLetterTargetArn: { "Fn::GetAtt": [id(built.stack.incoming.deadLetterQueue), "Arn"] },
+      }),
+    });
+    template.hasResourceProperties("AWS::SQS::Queue", {
+      VisibilityTimeout: 360,
+      RedrivePolicy: Match.objectLike({
+        deadLetterTargetArn: {
+          "Fn::GetAtt": [id(built.stack.headChanges.deadLetterQueue), "Arn"],
+        },
+      }),
+    });
+  });
+
+  it("exposes the push endpoint only with IAM auth, never anonymously", () => {
+    const urls = props("AWS::Lambda::Url");
+    expect(urls).toHaveLength(1);
+    expect(urls[0]!.AuthType).toBe("AWS_IAM");
+    const permissions = props("AWS::Lambda::Permission");
+    expect(permissions.filter((p) => p.Principal === "*")).toEqual([]);
+    expect(template.findOutputs("PushUrl").PushUrl).toBeDefined();
+  });
+});
+
+describe("operations", () => {
+  const alarmOn = (metric: string, dims: Json[]) =>
+    props("AWS::CloudWatch::Alarm").filter(
+      (a) => a.MetricName === metric && JSON.stringify(a.Dimensions) === JSON.stringify(dims),
+    );
+  const topic = () => id(built.stack.alarmTopic);
+
+  it("alarms to SNS on any message in either DLQ", () => {
+    for (const dlq of [
+      built.stack.incoming.deadLetterQueue,
+      built.stack.headChanges.deadLetterQueue,
+    ]) {
+      const [alarm] = alarmOn("ApproximateNumberOfMessagesVisible", [
+        { Name: "QueueName", Value: { "Fn::GetAtt": [id(dlq), "QueueName"] } },
+      ]);
+      expect(alarm).toMatchObject({
+        Threshold: 1,
+        ComparisonOperator: "GreaterThanOrEqualToThreshold",
+        AlarmActions: [{ Ref: topic() }],
+      });
+    }
+  });
+
+  it("alarms on every error and throttle of each function", () => {
+    for (const fn of [built.stack.ingest, built.stack.regenerate]) {
+      for (const metric of ["Errors", "Throttles"]) {
+        const [alarm] = alarmOn(metric, [
+          { Name: "FunctionName", Value: { Ref: id(fn.function) } },
+        ]);
+        expect(alarm).toMatchObject({
+          Namespace: "AWS/Lambda",
+          Statistic: "Sum",
+          Threshold: 1,
+          ComparisonOperator: "GreaterThanOrEqualToThreshold",
+          AlarmActions: [{ Ref: topic() }],
+        });
+      }
+    }
+  });
+
+  it("alarms when the feed was not regenerated for staleFeedHours, missing data included", () => {
+    const [alarm] = alarmOn("FeedRegenerated", [{ Name: "service", Value: "regenerate" }]);
+    expect(alarm).toMatchObject({
+      Namespace: "cleanfeed",
+      Statistic: "Sum",
+      Threshold: 1,
+      ComparisonOperator: "LessThanThreshold",
+      TreatMissingData: "breaching",
+      AlarmActions: [{ Ref: topic() }],
+    });
+    // Default staleFeedHours is 6.
+    expect(Number(alarm!.Period) * Number(alarm!.EvaluationPeriods)).toBe(6 * 3600);
+    expect(props("AWS::CloudWatch::Alarm")).toHaveLength(7);
+  });
+
+  it("refuses non-TLS publishing to the alarm topic and subscribes the alarm email", () => {
+    const statements = (props("AWS::SNS::TopicPolicy")[0]!.PolicyDocument as Json)
+      .Statement as Json[];
+    expect(statements).toContainEqual(
+      expect.objectContaining({
+        Effect: "Deny",
+        Condition: { Bool: { "aws:SecureTransport": "false" } },
+      }),
+    );
+    template.resourceCountIs("AWS::SNS::Subscription", 0);
+    const { template: t } = synthTemplate(
+      testConfig({ deploy: { alarmEmail: "ops@example.org" } }),
+    );
+    t.hasResourceProperties("AWS::SNS::Subscription", {
+      Protocol: "email",
+      Endpoint: "ops@example.org",
+    });
+  });
+
+  it("synthesizes without CDK warnings", () => {
+    expect(Annotations.fromStack(built.stack).findWarning("*", Match.anyValue())).toEqual([]);
+  });
+});
