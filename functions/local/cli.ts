@@ -3,17 +3,18 @@
  * Output a user asked for goes to stdout; progress and problems to stderr.
  */
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { basename, dirname, join, resolve } from "node:path";
+import { basename, join, resolve } from "node:path";
 import { parseArgs } from "node:util";
+import { storyKeys } from "../core/dedupe/keys.ts";
 import { FeedError } from "../core/errors.ts";
-import { normalizeDocument } from "../ingest/ingest.ts";
+import { ingestDocument, normalizeDocument, scopeOf } from "../ingest/ingest.ts";
 import { readSourceStates } from "../ingest/poll.ts";
 import { fetchFeed } from "../sources/fetch.ts";
 import { pushToEndpoint } from "../sources/push-client.ts";
 import { formatSourcesTable } from "../sources/state.ts";
 import { readPublic } from "../store/published.ts";
 import { readStory } from "../store/stories.ts";
-import { clock, loadConfig, localHandlers, openStore, stderrLog } from "./runtime.ts";
+import { clock, loadConfig, localHandlers, newStoryId, openStore } from "./runtime.ts";
 import { startFeedServer } from "./serve.ts";
 
 const USAGE = `usage: cleanfeed <command> [options]
@@ -201,13 +202,11 @@ async function main(argv: string[]): Promise<number> {
       if (args.length === 0) throw new UsageError("ingest needs at least one file or URL");
       return withStore(values, async ({ handlers, store, config }) => {
         let failed = 0;
-        const { ingestDocument } = await import("../ingest/ingest.ts");
-        const { clock: now, newStoryId } = await import("./runtime.ts");
         for (const target of args) {
           try {
             const { bytes, info } = await readDocument(target);
             const report = await ingestDocument(
-              { objects: store.objects, config, now, newId: newStoryId },
+              { objects: store.objects, config, now: clock, newId: newStoryId },
               bytes,
               info,
             );
@@ -239,8 +238,6 @@ async function main(argv: string[]): Promise<number> {
       const { config } = loadConfig(values.config);
       const { bytes, info } = await readDocument(args[0]!);
       const { copies } = normalizeDocument(bytes, info, config, clock());
-      const { storyKeys } = await import("../core/dedupe/keys.ts");
-      const { scopeOf } = await import("../ingest/ingest.ts");
       for (const copy of copies) {
         print(
           values.explain
@@ -332,7 +329,3 @@ export async function run(argv: string[]): Promise<void> {
     process.exitCode = e instanceof UsageError ? 2 : 1;
   }
 }
-
-// Used by tests that need the folder of this file.
-export const here = dirname(new URL(import.meta.url).pathname);
-export { stderrLog };

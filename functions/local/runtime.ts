@@ -4,13 +4,13 @@
  * real clock and ids. No second pipeline lives here.
  */
 import { randomUUID } from "node:crypto";
-import { readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
-import { type Config, parseConfig } from "../core/config.ts";
+import type { Config } from "../core/config.ts";
 import { ConfigError } from "../core/errors.ts";
 import { createIngestHandler, type Log } from "../ingest/dispatch.ts";
 import { pollSources } from "../ingest/poll.ts";
 import { createRegenerateHandler } from "../regenerate/dispatch.ts";
+import { readConfigFile } from "../runtime/config-file.ts";
 import { notifyHub } from "../sources/websub.ts";
 import { createS3Client } from "../store/client.ts";
 import { Objects } from "../store/objects.ts";
@@ -27,19 +27,7 @@ export interface StoreFlags {
 }
 
 export function loadConfig(path: string): { config: Config; dir: string } {
-  let text: string;
-  try {
-    text = readFileSync(path, "utf-8");
-  } catch (e) {
-    throw new ConfigError("(file)", `cannot read ${path}: ${(e as Error).message}`);
-  }
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (e) {
-    throw new ConfigError("(file)", `${path} is not valid JSON: ${(e as Error).message}`);
-  }
-  return { config: parseConfig(value), dir: dirname(resolve(path)) };
+  return { config: readConfigFile(path), dir: dirname(resolve(path)) };
 }
 
 /** Progress and problems go to stderr; stdout is kept for command output. */

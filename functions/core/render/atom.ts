@@ -60,7 +60,7 @@ function entryElement(entry: Entry, feedLang: string | null): XmlElement {
   const lang = languageTag(item.language);
   const url = webUrl(item.url);
   const content = nonEmpty(item.contentHtml);
-  const summary = nonEmpty(item.summary);
+  const summary = addsToContent(nonEmpty(item.summary), content);
   const title = titleOf(item.title, url);
   const published = rfc3339(entry.published) ?? cleanText(entry.published);
   const updated = rfc3339(entry.updated) ?? cleanText(entry.updated);
@@ -88,6 +88,27 @@ function entryElement(entry: Entry, feedLang: string | null): XmlElement {
         url === null && el("content", { type: "text" }, summary ?? title),
     sourceElement(entry, entryUpdated),
   );
+}
+
+/** Words of a text, for comparing a summary with the content it may merely begin. */
+function words(text: string): string {
+  return text
+    .replace(/<[^>]*>/g, " ")
+    .replace(/&(amp|lt|gt|quot|#39);/g, " ")
+    .replace(/[^\p{L}\p{N}]+/gu, " ")
+    .trim()
+    .toLowerCase();
+}
+
+/**
+ * The summary, or null when it only repeats the start of the content (a
+ * reader would show the same opening twice). Our content HTML is already
+ * sanitized, so dropping its tags is enough to compare words.
+ */
+function addsToContent(summary: string | null, content: string | null): string | null {
+  if (summary === null || content === null) return summary;
+  const opening = words(summary.replace(/…$/, ""));
+  return opening !== "" && words(content).startsWith(opening) ? null : summary;
 }
 
 /** The entry title as plain text, never empty. */
