@@ -109,6 +109,8 @@ export class CleanfeedStack extends Stack {
     const customDomain = customDomainOf(config);
     this.distribution = this.serve(customDomain);
     const host = customDomain?.domainName ?? this.distribution.distributionDomainName;
+    // An explicit feed.publicUrl wins (e.g. another CDN in front); otherwise
+    // the custom domain, otherwise the distribution's own domain.
     const publicUrl = withSlash(config.feed.publicUrl ?? `https://${host}/`);
 
     // --- Functions ----------------------------------------------------------
