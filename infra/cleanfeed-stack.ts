@@ -4,7 +4,14 @@
  * regenerate) do the work, and alarms mail the operator when something stops.
  */
 import { fileURLToPath } from "node:url";
-import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from "aws-cdk-lib";
+import {
+  Annotations,
+  CfnOutput,
+  Duration,
+  RemovalPolicy,
+  Stack,
+  type StackProps,
+} from "aws-cdk-lib";
 import * as acm from "aws-cdk-lib/aws-certificatemanager";
 import * as cloudfront from "aws-cdk-lib/aws-cloudfront";
 import * as origins from "aws-cdk-lib/aws-cloudfront-origins";
@@ -67,6 +74,14 @@ export class CleanfeedStack extends Stack {
     const { config } = props;
     const projectRoot = props.projectRoot ?? PROJECT_ROOT;
     const destroy = config.deploy.removalPolicy === "destroy";
+    for (const [i, source] of config.sources.entries()) {
+      if (source.path !== null) {
+        Annotations.of(this).addWarningV2(
+          "cleanfeed:localSource",
+          `sources[${i}] (${source.name}) is a local file: the deployed ingest cannot read it and will report it as failed`,
+        );
+      }
+    }
 
     // --- Storage ----------------------------------------------------------
     this.bucket = new s3.Bucket(this, "Items", {
@@ -94,6 +109,8 @@ export class CleanfeedStack extends Stack {
     const customDomain = customDomainOf(config);
     this.distribution = this.serve(customDomain);
     const host = customDomain?.domainName ?? this.distribution.distributionDomainName;
+    // An explicit feed.publicUrl wins (e.g. another CDN in front); otherwise
+    // the custom domain, otherwise the distribution's own domain.
     const publicUrl = withSlash(config.feed.publicUrl ?? `https://${host}/`);
 
     // --- Functions ----------------------------------------------------------

@@ -458,3 +458,13 @@ describe("operations", () => {
     expect(Annotations.fromStack(built.stack).findWarning("*", Match.anyValue())).toEqual([]);
   });
 });
+
+describe("config warnings", () => {
+  it("warns that a local-file source cannot be polled once deployed", () => {
+    const { built: b } = synthTemplate(
+      testConfig({ sources: [{ name: "local", path: "examples/feeds/a.xml" }] }),
+    );
+    const warnings = Annotations.fromStack(b.stack).findWarning("*", Match.anyValue());
+    expect(JSON.stringify(warnings)).toMatch(/sources\[0\] \(local\) is a local file/);
+  });
+});

@@ -1,0 +1,61 @@
+/**
+ * Bundles each Lambda entry exactly as the CDK preset does and checks it
+ * stays under 1 MB unzipped: a small bundle is a fast cold start. Also checks
+ * the config really is baked into the code the functions run.
+ */
+import { build } from "esbuild";
+import { describe, expect, it } from "vitest";
+import { PROJECT_ROOT } from "../../infra/cleanfeed-stack.ts";
+import {
+  FUNCTION_ENTRIES,
+  type FunctionName,
+  presetBuild,
+} from "../../infra/constructs/cleanfeed-function.ts";
+import { testConfig } from "./synth.ts";
+
+const MAX_BYTES = 1024 * 1024;
+const config = testConfig();
+
+async function bundle(name: FunctionName) {
+  const preset = presetBuild(config);
+  const result = await build({
+    entryPoints: [`${PROJECT_ROOT}/${FUNCTION_ENTRIES[name]}`],
+    bundle: true,
+    platform: "node",
+    write: false,
+    outfile: `${name}/index.mjs`,
+    minify: preset.minify,
+    sourcemap: preset.sourceMap,
+    target: preset.target,
+    format: preset.format,
+    banner: { js: preset.banner },
+    mainFields: preset.mainFields,
+    external: preset.externalModules,
+    define: preset.define,
+    logLevel: "silent",
+  });
+  const code = result.outputFiles.find((f) => f.path.endsWith(".mjs"));
+  const map = result.outputFiles.find((f) => f.path.endsWith(".map"));
+  return {
+    code: code!.text,
+    codeBytes: code!.contents.length,
+    mapBytes: map?.contents.length ?? 0,
+  };
+}
+
+describe("Lambda bundles", { timeout: 120_000 }, () => {
+  it.each(Object.keys(FUNCTION_ENTRIES) as FunctionName[])(
+    "%s bundles under 1 MB with the config baked in",
+    async (name) => {
+      const { code, codeBytes, mapBytes } = await bundle(name);
+      console.log(
+        `${name}: ${(codeBytes / 1024).toFixed(1)} KiB code, ${(mapBytes / 1024).toFixed(1)} KiB source map`,
+      );
+      expect(codeBytes).toBeLessThan(MAX_BYTES);
+      // The functions must read `process.env.CLEANFEED_CONFIG` literally, or
+      // esbuild's define cannot replace it and the deployed function has no config.
+      const baked = code.includes(config.feed.id) && code.includes("https://example.com/feed.xml");
+      expect(baked, "the config is baked into the bundle").toBe(true);
+    },
+  );
+});
