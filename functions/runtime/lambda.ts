@@ -26,8 +26,11 @@ function logOf(logger: Logger): Log {
 
 export function lambdaRuntime() {
   const bucket = required("CLEANFEED_BUCKET");
-  // Baked in at build time by esbuild `define` (environment variables cap at 4 KB).
-  const config = parseConfig(JSON.parse(required("CLEANFEED_CONFIG")));
+  // Baked in at build time by esbuild `define`, which replaces this literal
+  // expression only (environment variables cap at 4 KB: 100 sources do not fit).
+  const config = parseConfig(
+    JSON.parse(process.env.CLEANFEED_CONFIG ?? required("CLEANFEED_CONFIG")),
+  );
   const publicUrl = required("CLEANFEED_PUBLIC_URL");
   return {
     config,
