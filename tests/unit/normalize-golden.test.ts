@@ -14,7 +14,7 @@
  *   UPDATE_GOLDEN=1 npx vitest run tests/unit/normalize-golden.test.ts
  * then read every changed line against the rules before committing it. The
  * goldens listed in KNOWN_BUGS hold the correct value by hand and are never
- * rewritten: their test is expected to fail until the normalizer is fixed.
+ * rewritten: their test is expected to fail until the bug is fixed.
  */
 import { execFileSync } from "node:child_process";
 import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
