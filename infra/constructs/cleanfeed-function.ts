@@ -42,6 +42,8 @@ export const EXTERNAL_MODULES = ["@aws-sdk/*"];
 export interface PresetBuild {
   minify: boolean;
   sourceMap: boolean;
+  /** Sources inside the map: off, they would double the unzipped size for no runtime use. */
+  sourcesContent: boolean;
   target: string;
   format: "esm";
   banner: string;
@@ -60,6 +62,7 @@ export function presetBuild(config: Config): PresetBuild {
   return {
     minify: true,
     sourceMap: true,
+    sourcesContent: false,
     target: "node24",
     format: "esm",
     banner: ESM_REQUIRE_BANNER,
@@ -140,6 +143,7 @@ export class CleanfeedFunction extends Construct {
       bundling: {
         minify: build.minify,
         sourceMap: build.sourceMap,
+        sourcesContent: build.sourcesContent,
         target: build.target,
         format: nodejs.OutputFormat.ESM,
         banner: build.banner,
