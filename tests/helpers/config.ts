@@ -5,7 +5,7 @@ export function testConfig(overrides: Record<string, unknown> = {}): Config {
   const base: Record<string, unknown> = {
     feed: {
       title: "Test feed",
-      id: "urn:uuid:00000000-0000-4000-8000-000000000001",
+      id: "urn:uuid:6f1d2c3e-0000-4000-8000-00000000feed",
       author: { name: "Tester" },
       language: "en",
       windowSize: 50,
