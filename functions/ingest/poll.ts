@@ -213,10 +213,18 @@ async function pollOne(
 
 function worthWriting(before: SourceRecord, next: SourceRecord, isNew: boolean): boolean {
   if (isNew) return true;
+  // A 304 after a 200 is news to nobody: both mean "fetched fine".
+  const ok = (status: string | null) => (status === "304" ? "200" : status);
   const quiet = (r: SourceRecord) =>
     JSON.stringify({
       ...r,
-      state: { ...r.state, lastAttempt: null, lastSuccess: null, nextFetchAfter: null },
+      state: {
+        ...r.state,
+        lastStatus: ok(r.state.lastStatus),
+        lastAttempt: null,
+        lastSuccess: null,
+        nextFetchAfter: null,
+      },
     });
   if (quiet(before) !== quiet(next)) return true;
   const last = Date.parse(before.state.lastSuccess ?? before.state.lastAttempt ?? "");

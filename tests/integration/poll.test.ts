@@ -1,0 +1,111 @@
+/**
+ * Polling real HTTP sources (servers on loopback started by the test) through
+ * the ingest handler against the embedded S3: conditional GET, the cost of an
+ * unchanged source, a dead source kept in the table.
+ */
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import type { IngestDeps } from "../../functions/ingest/ingest.ts";
+import { pollSources, readSourceStates } from "../../functions/ingest/poll.ts";
+import { formatSourcesTable } from "../../functions/sources/state.ts";
+import { testConfig, testRuntime } from "../helpers/config.ts";
+import { startTestStore, type TestStore, total } from "../helpers/store.ts";
+
+const quiet = { info() {}, warn() {}, error() {} };
+const FEED = `<?xml version="1.0"?><rss version="2.0"><channel><title>Local</title><link>https://local.example/</link><description>d</description>
+<item><title>First</title><link>https://local.example/1</link><guid>l-1</guid><description>The first story, long enough to read.</description></item>
+<item><title>Second</title><link>https://local.example/2</link><guid>l-2</guid><description>The second story, also worth reading.</description></item>
+</channel></rss>`;
+
+let store: TestStore;
+let server: Server;
+let requests: { url: string; inm: string | undefined }[];
+let respond: (
+  url: string,
+  inm: string | undefined,
+) => { status: number; headers?: Record<string, string>; body?: string };
+
+beforeEach(async () => {
+  store = await startTestStore();
+  requests = [];
+  server = createServer((req, res) => {
+    const inm = req.headers["if-none-match"] as string | undefined;
+    requests.push({ url: req.url ?? "", inm });
+    const r = respond(req.url ?? "", inm);
+    res.writeHead(r.status, r.headers ?? {}).end(r.body ?? "");
+  });
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+});
+afterEach(async () => {
+  await new Promise<void>((r) => server.close(() => r()));
+  await store.close();
+});
+
+function depsFor(sources: { name: string; url: string }[], start?: string) {
+  const rt = testRuntime(start);
+  const config = testConfig({ sources });
+  const deps: IngestDeps = { objects: store.objects, config, now: rt.now, newId: rt.newId };
+  return { deps, rt };
+}
+
+const base = () => `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+describe("polling sources", () => {
+  it("sends the ETag back; a 304 costs one S3 read, no parsing and no writes", async () => {
+    respond = (_url, inm) =>
+      inm === '"v1"'
+        ? { status: 304 }
+        : {
+            status: 200,
+            headers: { etag: '"v1"', "content-type": "application/rss+xml" },
+            body: FEED,
+          };
+    const { deps } = depsFor([{ name: "local", url: `${base()}/feed.xml` }]);
+    const first = await pollSources(deps, { allowLoopback: true, log: quiet });
+    expect(first[0]?.report?.new).toBe(2);
+    store.requests.clear();
+    const second = await pollSources(deps, { allowLoopback: true, log: quiet });
+    expect(requests.at(-1)?.inm).toBe('"v1"');
+    expect(second[0]?.status).toBe("304");
+    expect(total(store.requests)).toBe(1);
+    expect(total(store.requests, "PutObjectCommand")).toBe(0);
+  });
+
+  it("a 200 whose items are all known stops before the store: no writes", async () => {
+    respond = () => ({ status: 200, body: FEED });
+    const { deps } = depsFor([{ name: "local", url: `${base()}/feed.xml` }]);
+    await pollSources(deps, { allowLoopback: true, log: quiet });
+    store.requests.clear();
+    const again = await pollSources(deps, { allowLoopback: true, log: quiet });
+    expect(again[0]?.report?.new).toBe(0);
+    expect(total(store.requests, "PutObjectCommand")).toBe(0);
+    expect(total(store.requests)).toBeLessThanOrEqual(2);
+  });
+
+  it("marks a 410 Gone source dead, keeps it in the table, and still polls the others", async () => {
+    respond = (url) => (url === "/gone.xml" ? { status: 410 } : { status: 200, body: FEED });
+    const { deps } = depsFor([
+      { name: "gone", url: `${base()}/gone.xml` },
+      { name: "alive", url: `${base()}/feed.xml` },
+    ]);
+    const polled = await pollSources(deps, { allowLoopback: true, log: quiet });
+    expect(polled.find((p) => p.source === "alive")?.report?.new).toBe(2);
+    const states = await readSourceStates(store.objects, deps.config);
+    expect(states.find((s) => s.name === "gone")?.dead).toBe(true);
+    const table = formatSourcesTable(states, deps.now());
+    expect(table).toMatch(/gone/);
+    expect(table).toMatch(/alive/);
+    const before = requests.length;
+    await pollSources(deps, { allowLoopback: true, log: quiet });
+    expect(requests.slice(before).map((r) => r.url)).not.toContain("/gone.xml");
+  });
+
+  it("refuses loopback sources in cloud mode, before any request reaches them", async () => {
+    respond = () => ({ status: 200, body: FEED });
+    const { deps } = depsFor([{ name: "internal", url: `${base()}/feed.xml` }]);
+    const polled = await pollSources(deps, { allowLoopback: false, log: quiet });
+    expect(polled[0]?.error).toMatch(/refused|loopback/i);
+    expect(requests).toHaveLength(0);
+  });
+});
