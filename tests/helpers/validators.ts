@@ -11,11 +11,8 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { it } from "vitest";
 
-/** The RFC 4287 schema, kept in `shared/` beside the repository root. */
-export const ATOM_RNC = resolve(
-  dirname(fileURLToPath(import.meta.url)),
-  "../../../shared/atom.rnc",
-);
+/** RFC 4287's RELAX NG schema (Appendix B), copied into the repo so any clone can validate. */
+export const ATOM_RNC = resolve(dirname(fileURLToPath(import.meta.url)), "../fixtures/atom.rnc");
 
 const PYTHON = "/usr/bin/python3";
 /** The jing command; `JING_BIN` overrides it (e.g. to check the missing-tool path). */

@@ -19,7 +19,10 @@ import { startTestStore, type TestStore, total } from "../helpers/store.ts";
 
 const story = (name: string) =>
   readFileSync(new URL(`../fixtures/stories/${name}`, import.meta.url), "utf-8");
-const istanbulRaw = story("istanbul-talks.txt");
+const istanbulRaw = readFileSync(
+  new URL("../fixtures/samples/istanbul-talks.txt", import.meta.url),
+  "utf-8",
+);
 const lines = istanbulRaw.split("\n").filter((l) => l.trim());
 /** The clean twin another outlet publishes: each paragraph once, no repeated title. */
 const istanbulClean = [lines[0], ...lines.slice(3, 10)].join("\n\n");

@@ -49,7 +49,7 @@ function pushEvent(body: string) {
 }
 
 const sample = readFileSync(
-  new URL("../fixtures/stories/istanbul-talks.txt", import.meta.url),
+  new URL("../fixtures/samples/istanbul-talks.txt", import.meta.url),
   "utf-8",
 );
 

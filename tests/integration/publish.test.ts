@@ -93,7 +93,7 @@ describe("archive pages (RFC 5005)", () => {
     expect(new Set(seen).size).toBe(seen.length);
 
     if (requireTool("jing")) {
-      const schema = new URL("../../../shared/atom.rnc", import.meta.url).pathname;
+      const schema = new URL("../fixtures/atom.rnc", import.meta.url).pathname;
       for (const path of ["feed.atom", ...pages]) {
         const file = join(store.dir, path.replace("/", "-"));
         writeFileSync(file, (await fileText(path))!);

@@ -58,7 +58,10 @@ describe("parsePushedItems", () => {
   });
 
   it("turns the Istanbul article, pushed as plain-text content, into a text entry", () => {
-    const article = fixture("istanbul-talks.txt");
+    const article = readFileSync(
+      new URL("../fixtures/samples/istanbul-talks.txt", import.meta.url),
+      "utf8",
+    );
     const { feed, errors } = parsePushedItems(
       {
         title: "Stalemate Continues: Ukraine and Russia Fail to Reach Peace Amid Talks",
