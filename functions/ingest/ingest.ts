@@ -43,7 +43,8 @@ export interface DocumentInfo {
   contentType?: string | null;
 }
 
-function acceptOptions(deps: IngestDeps) {
+/** The store options that come from the config and the runtime. */
+export function acceptOptions(deps: IngestDeps) {
   const { config } = deps;
   return {
     windowSize: config.feed.windowSize,
@@ -55,7 +56,8 @@ function acceptOptions(deps: IngestDeps) {
   };
 }
 
-function report(source: string, outcomes: Outcome[], rejected: string[]): IngestReport {
+/** Counts outcomes the way a user reads them. */
+export function report(source: string, outcomes: Outcome[], rejected: string[]): IngestReport {
   return {
     source,
     items: outcomes.length + rejected.length,

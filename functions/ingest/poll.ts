@@ -24,7 +24,13 @@ import { PREFIX } from "../store/layout.ts";
 import type { Objects } from "../store/objects.ts";
 import { acceptCopies } from "../store/stories.ts";
 import type { Log, PollSummary } from "./dispatch.ts";
-import { type IngestDeps, type IngestReport, normalizeDocument } from "./ingest.ts";
+import {
+  acceptOptions,
+  type IngestDeps,
+  type IngestReport,
+  normalizeDocument,
+  report as reportOf,
+} from "./ingest.ts";
 
 /** What is kept per source in `sources/<hash>.json`. */
 export interface SourceRecord {
@@ -161,25 +167,10 @@ async function pollOne(
         if (before.known[id] !== d) changed.push(copy);
       }
       const outcomes = changed.length
-        ? await acceptCopies(objects, changed, scope, {
-            windowSize: config.feed.windowSize,
-            recentWindow: config.dedupe.recentWindow,
-            maxDistance: config.dedupe.hammingDistance,
-            minWords: config.dedupe.minWords,
-            newId: deps.newId,
-            now,
-          })
+        ? await acceptCopies(objects, changed, scope, { ...acceptOptions(deps), now })
         : [];
-      const fresh = outcomes.filter((o) => o.kind === "new").length;
-      report = {
-        source: source.name,
-        items: copies.length,
-        new: fresh,
-        merged: outcomes.filter((o) => o.kind === "merged").length,
-        dropped: outcomes.filter((o) => o.kind === "removed").length,
-        rejected: [],
-      };
-      state = recordAccepted(state, fresh);
+      report = { ...reportOf(source.name, outcomes, []), items: copies.length };
+      state = recordAccepted(state, report.new);
     } catch (e) {
       if (!(e instanceof FeedError)) throw e;
       // The document is broken: nothing of it is stored, the validators are
