@@ -83,6 +83,15 @@ describe("normalize: links", () => {
     expect(one({ id: "urn:uuid:1b4e28ba-2fa1-11d2-883f-0016d3cca427" }).item.url).toBeNull();
   });
 
+  it("never makes up a URL from a guid that is not an absolute http(s) URL", () => {
+    // <guid>d1</guid>: isPermaLink defaults to true, but "d1" is an id, not a page on the site
+    expect(one({ id: "d1", idIsPermalink: true }).item.url).toBeNull();
+    expect(one({ id: "/posts/1", idIsPermalink: true }).item.url).toBeNull();
+    expect(one({ id: "https://news.example.com/p/2", idIsPermalink: true }).item.url).toBe(
+      "https://news.example.com/p/2",
+    );
+  });
+
   it("refuses non-http item links", () => {
     expect(
       one({ links: [link("javascript:alert(1)"), link("ftp://x.example/f")] }).item.url,

@@ -80,7 +80,10 @@ function isAlternate(link: RawLink): boolean {
   return link.rel === null || link.rel === "" || link.rel.toLowerCase() === "alternate";
 }
 
-/** The story's URL: first alternate link, else a permalink guid, else null. */
+/**
+ * The story's URL: first alternate link, else a permalink guid that is an
+ * absolute http(s) URL, else null.
+ */
 function itemUrl(entry: RawEntry, base: string | null): string | null {
   for (const link of entry.links) {
     if (!isAlternate(link)) continue;
@@ -88,9 +91,11 @@ function itemUrl(entry: RawEntry, base: string | null): string | null {
     if (url !== null) return url;
   }
   if (entry.id !== null && entry.idIsPermalink !== false) {
-    // RSS guids are permalinks unless they say otherwise; an explicit one may be relative
+    // RSS guids are permalinks unless they say otherwise (and the parser reports that
+    // default as true), but a guid like "d1" or "42" is an id, not a path: resolving it
+    // against the site would make up a URL that was never published. Only an absolute
+    // http(s) guid is trusted as the story's address.
     const id = entry.id.trim();
-    if (entry.idIsPermalink === true) return canonicalUrl(id, base);
     if (/^https?:\/\//i.test(id)) return canonicalUrl(id);
   }
   return null;
