@@ -37,7 +37,6 @@ const update = process.env["UPDATE_GOLDEN"] === "1";
  * then remove the entry. UPDATE_GOLDEN=1 never overwrites these lines.
  */
 const KNOWN_BUGS: Record<string, string> = {
-  "atom03-basic#1": "a link in content ignores the content element's own xml:base",
   "rss20-wordpress#1": "a WordPress excerpt plus its 'appeared first on' footer is kept as summary",
   "norm-authors-rss#4": "dc:creator 'Name <email>' loses the email (stripped as if it were a tag)",
   "norm-summary#6":

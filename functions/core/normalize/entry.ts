@@ -147,7 +147,9 @@ function enclosures(raw: readonly RawLink[], base: string | null): Enclosure[] {
 
 function sanitize(t: RawText, base: string | null, scope: FeedScope, titleKey: string | null) {
   const html = t.type === "text" ? plainTextToHtml(t.value) : t.value;
-  return sanitizeContent(html, { base, iframeHosts: scope.iframeHosts, title: titleKey });
+  // <content xml:base="…"> overrides the entry's base for the links inside it
+  const own = t.base ? resolveBase([t.base, base]) : base;
+  return sanitizeContent(html, { base: own, iframeHosts: scope.iframeHosts, title: titleKey });
 }
 
 // "…", "[...]", "Read more", "Continue reading →" at the end of an excerpt
