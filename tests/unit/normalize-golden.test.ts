@@ -37,10 +37,7 @@ const update = process.env["UPDATE_GOLDEN"] === "1";
  * then remove the entry. UPDATE_GOLDEN=1 never overwrites these lines.
  */
 const KNOWN_BUGS: Record<string, string> = {
-  "rss20-wordpress#1": "a WordPress excerpt plus its 'appeared first on' footer is kept as summary",
   "norm-authors-rss#4": "dc:creator 'Name <email>' loses the email (stripped as if it were a tag)",
-  "norm-summary#6":
-    "a teaser ending in '[...] Read more' is kept as summary (only one tail marker is removed)",
 };
 
 interface Input {

@@ -239,6 +239,28 @@ describe("normalize: content and summary", () => {
     expect(item.summary?.length).toBeLessThanOrEqual(400);
   });
 
+  it("treats a teaser with several end markers, or a WordPress footer, as the content's start", () => {
+    const more = one({
+      content: text(LONG),
+      summary: text('<p>The committee met again [...] <a href="/1">Read more</a></p>'),
+    }).item;
+    expect(more.summary?.startsWith("The committee met again to discuss the harbour wall.")).toBe(
+      true,
+    );
+    const footer = "The post Harbour appeared first on The Daily Wall.";
+    const wordpress = one({
+      content: text(`<p>The committee met again.</p><p>More words.</p><p>${footer}</p>`),
+      summary: text(`The committee met again. [&#8230;]<p>${footer}</p>`),
+    }).item;
+    expect(wordpress.summary).toBeNull(); // the content is short enough to be read whole
+    // words after the marker that the content does not hold are the feed's own: kept
+    const own = one({
+      content: text("<p>The committee met again.</p><p>More words.</p>"),
+      summary: text("The committee met again. […] Also: a vote next week."),
+    }).item;
+    expect(own.summary).toBe("The committee met again. […] Also: a vote next week.");
+  });
+
   it("drops a summary that only repeats the title", () => {
     expect(one({ content: text(LONG), summary: text("A TITLE ", "text") }).item.summary).toBeNull();
   });

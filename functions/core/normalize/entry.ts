@@ -155,13 +155,35 @@ function sanitize(t: RawText, base: string | null, scope: FeedScope, titleKey: s
 // "…", "[...]", "Read more", "Continue reading →" at the end of an excerpt
 const EXCERPT_TAIL =
   /\s*(?:\[\s*(?:…|\.\.\.)\s*\]|…|\.\.\.|(?:read more|continue reading)\W*)\s*$/i;
+// WordPress's excerpt marker, "[…]": what follows it is no longer the excerpt
+const BRACKETED_ELLIPSIS = /\[\s*(?:…|\.\.\.)\s*\]/;
+// "[...] Read more" is two markers; a few more would be a sentence, not a teaser
+const MAX_TAIL_MARKERS = 3;
+
+/** `text` without the teaser markers it ends with. */
+function withoutTail(text: string): string {
+  let t = text;
+  for (let i = 0; i < MAX_TAIL_MARKERS; i++) {
+    // only the tail can hold a marker: spare the regex the whole text
+    const cut = Math.max(0, t.length - 40);
+    const next = t.slice(0, cut) + t.slice(cut).replace(EXCERPT_TAIL, "");
+    if (next === t) break;
+    t = next;
+  }
+  return t;
+}
 
 /** True when `excerpt` is only the start of `content` (the feed's teaser of it); both comparable. */
 function isStartOf(excerpt: string, content: string): boolean {
-  // only the tail can hold the marker: spare the regex the whole text
-  const cut = Math.max(0, excerpt.length - 40);
-  const e = excerpt.slice(0, cut) + excerpt.slice(cut).replace(EXCERPT_TAIL, "");
-  return e === "" || content.startsWith(e);
+  const e = withoutTail(excerpt);
+  if (e === "" || content.startsWith(e)) return true;
+  // WordPress: "Start of the post […] The post X appeared first on Y." where the
+  // footer after the marker ends the content too: still nothing but a teaser
+  const marker = BRACKETED_ELLIPSIS.exec(excerpt);
+  if (marker === null) return false;
+  const head = withoutTail(excerpt.slice(0, marker.index)).trimEnd();
+  const rest = withoutTail(excerpt.slice(marker.index + marker[0].length)).trim();
+  return content.startsWith(head) && (rest === "" || content.includes(rest));
 }
 
 /**
