@@ -161,6 +161,22 @@ describe("normalize: people, categories, language, enclosures", () => {
     ]);
   });
 
+  it("splits a name-only person (dc:creator) written with an email, keeping the email", () => {
+    const named = (name: string) => ({ name, email: null, uri: null, raw: null });
+    const item = one({
+      authors: [
+        named("Sam Lee <sam@example.com>"),
+        named("jo@example.com (Jo Bloggs)"),
+        named("Ann <i>Other</i>"),
+      ],
+    }).item;
+    expect(item.authors).toEqual([
+      { name: "Sam Lee", email: "sam@example.com", uri: null },
+      { name: "Jo Bloggs", email: "jo@example.com", uri: null },
+      { name: "Ann Other", email: null, uri: null },
+    ]);
+  });
+
   it("falls back to the feed's authors", () => {
     expect(one({}, { authors: [person("Desk")] }).item.authors).toEqual([
       { name: "Desk", email: null, uri: null },
