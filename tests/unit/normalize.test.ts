@@ -21,9 +21,16 @@ describe("normalize: text fields", () => {
     expect(one({ title: text("  Tom &amp; Jerry\n\t<b>return</b>  ", "html") }).item.title).toBe(
       "Tom & Jerry return",
     );
+    // declared text is literal: its angle brackets are words, not tags
     expect(one({ title: text("Plain <i>text</i> with a tag", "text") }).item.title).toBe(
-      "Plain text with a tag",
+      "Plain <i>text</i> with a tag",
     );
+    expect(one({ title: text("Content <type>  matrix", "text") }).item.title).toBe(
+      "Content <type> matrix",
+    );
+    expect(
+      one({ title: text("<script>alert(1)</script> &amp; other XSS", "text") }).item.title,
+    ).toBe("<script>alert(1)</script> & other XSS");
     expect(one({ title: text("x < y &amp; y > z", "text") }).item.title).toBe("x < y & y > z");
     expect(one({ title: text("<span>XHTML</span> title", "xhtml") }).item.title).toBe(
       "XHTML title",
