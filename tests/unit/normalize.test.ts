@@ -236,6 +236,28 @@ describe("normalize: content and summary", () => {
     );
   });
 
+  it("drops a content that only repeats the title, unless it shows media", () => {
+    const title = text("Zürich — naïve café", "text");
+    // an RSS description that is the bare title text
+    expect(one({ title, summary: text("Zürich —  Naïve Café") }).item.contentHtml).toBeNull();
+    expect(
+      one({ title, content: text("Zürich — naïve café", "text") }).item.contentHtml,
+    ).toBeNull();
+    // content that is only the title: the description, if any, is the body
+    expect(
+      one({
+        title,
+        content: text("Zürich — naïve café"),
+        summary: text("<p>The city's cafés.</p>"),
+      }).item.contentHtml,
+    ).toBe("<p>The city's cafés.</p>");
+    const photo = one({
+      title,
+      summary: text('Zürich — naïve café <img src="https://news.example.com/c.jpg" alt="">'),
+    }).item;
+    expect(photo.contentHtml).toContain("<img");
+  });
+
   it("uses the description as content when there is no content", () => {
     const item = one({ summary: text("<p>Only a description.</p>") }).item;
     expect(item.contentHtml).toBe("<p>Only a description.</p>");

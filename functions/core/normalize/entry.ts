@@ -210,6 +210,18 @@ function summary(
   return s !== null && comparable(s) === titleKey ? null : s;
 }
 
+// Content that shows something besides its text: never dropped for its words alone
+const MEDIA = /<(?:img|video|audio|iframe)\b/i;
+
+/**
+ * True when the content says nothing but the title: an RSS description that
+ * is the bare title text (the sanitizer drops a title block, not loose text).
+ */
+function isOnlyTitle(content: SanitizedContent, titleKey: string | null): boolean {
+  // the sanitizer's text is already collapsed: lowercase is all "comparable" adds
+  return titleKey !== null && content.text.toLowerCase() === titleKey && !MEDIA.test(content.html);
+}
+
 function sha256(value: string): string {
   return createHash("sha256").update(value).digest("hex");
 }
@@ -228,9 +240,16 @@ export function normalizeWithScope(entry: RawEntry, scope: FeedScope): Normalize
     ? sanitize(main, base, scope, titleKey)
     : null;
   let summaryText = useSummaryAsContent ? null : text(entry.summary);
-  if (content !== null && content.html === "" && !useSummaryAsContent && hasValue(entry.summary)) {
-    // the content was nothing readable (only a script, say): the description is all we have
+  if (content !== null && isOnlyTitle(content, titleKey)) content = null;
+  if (
+    (content === null || content.html === "") &&
+    !useSummaryAsContent &&
+    hasValue(entry.summary)
+  ) {
+    // the content was nothing readable (only a script, say, or only the title again):
+    // the description is all we have
     content = sanitize(entry.summary, base, scope, titleKey);
+    if (isOnlyTitle(content, titleKey)) content = null;
     summaryText = null;
   }
   const contentText = content?.text ?? "";
