@@ -21,9 +21,16 @@ describe("normalize: text fields", () => {
     expect(one({ title: text("  Tom &amp; Jerry\n\t<b>return</b>  ", "html") }).item.title).toBe(
       "Tom & Jerry return",
     );
+    // declared text is literal: its angle brackets are words, not tags
     expect(one({ title: text("Plain <i>text</i> with a tag", "text") }).item.title).toBe(
-      "Plain text with a tag",
+      "Plain <i>text</i> with a tag",
     );
+    expect(one({ title: text("Content <type>  matrix", "text") }).item.title).toBe(
+      "Content <type> matrix",
+    );
+    expect(
+      one({ title: text("<script>alert(1)</script> &amp; other XSS", "text") }).item.title,
+    ).toBe("<script>alert(1)</script> & other XSS");
     expect(one({ title: text("x < y &amp; y > z", "text") }).item.title).toBe("x < y & y > z");
     expect(one({ title: text("<span>XHTML</span> title", "xhtml") }).item.title).toBe(
       "XHTML title",
@@ -81,6 +88,15 @@ describe("normalize: links", () => {
     ).toBe("https://news.example.com/p/1");
     expect(one({ id: "https://news.example.com/p/1", idIsPermalink: false }).item.url).toBeNull();
     expect(one({ id: "urn:uuid:1b4e28ba-2fa1-11d2-883f-0016d3cca427" }).item.url).toBeNull();
+  });
+
+  it("never makes up a URL from a guid that is not an absolute http(s) URL", () => {
+    // <guid>d1</guid>: isPermaLink defaults to true, but "d1" is an id, not a page on the site
+    expect(one({ id: "d1", idIsPermalink: true }).item.url).toBeNull();
+    expect(one({ id: "/posts/1", idIsPermalink: true }).item.url).toBeNull();
+    expect(one({ id: "https://news.example.com/p/2", idIsPermalink: true }).item.url).toBe(
+      "https://news.example.com/p/2",
+    );
   });
 
   it("refuses non-http item links", () => {
@@ -152,6 +168,22 @@ describe("normalize: people, categories, language, enclosures", () => {
     ]);
   });
 
+  it("splits a name-only person (dc:creator) written with an email, keeping the email", () => {
+    const named = (name: string) => ({ name, email: null, uri: null, raw: null });
+    const item = one({
+      authors: [
+        named("Sam Lee <sam@example.com>"),
+        named("jo@example.com (Jo Bloggs)"),
+        named("Ann <i>Other</i>"),
+      ],
+    }).item;
+    expect(item.authors).toEqual([
+      { name: "Sam Lee", email: "sam@example.com", uri: null },
+      { name: "Jo Bloggs", email: "jo@example.com", uri: null },
+      { name: "Ann Other", email: null, uri: null },
+    ]);
+  });
+
   it("falls back to the feed's authors", () => {
     expect(one({}, { authors: [person("Desk")] }).item.authors).toEqual([
       { name: "Desk", email: null, uri: null },
@@ -204,6 +236,28 @@ describe("normalize: content and summary", () => {
     );
   });
 
+  it("drops a content that only repeats the title, unless it shows media", () => {
+    const title = text("Zürich — naïve café", "text");
+    // an RSS description that is the bare title text
+    expect(one({ title, summary: text("Zürich —  Naïve Café") }).item.contentHtml).toBeNull();
+    expect(
+      one({ title, content: text("Zürich — naïve café", "text") }).item.contentHtml,
+    ).toBeNull();
+    // content that is only the title: the description, if any, is the body
+    expect(
+      one({
+        title,
+        content: text("Zürich — naïve café"),
+        summary: text("<p>The city's cafés.</p>"),
+      }).item.contentHtml,
+    ).toBe("<p>The city's cafés.</p>");
+    const photo = one({
+      title,
+      summary: text('Zürich — naïve café <img src="https://news.example.com/c.jpg" alt="">'),
+    }).item;
+    expect(photo.contentHtml).toContain("<img");
+  });
+
   it("uses the description as content when there is no content", () => {
     const item = one({ summary: text("<p>Only a description.</p>") }).item;
     expect(item.contentHtml).toBe("<p>Only a description.</p>");
@@ -228,6 +282,28 @@ describe("normalize: content and summary", () => {
     );
     expect(item.summary?.endsWith("…")).toBe(true);
     expect(item.summary?.length).toBeLessThanOrEqual(400);
+  });
+
+  it("treats a teaser with several end markers, or a WordPress footer, as the content's start", () => {
+    const more = one({
+      content: text(LONG),
+      summary: text('<p>The committee met again [...] <a href="/1">Read more</a></p>'),
+    }).item;
+    expect(more.summary?.startsWith("The committee met again to discuss the harbour wall.")).toBe(
+      true,
+    );
+    const footer = "The post Harbour appeared first on The Daily Wall.";
+    const wordpress = one({
+      content: text(`<p>The committee met again.</p><p>More words.</p><p>${footer}</p>`),
+      summary: text(`The committee met again. [&#8230;]<p>${footer}</p>`),
+    }).item;
+    expect(wordpress.summary).toBeNull(); // the content is short enough to be read whole
+    // words after the marker that the content does not hold are the feed's own: kept
+    const own = one({
+      content: text("<p>The committee met again.</p><p>More words.</p>"),
+      summary: text("The committee met again. […] Also: a vote next week."),
+    }).item;
+    expect(own.summary).toBe("The committee met again. […] Also: a vote next week.");
   });
 
   it("drops a summary that only repeats the title", () => {

@@ -50,6 +50,13 @@ function splitRaw(raw: string): { name: string | null; email: string | null } {
 export function normalizePerson(p: RawPerson, base: string | null): Author | null {
   let n = name(p.name);
   let e = email(p.email);
+  // dc:creator and itunes:author hold a name by spec, yet feeds write "Sam Lee <sam@x.org>"
+  // there too: split it before cleaning, which would drop "<sam@x.org>" as if it were a tag
+  const inName = p.name !== null && e === null ? split(collapseWhitespace(p.name)) : null;
+  if (inName !== null) {
+    n = inName.name;
+    e = inName.email;
+  }
   if (p.raw !== null && n === null && e === null) {
     const split = splitRaw(p.raw);
     n = split.name;

@@ -80,7 +80,10 @@ function isAlternate(link: RawLink): boolean {
   return link.rel === null || link.rel === "" || link.rel.toLowerCase() === "alternate";
 }
 
-/** The story's URL: first alternate link, else a permalink guid, else null. */
+/**
+ * The story's URL: first alternate link, else a permalink guid that is an
+ * absolute http(s) URL, else null.
+ */
 function itemUrl(entry: RawEntry, base: string | null): string | null {
   for (const link of entry.links) {
     if (!isAlternate(link)) continue;
@@ -88,9 +91,11 @@ function itemUrl(entry: RawEntry, base: string | null): string | null {
     if (url !== null) return url;
   }
   if (entry.id !== null && entry.idIsPermalink !== false) {
-    // RSS guids are permalinks unless they say otherwise; an explicit one may be relative
+    // RSS guids are permalinks unless they say otherwise (and the parser reports that
+    // default as true), but a guid like "d1" or "42" is an id, not a path: resolving it
+    // against the site would make up a URL that was never published. Only an absolute
+    // http(s) guid is trusted as the story's address.
     const id = entry.id.trim();
-    if (entry.idIsPermalink === true) return canonicalUrl(id, base);
     if (/^https?:\/\//i.test(id)) return canonicalUrl(id);
   }
   return null;
@@ -142,19 +147,43 @@ function enclosures(raw: readonly RawLink[], base: string | null): Enclosure[] {
 
 function sanitize(t: RawText, base: string | null, scope: FeedScope, titleKey: string | null) {
   const html = t.type === "text" ? plainTextToHtml(t.value) : t.value;
-  return sanitizeContent(html, { base, iframeHosts: scope.iframeHosts, title: titleKey });
+  // <content xml:base="…"> overrides the entry's base for the links inside it
+  const own = t.base ? resolveBase([t.base, base]) : base;
+  return sanitizeContent(html, { base: own, iframeHosts: scope.iframeHosts, title: titleKey });
 }
 
 // "…", "[...]", "Read more", "Continue reading →" at the end of an excerpt
 const EXCERPT_TAIL =
   /\s*(?:\[\s*(?:…|\.\.\.)\s*\]|…|\.\.\.|(?:read more|continue reading)\W*)\s*$/i;
+// WordPress's excerpt marker, "[…]": what follows it is no longer the excerpt
+const BRACKETED_ELLIPSIS = /\[\s*(?:…|\.\.\.)\s*\]/;
+// "[...] Read more" is two markers; a few more would be a sentence, not a teaser
+const MAX_TAIL_MARKERS = 3;
+
+/** `text` without the teaser markers it ends with. */
+function withoutTail(text: string): string {
+  let t = text;
+  for (let i = 0; i < MAX_TAIL_MARKERS; i++) {
+    // only the tail can hold a marker: spare the regex the whole text
+    const cut = Math.max(0, t.length - 40);
+    const next = t.slice(0, cut) + t.slice(cut).replace(EXCERPT_TAIL, "");
+    if (next === t) break;
+    t = next;
+  }
+  return t;
+}
 
 /** True when `excerpt` is only the start of `content` (the feed's teaser of it); both comparable. */
 function isStartOf(excerpt: string, content: string): boolean {
-  // only the tail can hold the marker: spare the regex the whole text
-  const cut = Math.max(0, excerpt.length - 40);
-  const e = excerpt.slice(0, cut) + excerpt.slice(cut).replace(EXCERPT_TAIL, "");
-  return e === "" || content.startsWith(e);
+  const e = withoutTail(excerpt);
+  if (e === "" || content.startsWith(e)) return true;
+  // WordPress: "Start of the post […] The post X appeared first on Y." where the
+  // footer after the marker ends the content too: still nothing but a teaser
+  const marker = BRACKETED_ELLIPSIS.exec(excerpt);
+  if (marker === null) return false;
+  const head = withoutTail(excerpt.slice(0, marker.index)).trimEnd();
+  const rest = withoutTail(excerpt.slice(marker.index + marker[0].length)).trim();
+  return content.startsWith(head) && (rest === "" || content.includes(rest));
 }
 
 /**
@@ -181,6 +210,18 @@ function summary(
   return s !== null && comparable(s) === titleKey ? null : s;
 }
 
+// Content that shows something besides its text: never dropped for its words alone
+const MEDIA = /<(?:img|video|audio|iframe)\b/i;
+
+/**
+ * True when the content says nothing but the title: an RSS description that
+ * is the bare title text (the sanitizer drops a title block, not loose text).
+ */
+function isOnlyTitle(content: SanitizedContent, titleKey: string | null): boolean {
+  // the sanitizer's text is already collapsed: lowercase is all "comparable" adds
+  return titleKey !== null && content.text.toLowerCase() === titleKey && !MEDIA.test(content.html);
+}
+
 function sha256(value: string): string {
   return createHash("sha256").update(value).digest("hex");
 }
@@ -199,9 +240,16 @@ export function normalizeWithScope(entry: RawEntry, scope: FeedScope): Normalize
     ? sanitize(main, base, scope, titleKey)
     : null;
   let summaryText = useSummaryAsContent ? null : text(entry.summary);
-  if (content !== null && content.html === "" && !useSummaryAsContent && hasValue(entry.summary)) {
-    // the content was nothing readable (only a script, say): the description is all we have
+  if (content !== null && isOnlyTitle(content, titleKey)) content = null;
+  if (
+    (content === null || content.html === "") &&
+    !useSummaryAsContent &&
+    hasValue(entry.summary)
+  ) {
+    // the content was nothing readable (only a script, say, or only the title again):
+    // the description is all we have
     content = sanitize(entry.summary, base, scope, titleKey);
+    if (isOnlyTitle(content, titleKey)) content = null;
     summaryText = null;
   }
   const contentText = content?.text ?? "";

@@ -113,11 +113,17 @@ export function htmlToText(html: string): string {
 const TAG = /<\/?[a-z][^>]*>/i;
 
 /**
- * Cleans a field that should be plain text. Markup-typed values, and text
- * values that still contain tags, become their text; entities are decoded.
+ * Cleans a field that should be plain text; entities are decoded.
+ * - `html` / `xhtml` values are markup: they become their text.
+ * - declared `text` is literal: "Content <type> matrix" keeps its angle
+ *   brackets (output escapes them, so they are safe).
+ * - an untyped string (a category term, a person's name) has nothing to say
+ *   what it is: whatever looks like a tag is stripped.
  */
-export function cleanText(value: string, type: "text" | "html" | "xhtml" = "text"): string {
-  if (type !== "text" || TAG.test(value)) return htmlToText(value);
+export function cleanText(value: string, type?: "text" | "html" | "xhtml"): string {
+  if (type === "html" || type === "xhtml" || (type === undefined && TAG.test(value))) {
+    return htmlToText(value);
+  }
   if (value.includes("&")) return htmlToText(value.replaceAll("<", "&lt;"));
   return collapseWhitespace(value);
 }

@@ -7,7 +7,7 @@
  */
 
 import { NS } from "./namespaces.ts";
-import type { RawEntry, RawLink, RawPerson } from "./raw.ts";
+import type { RawEntry, RawLink, RawPerson, RawText } from "./raw.ts";
 import {
   atom03Text,
   atomText,
@@ -57,6 +57,15 @@ class EntryDraft {
     this.entry[slot] = value;
     this.ranks[slot] = rank;
     return true;
+  }
+
+  /**
+   * A content or summary text, carrying the element's own xml:base when it
+   * differs from the entry's, so links inside it resolve where the feed says.
+   */
+  text(el: El, t: RawText | null): RawText | null {
+    if (t !== null && el.base !== null && el.base !== this.entry.base) t.base = el.base;
+    return t;
   }
 
   /** An href as written, or resolved when the element sits under a different xml:base. */
@@ -143,7 +152,7 @@ function rssElement(c: El, d: EntryDraft): void {
       break;
     }
     case "description":
-      d.offer("summary", rssText(c, "html"), 0);
+      d.offer("summary", d.text(c, rssText(c, "html")), 0);
       break;
     case "guid": {
       const id = textOrNull(c);
@@ -183,10 +192,10 @@ function atomElement(c: El, d: EntryDraft, v03: boolean): void {
       atomLink(c, d);
       break;
     case "content":
-      d.offer("content", text(c), 0);
+      d.offer("content", d.text(c, text(c)), 0);
       break;
     case "summary":
-      d.offer("summary", text(c), 0);
+      d.offer("summary", d.text(c, text(c)), 0);
       break;
     case "published":
     case "issued":
@@ -329,7 +338,7 @@ export function readEntry(el: El, dialect: Dialect): RawEntry {
         atomElement(c, d, true);
         break;
       case NS.content:
-        if (c.local === "encoded") d.offer("content", rssText(c, "html"), 0);
+        if (c.local === "encoded") d.offer("content", d.text(c, rssText(c, "html")), 0);
         break;
       case NS.dc:
       case NS.dcterms:

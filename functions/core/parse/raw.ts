@@ -21,6 +21,12 @@ export type FeedFormat =
 export interface RawText {
   value: string;
   type: "text" | "html" | "xhtml";
+  /**
+   * The element's own effective xml:base, set only when it differs from the
+   * entry's (`<content xml:base="…">`): relative links in the value resolve
+   * against it. Absent or null means the entry's base applies.
+   */
+  base?: string | null;
 }
 
 export interface RawLink {
