@@ -236,6 +236,44 @@ describe("the duplicates users meet become one entry", () => {
   });
 });
 
+describe("updated moves only on a meaningful change", () => {
+  it("not on whitespace, markup, tracking parameters or category order; yes when the text changes", async () => {
+    const doc = (body: string, link: string, cats: string) =>
+      rss([{ guid: "u-1", link, title: "Rates held", body }]).replace(
+        "<pubDate>",
+        `${cats}<pubDate>`,
+      );
+    await ingestDocument(
+      deps,
+      doc(rates, "https://outlet.example/rates", "<category>A</category><category>B</category>"),
+      info,
+    );
+    const [one] = await live();
+    const first = await stored(one!.id);
+    clock.setNow("2025-06-04T09:00:00Z");
+    await ingestDocument(
+      deps,
+      doc(
+        `  ${rates.replace(/ /g, "   ")}  `,
+        "https://outlet.example/rates?utm_source=x",
+        "<category>B</category><category>A</category>",
+      ),
+      info,
+    );
+    expect((await stored(one!.id)).entry.updated).toBe(first.entry.updated);
+    clock.setNow("2025-06-05T09:00:00Z");
+    await ingestDocument(
+      deps,
+      doc(`${rates} Correction: the vote was eight to one.`, "https://outlet.example/rates", ""),
+      info,
+    );
+    const after = await stored(one!.id);
+    expect(after.entry.updated).toBe("2025-06-05T09:00:00Z");
+    expect(after.entry.published).toBe(first.entry.published);
+    expect(after.id).toBe(first.id);
+  });
+});
+
 describe("what must not be merged", () => {
   it("day-one and day-two coverage of the same talks stay two entries", async () => {
     await ingestPushed(

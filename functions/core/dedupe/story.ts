@@ -102,7 +102,10 @@ export function mergeCopy(
     const before = JSON.stringify({ ...entry.item, updated: null, source: null });
     const after = JSON.stringify({ ...visible, updated: null, source: null });
     if (before !== after) {
-      const updated = textChanged ? laterOf(item.updated ?? now, entry.updated) : entry.updated;
+      // A feed that bumps its own updated date says when; one that does not (RSS
+      // has only pubDate) changed it when we saw it change.
+      const claimed = item.updated !== null && item.updated > entry.updated ? item.updated : null;
+      const updated = textChanged ? (claimed ?? laterOf(now, entry.updated)) : entry.updated;
       entry = { ...entry, item: { ...visible, updated: item.updated }, updated };
       fingerprint = copy.fingerprint;
       changed = true;
