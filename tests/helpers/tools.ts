@@ -3,23 +3,14 @@
  * that needs one skips loudly when it is missing on a user's machine; under
  * CI (CI=true) a missing tool is a failure, never a silent skip.
  */
-import { execFileSync, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 
-export function hasTool(check: () => void): boolean {
-  try {
-    check();
-    return true;
-  } catch {
-    return false;
-  }
-}
+const onPath = (command: string) => spawnSync("which", [command]).status === 0;
 
 export const tools = {
-  jing:
-    hasTool(() => execFileSync("jing", [], { stdio: "ignore" })) ||
-    spawnSync("which", ["jing"]).status === 0,
+  jing: onPath("jing"),
   feedparser: spawnSync("/usr/bin/python3", ["-c", "import feedparser"]).status === 0,
-  newsboat: spawnSync("which", ["newsboat"]).status === 0,
+  newsboat: onPath("newsboat"),
 };
 
 /** Call at the top of a describe: skip loudly, or fail under CI. */
