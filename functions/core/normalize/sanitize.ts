@@ -11,6 +11,7 @@
  */
 import { Parser } from "htmlparser2";
 import { canonicalize, parseUrl } from "./canonicalUrl.ts";
+import { FastTokenizer } from "./htmlTokenizer.ts";
 import {
   ALLOWED,
   AS_DIV,
@@ -284,7 +285,7 @@ class ContentWalker {
  */
 export function sanitizeContent(html: string, opts: SanitizeOptions): SanitizedContent {
   const walker = new ContentWalker(opts);
-  const parser = new Parser(walker, { decodeEntities: true });
+  const parser = new Parser(walker, { decodeEntities: true, Tokenizer: FastTokenizer });
   parser.end(html);
   return walker.finish();
 }
