@@ -41,17 +41,30 @@ function pipeline(input: string | Uint8Array): number {
   return normalizeFeed(parseFeed(input, PARSE_OPTIONS), CTX).length;
 }
 
-/** Best (lowest) wall time of `ROUNDS` runs after a warm-up, in ms; also the median. */
-async function time(run: () => unknown): Promise<{ best: number; median: number }> {
-  await run();
-  const times: number[] = [];
-  for (let i = 0; i < ROUNDS; i++) {
-    const t0 = performance.now();
-    await run();
-    times.push(performance.now() - t0);
+interface Timing {
+  best: number;
+  median: number;
+}
+
+/**
+ * Wall times in ms of each contender, best and median of `ROUNDS` runs after
+ * one warm-up each. Rounds are interleaved (A B C, A B C…), so that a burst of
+ * load from other processes hits every contender alike.
+ */
+async function timeAll(runs: (() => unknown)[]): Promise<Timing[]> {
+  for (const run of runs) await run();
+  const times: number[][] = runs.map(() => []);
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const [k, run] of runs.entries()) {
+      const t0 = performance.now();
+      await run();
+      times[k]?.push(performance.now() - t0);
+    }
   }
-  times.sort((a, b) => a - b);
-  return { best: times[0] as number, median: times[Math.floor(times.length / 2)] as number };
+  return times.map((t) => {
+    t.sort((a, b) => a - b);
+    return { best: t[0] as number, median: t[Math.floor(t.length / 2)] as number };
+  });
 }
 
 interface MemoryReport {
@@ -118,17 +131,17 @@ export async function benchPipeline(): Promise<void> {
   const rss = new RssParser();
   const fxp = new XMLParser();
   let kept = 0;
-  // interleaved rounds would be fairer on a loaded machine, but each contender's
-  // best-of-N already discards the rounds another process disturbed
-  const reference = await time(() => rss.parseString(xml));
-  const raw = await time(() => fxp.parse(xml));
-  const ours = await time(() => {
-    kept = pipeline(xml);
-  });
+  const [reference, raw, ours] = (await timeAll([
+    () => rss.parseString(xml),
+    () => fxp.parse(xml),
+    () => {
+      kept = pipeline(xml);
+    },
+  ])) as [Timing, Timing, Timing];
 
-  const line = (name: string, t: { best: number; median: number }, ratio: string) =>
+  const line = (name: string, t: Timing, ratio: string) =>
     `${name.padEnd(38)} ${(ITEMS / (t.best / 1000)).toFixed(0).padStart(7)} items/s ${(mb / (t.best / 1000)).toFixed(1).padStart(6)} MB/s ${t.best.toFixed(0).padStart(6)} ms (median ${t.median.toFixed(0)}) ${ratio}`;
-  const ratio = (t: { best: number }) => `${(reference.best / t.best).toFixed(2)}x rss-parser`;
+  const ratio = (t: Timing) => `${(reference.best / t.best).toFixed(2)}x rss-parser`;
   console.log(
     `pipeline: ${ITEMS} items, ${mb.toFixed(1)} MB of RSS (${kept} kept), best of ${ROUNDS} after warm-up`,
   );
