@@ -58,7 +58,9 @@ function stripTracking(search: string): string {
 export function canonicalize(u: URL): string | null {
   if (u.protocol !== "http:" && u.protocol !== "https:") return null;
   if (u.hostname === "") return null;
-  u.hash = "";
+  // setting the hash re-serialises the URL: only when there is one ("#" appears
+  // in a serialised URL only as the fragment's delimiter)
+  if (u.href.includes("#")) u.hash = "";
   // WHATWG URL already lowercases scheme and host and drops default ports
   const search = stripTracking(u.search);
   if (search !== u.search) u.search = search;

@@ -2,7 +2,7 @@
  * RawEntry -> NormalizedItem: every rule of the product's promise about one
  * item (text, links, dates, people, content, summary, fingerprint).
  */
-import { createHash } from "node:crypto";
+import { hash } from "node:crypto";
 import type { Author, Enclosure, ItemSource, NormalizedItem } from "../item.ts";
 import type { RawEntry, RawFeed, RawLink, RawText } from "../parse/raw.ts";
 import { normalizeAuthors } from "./authors.ts";
@@ -223,7 +223,8 @@ function isOnlyTitle(content: SanitizedContent, titleKey: string | null): boolea
 }
 
 function sha256(value: string): string {
-  return createHash("sha256").update(value).digest("hex");
+  // one-shot: no Hash object per item
+  return hash("sha256", value, "hex");
 }
 
 /**

@@ -11,6 +11,7 @@
  */
 import { Parser } from "htmlparser2";
 import { canonicalize, parseUrl } from "./canonicalUrl.ts";
+import { FastTokenizer } from "./htmlTokenizer.ts";
 import {
   ALLOWED,
   AS_DIV,
@@ -65,7 +66,12 @@ function isTrackerPixel(u: URL, width: string | undefined, height: string | unde
 }
 
 class ContentWalker {
-  out = "";
+  /**
+   * The output, as pieces: a block is cut back out by truncating the array
+   * to where it started, instead of slicing (and flattening) a long string.
+   * No piece is empty, so "nothing written since" is a length comparison.
+   */
+  private readonly out: string[] = [];
   private readonly parts: string[] = [];
   readonly hasher = new SimHasher();
   private readonly seen = new Set<string>();
@@ -138,7 +144,7 @@ class ContentWalker {
       if (v !== undefined && /^\d{1,5}$/.test(v)) html += ` ${dim}="${v}"`;
     }
     if (attribs.allowfullscreen !== undefined) html += " allowfullscreen";
-    this.out += `${html}></iframe>`;
+    this.out.push(`${html}></iframe>`);
     this.leafMedia = true;
   }
 
@@ -172,7 +178,7 @@ class ContentWalker {
         this.push("", Kind.Inline, start);
         return;
       }
-      this.out += `<${name}${attrs}${name === "a" ? ' rel="noopener noreferrer"' : ""}>`;
+      this.out.push(`<${name}${attrs}${name === "a" ? ' rel="noopener noreferrer"' : ""}>`);
       if (!VOID.has(name)) close = `</${name}>`;
       if (name === "img" || name === "video" || name === "audio") this.leafMedia = true;
     }
@@ -230,11 +236,11 @@ class ContentWalker {
       this.commitLoose();
       // a container whose every child was dropped: drop it too (but not table cells)
       if (this.out.length === end && close !== "" && !TABLE_PARTS.has(close.slice(2, -1))) {
-        this.out = this.out.slice(0, start);
+        this.out.length = start;
         return;
       }
     }
-    this.out += close;
+    if (close !== "") this.out.push(close);
   }
 
   private closeLeaf(close: string, start: number): void {
@@ -242,35 +248,36 @@ class ContentWalker {
     this.seg = "";
     if (text === "") {
       // empty paragraph (spacers, &nbsp;): keep only when it shows an image or video
-      if (this.leafMedia) this.out += close;
-      else this.out = this.out.slice(0, start);
+      if (this.leafMedia && close !== "") this.out.push(close);
+      else this.out.length = start;
       return;
     }
     const key = text.toLowerCase();
     if (this.seen.has(key)) {
       const isListItem = close === "</li>";
       if (!isListItem || text.split(" ").length >= LIST_ITEM_DEDUPE_WORDS) {
-        this.out = this.out.slice(0, start);
+        this.out.length = start;
         return;
       }
     }
     this.seen.add(key);
-    this.out += close;
+    if (close !== "") this.out.push(close);
     this.parts.push(text);
     this.hasher.addLowercase(key);
   }
 
   ontext(data: string): void {
-    if (this.skip > 0) return;
-    this.out += escapeHtml(data);
+    if (this.skip > 0 || data === "") return;
+    this.out.push(escapeHtml(data));
     this.seg += data;
   }
 
   finish(): SanitizedContent {
     this.commitLoose();
     const text = this.parts.join(" ");
+    const out = this.out.join("");
     return {
-      html: text === "" && !/<(?:img|iframe|video|audio)\b/.test(this.out) ? "" : this.out.trim(),
+      html: text === "" && !/<(?:img|iframe|video|audio)\b/.test(out) ? "" : out.trim(),
       text,
       simhash: this.hasher.digest(),
       words: this.hasher.words,
@@ -284,7 +291,7 @@ class ContentWalker {
  */
 export function sanitizeContent(html: string, opts: SanitizeOptions): SanitizedContent {
   const walker = new ContentWalker(opts);
-  const parser = new Parser(walker, { decodeEntities: true });
+  const parser = new Parser(walker, { decodeEntities: true, Tokenizer: FastTokenizer });
   parser.end(html);
   return walker.finish();
 }

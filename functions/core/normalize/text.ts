@@ -3,6 +3,7 @@
  * on a word boundary and turning plain text into paragraphs.
  */
 import { Parser } from "htmlparser2";
+import { FastTokenizer } from "./htmlTokenizer.ts";
 
 // Runs that need rewriting: two or more whitespace characters, or one that is not a
 // plain space. Single spaces, most of any text, are left alone: replacing each of
@@ -103,7 +104,7 @@ export function htmlToText(html: string): string {
         if (silent === 0) text += data;
       },
     },
-    { decodeEntities: true },
+    { decodeEntities: true, Tokenizer: FastTokenizer },
   );
   parser.end(html);
   return collapseWhitespace(text);

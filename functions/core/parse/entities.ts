@@ -83,7 +83,10 @@ export interface RawContent {
  * since its references belong to that markup.
  */
 export function interpretRaw(raw: string): RawContent {
-  if (!raw.includes("<")) return { value: decodeEntities(raw), markup: false };
+  const first = raw.indexOf("<");
+  if (first === -1) return { value: decodeEntities(raw), markup: false };
+  const single = oneCdataSection(raw, first);
+  if (single !== null) return { value: single, markup: false };
   let markup = false;
   const parts: string[] = [];
   let i = 0;
@@ -117,4 +120,23 @@ export function interpretRaw(raw: string): RawContent {
   const pieces = joined.split("\u0000");
   for (let k = 0; k < pieces.length; k += 2) pieces[k] = decodeEntities(pieces[k]!);
   return { value: pieces.join(""), markup };
+}
+
+/**
+ * The common shape of a content:encoded value, one CDATA section with at
+ * most some plain text (whitespace) around it, unwrapped without building
+ * the pieces the general case needs; null for any other shape.
+ */
+function oneCdataSection(raw: string, first: number): string | null {
+  if (!raw.startsWith("<![CDATA[", first)) return null;
+  const end = raw.indexOf("]]>", first + 9);
+  if (end === -1 || raw.indexOf("<", end + 3) !== -1) return null;
+  const before = raw.slice(0, first);
+  const after = raw.slice(end + 3);
+  const inner = raw.slice(first + 9, end);
+  // the general case marks CDATA with U+0000 and decodes references outside it
+  if (inner.includes("\u0000") || before.includes("\u0000") || after.includes("\u0000")) {
+    return null;
+  }
+  return decodeEntities(before) + inner + decodeEntities(after);
 }

@@ -7,6 +7,7 @@
 
 import { XMLParser } from "fast-xml-parser";
 import { decodeEntities } from "./entities.ts";
+import { fastTree } from "./fastTree.ts";
 import { CONVENTIONAL_PREFIXES, NS, namespaceId } from "./namespaces.ts";
 import { resolveAgainst } from "./xmlBase.ts";
 
@@ -33,8 +34,21 @@ export interface El {
   lang: string | null;
   /** In-scope prefix to namespace-id bindings. */
   prefixes: ReadonlyMap<string, string>;
-  /** The parser's children, kept to re-serialise inline markup in rare fallbacks. */
-  src: FxpNode[];
+  /**
+   * fast-xml-parser's children, kept to re-serialise inline markup in rare
+   * fallbacks; null when the tree came from the fast builder (fastTree.ts),
+   * which keeps `span` instead and lets fast-xml-parser re-read that part.
+   */
+  src: FxpNode[] | null;
+  /** Where the element is in the parsed body (fast builder only). */
+  span: SourceSpan | null;
+}
+
+/** An element's place in the body it was built from. */
+export interface SourceSpan {
+  doc: { body: string; stopNames: string[]; maxDepth: number };
+  start: number;
+  end: number;
 }
 
 const parsers = new Map<string, XMLParser>();
@@ -78,7 +92,7 @@ function tagOf(node: FxpNode): string | null {
   return null;
 }
 
-function resolvePrefix(prefixes: ReadonlyMap<string, string>, prefix: string): string {
+export function resolvePrefix(prefixes: ReadonlyMap<string, string>, prefix: string): string {
   const bound = prefixes.get(prefix);
   if (bound !== undefined) return bound;
   if (prefix === "") return NS.none;
@@ -118,14 +132,15 @@ function build(node: FxpNode, name: string, parent: El | null, stopNames: Readon
     lang,
     prefixes,
     src: (node[name] as FxpNode[] | undefined) ?? [],
+    span: null,
   };
   if (stopNames.has(name)) {
-    const first = el.src[0];
+    const first = el.src?.[0];
     el.raw = first ? String(first["#text"] ?? "") : "";
     return el;
   }
   let text = "";
-  for (const child of el.src) {
+  for (const child of el.src ?? []) {
     const tag = tagOf(child);
     if (tag === "#text") text += decodeEntities(String(child["#text"]));
     else if (tag === "#cdata") {
@@ -142,6 +157,11 @@ function build(node: FxpNode, name: string, parent: El | null, stopNames: Readon
  * parser propagate as plain Errors; the caller turns them into FeedParseError.
  */
 export function parseXmlTree(body: string, stopNames: string[], maxDepth: number): El {
+  return fastTree(body, stopNames, maxDepth) ?? parseWithFxp(body, stopNames, maxDepth);
+}
+
+/** The reference path: fast-xml-parser, then one walk over its output. */
+export function parseWithFxp(body: string, stopNames: string[], maxDepth: number): El {
   const doc = parserFor(stopNames, maxDepth).parse(body) as FxpNode[];
   const stops = new Set(stopNames);
   for (const node of doc) {
@@ -183,7 +203,23 @@ function escapeText(s: string): string {
  */
 export function innerMarkup(el: El): string {
   if (el.raw !== null) return el.raw;
-  return serialise(el.src);
+  return serialise(el.src ?? parsedChildren(el.span));
+}
+
+/** fast-xml-parser's reading of one element's source (its children), for the rare fallback. */
+function parsedChildren(span: SourceSpan | null): FxpNode[] {
+  if (span === null) return [];
+  const { doc, start, end } = span;
+  const nodes = parserFor(doc.stopNames, doc.maxDepth).parse(
+    doc.body.slice(start, end),
+  ) as FxpNode[];
+  for (const node of nodes) {
+    const tag = tagOf(node);
+    if (tag !== null && !tag.startsWith("#") && !tag.startsWith("?")) {
+      return (node[tag] as FxpNode[] | undefined) ?? [];
+    }
+  }
+  return [];
 }
 
 function serialise(nodes: FxpNode[]): string {

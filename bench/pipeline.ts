@@ -1,0 +1,171 @@
+/**
+ * Ingest hot-path throughput: our whole pipeline (parseFeed + normalizeFeed:
+ * parse, normalize, sanitize, paragraph dedup, fingerprint) on a generated
+ * 5,000-item feed, against rss-parser's parse-only and fast-xml-parser's raw
+ * parse of the same string, in the same run. Then peak memory of the
+ * pipeline, measured in a fresh child process. Run with
+ * `npx tsx bench/pipeline.ts`, or call `benchPipeline()` from bench/run.ts.
+ *
+ * Targets (the product's promise): pipeline throughput at least half of
+ * rss-parser's parse-only; peak memory at most 4x the input size.
+ */
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { XMLParser } from "fast-xml-parser";
+import RssParser from "rss-parser";
+import { DEFAULT_IFRAME_HOSTS } from "../functions/core/config.ts";
+import { normalizeFeed } from "../functions/core/normalize/index.ts";
+import { parseFeed } from "../functions/core/parse/index.ts";
+import { generateBenchFeed } from "./feed-generator.ts";
+
+const ITEMS = 5000;
+/** Timed rounds per contender, after one warm-up round (override with BENCH_ROUNDS). */
+const ROUNDS = Math.max(1, Number(process.env.BENCH_ROUNDS) || 5);
+const THROUGHPUT_TARGET = 0.5;
+const MEMORY_TARGET = 4;
+
+const NOW = "2024-05-20T12:00:00Z";
+const CTX = {
+  now: NOW,
+  documentUrl: "https://news.example.com/feed.xml",
+  iframeHosts: DEFAULT_IFRAME_HOSTS,
+};
+// the generated document is ~23 MB: above the default 10 MiB limit, on purpose
+const PARSE_OPTIONS = { source: "bench", maxBytes: 64 << 20, maxItems: ITEMS };
+
+/** Our pipeline, exactly as ingest's normalizeDocument calls it. Returns the items kept. */
+function pipeline(input: string | Uint8Array): number {
+  return normalizeFeed(parseFeed(input, PARSE_OPTIONS), CTX).length;
+}
+
+interface Timing {
+  best: number;
+  median: number;
+}
+
+/**
+ * Wall times in ms of each contender, best and median of `ROUNDS` runs after
+ * one warm-up each. Rounds are interleaved (A B C, A B C…), so that a burst of
+ * load from other processes hits every contender alike.
+ */
+async function timeAll(runs: (() => unknown)[]): Promise<Timing[]> {
+  for (const run of runs) await run();
+  const times: number[][] = runs.map(() => []);
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const [k, run] of runs.entries()) {
+      const t0 = performance.now();
+      await run();
+      times[k]?.push(performance.now() - t0);
+    }
+  }
+  return times.map((t) => {
+    t.sort((a, b) => a - b);
+    return { best: t[0] as number, median: t[Math.floor(t.length / 2)] as number };
+  });
+}
+
+interface MemoryReport {
+  inputBytes: number;
+  /** RSS high-water during the pipeline minus RSS just before it (input already loaded). */
+  peakRssGrowth: number;
+  /** Heap in use after the pipeline, output still alive, minus before. */
+  retainedHeap: number;
+  items: number;
+}
+
+/**
+ * The memory half, run in a child started with --expose-gc so nothing the
+ * timing rounds left behind counts: read the document as bytes (what ingest
+ * gets from S3), warm the code up on a small feed, collect garbage, note
+ * RSS, run the pipeline once, and read the process's RSS high-water mark.
+ */
+function memoryChild(file: string): void {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (!gc) throw new Error("run with --expose-gc");
+  pipeline(generateBenchFeed(50)); // compile the code outside the measurement
+  const bytes = new Uint8Array(readFileSync(file));
+  gc();
+  gc();
+  const rssBefore = process.memoryUsage().rss;
+  const heapBefore = process.memoryUsage().heapUsed;
+  const items = normalizeFeed(parseFeed(bytes, PARSE_OPTIONS), CTX);
+  // maxRSS is the process's high-water mark: if an earlier moment (reading the
+  // file) set it, this over-counts, never under-counts
+  const peak = process.resourceUsage().maxRSS * 1024;
+  gc();
+  const report: MemoryReport = {
+    inputBytes: bytes.length,
+    peakRssGrowth: Math.max(0, peak - rssBefore),
+    retainedHeap: process.memoryUsage().heapUsed - heapBefore,
+    items: items.length,
+  };
+  process.stdout.write(`${JSON.stringify(report)}\n`);
+}
+
+function measureMemory(xml: string): MemoryReport {
+  const dir = mkdtempSync(join(tmpdir(), "cleanfeed-bench-"));
+  try {
+    const file = join(dir, "feed.xml");
+    writeFileSync(file, xml);
+    const self = fileURLToPath(import.meta.url);
+    const child = spawnSync(
+      process.execPath,
+      ["--expose-gc", "--import", "tsx", self, "--memory-child", file],
+      { encoding: "utf8", maxBuffer: 1 << 20 },
+    );
+    if (child.status !== 0) throw new Error(`memory child failed: ${child.stderr}`);
+    return JSON.parse(child.stdout.trim().split("\n").pop() as string) as MemoryReport;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Prints pipeline, fast-xml-parser and rss-parser throughput, their ratios and peak memory. */
+export async function benchPipeline(): Promise<void> {
+  const xml = generateBenchFeed(ITEMS);
+  const mb = Buffer.byteLength(xml) / 1e6;
+
+  const rss = new RssParser();
+  const fxp = new XMLParser();
+  let kept = 0;
+  const [reference, raw, ours] = (await timeAll([
+    () => rss.parseString(xml),
+    () => fxp.parse(xml),
+    () => {
+      kept = pipeline(xml);
+    },
+  ])) as [Timing, Timing, Timing];
+
+  const line = (name: string, t: Timing, ratio: string) =>
+    `${name.padEnd(38)} ${(ITEMS / (t.best / 1000)).toFixed(0).padStart(7)} items/s ${(mb / (t.best / 1000)).toFixed(1).padStart(6)} MB/s ${t.best.toFixed(0).padStart(6)} ms (median ${t.median.toFixed(0)}) ${ratio}`;
+  const ratio = (t: Timing) => `${(reference.best / t.best).toFixed(2)}x rss-parser`;
+  console.log(
+    `pipeline: ${ITEMS} items, ${mb.toFixed(1)} MB of RSS (${kept} kept), best of ${ROUNDS} after warm-up`,
+  );
+  console.log(line("rss-parser parseString (reference)", reference, "1.00x"));
+  console.log(line("fast-xml-parser XMLParser.parse (raw)", raw, ratio(raw)));
+  console.log(line("cleanfeed parseFeed + normalizeFeed", ours, ratio(ours)));
+
+  const speed = reference.best / ours.best;
+  console.log(
+    `${speed >= THROUGHPUT_TARGET ? "PASS" : "MISS"} throughput: pipeline at ${speed.toFixed(2)}x rss-parser parse-only (target >= ${THROUGHPUT_TARGET}x)`,
+  );
+
+  const mem = measureMemory(xml);
+  const factor = mem.peakRssGrowth / mem.inputBytes;
+  console.log(
+    `memory (fresh process, bytes in): input ${(mem.inputBytes / 1e6).toFixed(1)} MB, peak RSS growth during the pipeline ${(mem.peakRssGrowth / 1e6).toFixed(1)} MB, heap retained by the ${mem.items} items ${(mem.retainedHeap / 1e6).toFixed(1)} MB`,
+  );
+  console.log(
+    `${factor <= MEMORY_TARGET ? "PASS" : "MISS"} memory: peak ${factor.toFixed(2)}x the input size (target <= ${MEMORY_TARGET}x)`,
+  );
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const at = process.argv.indexOf("--memory-child");
+  if (at !== -1) memoryChild(process.argv[at + 1] as string);
+  else await benchPipeline();
+}
