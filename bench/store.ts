@@ -1,0 +1,356 @@
+/**
+ * What storing and publishing cost, counted on the real S3 client against the
+ * embedded S3 server: requests per ingested item and per re-poll, the
+ * near-duplicate lookup over the head window against a scan of all history,
+ * and a steady regeneration at 1k, 10k and 100k stored stories. Every figure
+ * is printed next to a reference measured in the same run. Run with
+ * `npx tsx bench/store.ts`, or call `benchStore()` from bench/run.ts.
+ */
+import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import type { Config } from "../functions/core/config.ts";
+import { type Candidate, findNearDuplicate } from "../functions/core/dedupe/match.ts";
+import type { Fingerprint, NormalizedItem } from "../functions/core/item.ts";
+import { normalizeFeed } from "../functions/core/normalize/index.ts";
+import type { Log } from "../functions/ingest/dispatch.ts";
+import { pollSources } from "../functions/ingest/poll.ts";
+import { regenerate } from "../functions/regenerate/regenerate.ts";
+import { readHead } from "../functions/store/head.ts";
+import { acceptCopies } from "../functions/store/stories.ts";
+import { testConfig, testRuntime } from "../tests/helpers/config.ts";
+import { startTestStore, type TestStore, total } from "../tests/helpers/store.ts";
+import { generateBenchFeed, generateBenchRawFeed } from "./feed-generator.ts";
+import { countEntries, prng, randomSimhash, seedBucket, seededId } from "./seed.ts";
+
+const BUCKET = "bench";
+const PUBLIC_URL = "https://feed.example.com/";
+const QUIET: Log = { info() {}, warn() {}, error() {} };
+
+/**
+ * The embedded S3 of the tests, with its data on tmpfs when there is one: the
+ * 100k seed is 400k small files, and the disk is shared with other work.
+ */
+async function startStore(): Promise<TestStore> {
+  const saved = process.env.TMPDIR;
+  if (existsSync("/dev/shm") && statSync("/dev/shm").isDirectory()) process.env.TMPDIR = "/dev/shm";
+  try {
+    return await startTestStore(BUCKET);
+  } finally {
+    if (saved === undefined) delete process.env.TMPDIR;
+    else process.env.TMPDIR = saved;
+  }
+}
+
+/** `GetObject 2, PutObject 1`, in a stable order. */
+function breakdown(requests: Map<string, number>): string {
+  const parts = [...requests].sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, v]) => `${k} ${v}`);
+  return parts.length ? parts.join(", ") : "none";
+}
+
+const writes = (r: Map<string, number>) => total(r, "PutObject", "DeleteObject");
+const short = (r: Map<string, number>) =>
+  new Map([...r].map(([k, v]) => [k.replace(/Command$/, ""), v]));
+
+const ms = (x: number) => `${x.toFixed(x < 10 ? 1 : 0)} ms`;
+const ratio = (x: number) => `${x.toFixed(2)}x`;
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)] ?? Number.NaN;
+}
+
+// ---------------------------------------------------------------- 1. ingest
+
+interface PollFigures {
+  newItems: number;
+  perNewItem: number;
+  firstUnchanged: number;
+  firstUnchangedWrites: number;
+  unchanged: number;
+  unchangedWrites: number;
+  touched: number;
+  touchedWrites: number;
+  tenMorePerItem: number;
+}
+
+async function benchPolls(summary: string[]): Promise<PollFigures> {
+  const store = await startStore();
+  const feedDir = mkdtempSync(join(tmpdir(), "cleanfeed-bench-feed-"));
+  try {
+    const feedFile = join(feedDir, "feed.xml");
+    writeFileSync(feedFile, generateBenchFeed(100));
+    const config = testConfig({ sources: [{ name: "bench", path: "feed.xml" }] });
+    const rt = testRuntime("2025-06-03T12:00:00Z");
+    const deps = { objects: store.objects, config, now: rt.now, newId: rt.newId };
+    let minute = 0;
+    const poll = async () => {
+      // One scheduled poll every 15 minutes, as deployed.
+      rt.setNow(new Date(Date.parse("2025-06-03T12:00:00Z") + minute * 60_000).toISOString());
+      minute += 15;
+      store.requests.clear();
+      const [s] = await pollSources(deps, { allowLoopback: false, log: QUIET, baseDir: feedDir });
+      if (!s || s.error) throw new Error(`bench poll failed: ${s?.error ?? "no summary"}`);
+      return { report: s.report, requests: short(new Map(store.requests)) };
+    };
+
+    console.log("1. S3 requests per poll of a `path` source (100-item generated feed)");
+    const first = await poll();
+    const newItems = first.report?.new ?? 0;
+    const perNewItem = total(first.requests) / Math.max(1, newItems);
+    console.log(
+      `   first poll:       ${newItems} new items, ${total(first.requests)} requests = ${perNewItem.toFixed(2)} per new item`,
+    );
+    console.log(`                     ${breakdown(first.requests)}`);
+
+    // The first re-poll answers "304" where the last one said "200": that
+    // status is part of the stored state. The next ones are the steady case.
+    const again = await poll();
+    console.log(
+      `   unchanged re-poll, first after the fetch: ${total(again.requests)} requests, ${writes(again.requests)} writes`,
+    );
+    console.log(`                     ${breakdown(again.requests)}`);
+    const steady = await poll();
+    console.log(
+      `   unchanged re-poll, steady: ${total(steady.requests)} requests, ${writes(steady.requests)} writes (design: <= 2 requests, 0 writes)`,
+    );
+    console.log(`                     ${breakdown(steady.requests)}`);
+
+    // New bytes (a channel element changed), the very same items.
+    writeFileSync(
+      feedFile,
+      generateBenchFeed(100).replace(
+        "<language>en-us</language>",
+        "<language>en-us</language>\n<lastBuildDate>Tue, 03 Jun 2025 12:30:00 GMT</lastBuildDate>",
+      ),
+    );
+    const touched = await poll();
+    console.log(
+      `   changed file, same items: ${total(touched.requests)} requests, ${writes(touched.requests)} writes (${touched.report?.new ?? 0} new, ${touched.report?.merged ?? 0} merged)`,
+    );
+    console.log(`                     ${breakdown(touched.requests)}`);
+
+    // The same 100 items plus 10 older ones: what a typical later poll stores.
+    writeFileSync(feedFile, generateBenchFeed(110));
+    const more = await poll();
+    const tenMore = more.report?.new ?? 0;
+    const tenMorePerItem = total(more.requests) / Math.max(1, tenMore);
+    console.log(
+      `   10 more items:     ${tenMore} new, ${total(more.requests)} requests = ${tenMorePerItem.toFixed(2)} per new item`,
+    );
+    console.log(`                     ${breakdown(more.requests)}`);
+
+    const figures: PollFigures = {
+      newItems,
+      perNewItem,
+      firstUnchanged: total(again.requests),
+      firstUnchangedWrites: writes(again.requests),
+      unchanged: total(steady.requests),
+      unchangedWrites: writes(steady.requests),
+      touched: total(touched.requests),
+      touchedWrites: writes(touched.requests),
+      tenMorePerItem,
+    };
+    summary.push(
+      `S3 requests per new item: ${perNewItem.toFixed(2)} (first poll of ${newItems}), ${tenMorePerItem.toFixed(2)} (10 new in a later poll)`,
+      `S3 requests per unchanged re-poll: ${figures.unchanged} (${figures.unchangedWrites} writes); the first after a fetch: ${figures.firstUnchanged} (${figures.firstUnchangedWrites} writes); file changed, items same: ${figures.touched} (${figures.touchedWrites} writes)`,
+    );
+    return figures;
+  } finally {
+    rmSync(feedDir, { recursive: true, force: true });
+    await store.close();
+  }
+}
+
+// ------------------------------------------------------------ 2. SimHash
+
+/** Lookups per second of `find` over the queries, timed for at least `minMs`. */
+function lookupsPerSecond(queries: Fingerprint[], find: (q: Fingerprint) => unknown, minMs = 300) {
+  for (const q of queries.slice(0, 50)) find(q); // warm the JIT
+  let done = 0;
+  const t0 = performance.now();
+  let elapsed = 0;
+  while (elapsed < minMs) {
+    for (const q of queries) {
+      find(q);
+      done += 1;
+      if ((done & 63) === 0 && performance.now() - t0 >= minMs) break;
+    }
+    elapsed = performance.now() - t0;
+  }
+  return done / (elapsed / 1000);
+}
+
+async function benchSimhash(config: Config, summary: string[]) {
+  const options = { maxDistance: config.dedupe.hammingDistance, minWords: config.dedupe.minWords };
+  const window = config.dedupe.recentWindow;
+  const rand = prng(99);
+  const queries: Fingerprint[] = Array.from({ length: 1000 }, () => ({
+    contentHash: "",
+    simhash: randomSimhash(rand),
+    words: 120,
+  }));
+  console.log(
+    `2. SimHash near-duplicate lookup (findNearDuplicate, distance <= ${options.maxDistance}; random queries, so every candidate is compared)`,
+  );
+  const rows: { stored: number; windowed: number; naive: number }[] = [];
+  for (const stored of [10_000, 100_000]) {
+    // Newest first, as acceptCopies reads them off the head index.
+    const all: Candidate[] = Array.from({ length: stored }, (_, i) => ({
+      id: seededId(stored - i),
+      simhash: randomSimhash(rand),
+      words: 120,
+    }));
+    const head = all.slice(0, window);
+    const windowed = lookupsPerSecond(queries, (q) => findNearDuplicate(q, head, options));
+    const naive = lookupsPerSecond(queries, (q) => findNearDuplicate(q, all, options));
+    rows.push({ stored, windowed, naive });
+    console.log(
+      `   ${String(stored).padStart(7)} stored: head window (${head.length}) ${windowed.toFixed(0).padStart(8)} lookups/s; ` +
+        `naive scan of all (reference) ${naive.toFixed(0).padStart(7)} lookups/s; window / naive ${ratio(windowed / naive)}`,
+    );
+  }
+  const [small, large] = rows as [(typeof rows)[0], (typeof rows)[0]];
+  console.log(
+    `   window lookups/s at 100k / at 10k: ${ratio(large.windowed / small.windowed)} (flat); naive: ${ratio(large.naive / small.naive)}`,
+  );
+  summary.push(
+    `SimHash lookups/s, head window of ${window}: ${small.windowed.toFixed(0)} at 10k, ${large.windowed.toFixed(0)} at 100k ` +
+      `(${ratio(small.windowed / small.naive)} and ${ratio(large.windowed / large.naive)} the naive full scan)`,
+  );
+}
+
+// ------------------------------------------------------- 3. regeneration
+
+interface RegenRow {
+  stored: number;
+  ms: number;
+  requests: number;
+  breakdown: string;
+  seedMs: number;
+}
+
+/** Fresh stories from the realistic generator, 10 per round, never seen by the seed. */
+function newCopies(rounds: number, now: string): NormalizedItem[][] {
+  const raw = generateBenchRawFeed(rounds * 10);
+  const copies = normalizeFeed(raw, {
+    now,
+    documentUrl: "https://news.example.com/feed.xml",
+    iframeHosts: [],
+  });
+  return Array.from({ length: rounds }, (_, r) => copies.slice(r * 10, r * 10 + 10));
+}
+
+/** Unmeasured rounds first: the first renders run before the JIT has compiled them. */
+const WARM_ROUNDS = 2;
+const MEASURED_ROUNDS = 5;
+
+async function regenerationAt(stored: number, config: Config): Promise<RegenRow> {
+  const store = await startStore();
+  try {
+    const limits = { windowSize: config.feed.windowSize, recentWindow: config.dedupe.recentWindow };
+    const t0 = performance.now();
+    const seeded = seedBucket(join(store.dir, BUCKET), stored, limits);
+    const seedMs = performance.now() - t0;
+    const counted = await countEntries(store.objects.client, BUCKET);
+    if (counted.entries !== stored) {
+      throw new Error(`seeding went wrong: ListObjectsV2 counts ${counted.entries} entries`);
+    }
+    const { head } = await readHead(store.objects);
+    console.log(
+      `   ${String(stored).padStart(7)} stored: seeded ${seeded.objects} objects (${(seeded.bytes / 1e6).toFixed(1)} MB) on disk in ${ms(seedMs)}; ` +
+        `ListObjectsV2 counts ${counted.entries} entries; head holds ${head.stories.length}`,
+    );
+    const deps = { objects: store.objects, config, publicUrl: PUBLIC_URL };
+    await regenerate(deps); // settle: the first one publishes the feed files
+    const now = "2025-06-03T12:00:00Z";
+    let n = 0;
+    const options = {
+      ...limits,
+      maxDistance: config.dedupe.hammingDistance,
+      minWords: config.dedupe.minWords,
+      newId: () => `urn:uuid:00000000-0000-4000-9000-${String(++n).padStart(12, "0")}`,
+      now,
+    };
+    const times: number[] = [];
+    const counts: number[] = [];
+    let last = new Map<string, number>();
+    for (const [round, batch] of newCopies(WARM_ROUNDS + MEASURED_ROUNDS, now).entries()) {
+      const outcomes = await acceptCopies(store.objects, batch, "bench-new", options);
+      if (outcomes.some((o) => o.kind !== "new")) throw new Error("bench items were not all new");
+      store.requests.clear();
+      const t = performance.now();
+      const result = await regenerate(deps);
+      if (round >= WARM_ROUNDS) {
+        times.push(performance.now() - t);
+        counts.push(total(store.requests));
+        last = short(new Map(store.requests));
+      }
+      if (!result.written.some((w) => w.startsWith("archive/"))) {
+        throw new Error("the measured regeneration archived nothing: the seed is not steady");
+      }
+    }
+    const spread =
+      Math.min(...counts) === Math.max(...counts)
+        ? `${counts[0]}`
+        : `${Math.min(...counts)}-${Math.max(...counts)}`;
+    console.log(
+      `            regeneration after 10 new: median ${ms(median(times))} of ${MEASURED_ROUNDS} (after ${WARM_ROUNDS} warm-up), ${spread} requests (${breakdown(last)})`,
+    );
+    return {
+      stored,
+      ms: median(times),
+      requests: median(counts),
+      breakdown: breakdown(last),
+      seedMs,
+    };
+  } finally {
+    await store.close();
+  }
+}
+
+async function benchRegeneration(config: Config, summary: string[]) {
+  console.log(
+    "3. Regeneration vs history size (steady state: 10 new stories archive 10 and rewrite the feed)",
+  );
+  console.log(
+    "   Seeding bypasses the S3 API: stories, alias keys, head index and archive state are written",
+  );
+  console.log(
+    "   straight into s3rver's folder; each bucket is then counted through ListObjectsV2.",
+  );
+  const rows: RegenRow[] = [];
+  for (const stored of [1_000, 10_000, 100_000]) rows.push(await regenerationAt(stored, config));
+  const base = rows[0] as RegenRow;
+  for (const row of rows) {
+    console.log(
+      `   ${String(row.stored).padStart(7)} stored: ${ms(row.ms).padStart(8)} ${String(row.requests).padStart(3)} requests; ` +
+        `vs 1k (reference): time ${ratio(row.ms / base.ms)}, requests ${ratio(row.requests / base.requests)}`,
+    );
+  }
+  summary.push(
+    `Regeneration (time, requests) vs 1k: ${rows
+      .map(
+        (r) => `${r.stored / 1000}k ${ratio(r.ms / base.ms)} ${ratio(r.requests / base.requests)}`,
+      )
+      .join("; ")} (1k: ${ms(base.ms)}, ${base.requests} requests)`,
+  );
+}
+
+/** Prints the three storage benchmarks; returns one summary line per figure. */
+export async function benchStore(): Promise<string[]> {
+  const summary: string[] = [];
+  const config = testConfig();
+  await benchPolls(summary);
+  console.log();
+  await benchSimhash(config, summary);
+  console.log();
+  await benchRegeneration(config, summary);
+  return summary;
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const summary = await benchStore();
+  console.log(`\nsummary:\n${summary.map((l) => `  ${l}`).join("\n")}`);
+}
