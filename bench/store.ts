@@ -223,12 +223,19 @@ async function benchSimhash(config: Config, summary: string[]) {
 
 // ------------------------------------------------------- 3. regeneration
 
-interface RegenRow {
+/** Unmeasured rounds first: the first renders run before the JIT has compiled them. */
+const WARM_ROUNDS = 3;
+const MEASURED_ROUNDS = 9;
+const HISTORY_SIZES = [1_000, 10_000, 100_000];
+
+/** One seeded bucket, ready for steady regenerations. */
+interface History {
   stored: number;
-  ms: number;
-  requests: number;
-  breakdown: string;
-  seedMs: number;
+  store: TestStore;
+  nextId: () => string;
+  times: number[];
+  requests: number[];
+  last: Map<string, number>;
 }
 
 /** Fresh stories from the realistic generator, 10 per round, never seen by the seed. */
@@ -242,72 +249,58 @@ function newCopies(rounds: number, now: string): NormalizedItem[][] {
   return Array.from({ length: rounds }, (_, r) => copies.slice(r * 10, r * 10 + 10));
 }
 
-/** Unmeasured rounds first: the first renders run before the JIT has compiled them. */
-const WARM_ROUNDS = 2;
-const MEASURED_ROUNDS = 5;
-
-async function regenerationAt(stored: number, config: Config): Promise<RegenRow> {
+async function seededHistory(stored: number, config: Config): Promise<History> {
   const store = await startStore();
-  try {
-    const limits = { windowSize: config.feed.windowSize, recentWindow: config.dedupe.recentWindow };
-    const t0 = performance.now();
-    const seeded = seedBucket(join(store.dir, BUCKET), stored, limits);
-    const seedMs = performance.now() - t0;
-    const counted = await countEntries(store.objects.client, BUCKET);
-    if (counted.entries !== stored) {
-      throw new Error(`seeding went wrong: ListObjectsV2 counts ${counted.entries} entries`);
-    }
-    const { head } = await readHead(store.objects);
-    console.log(
-      `   ${String(stored).padStart(7)} stored: seeded ${seeded.objects} objects (${(seeded.bytes / 1e6).toFixed(1)} MB) on disk in ${ms(seedMs)}; ` +
-        `ListObjectsV2 counts ${counted.entries} entries; head holds ${head.stories.length}`,
-    );
-    const deps = { objects: store.objects, config, publicUrl: PUBLIC_URL };
-    await regenerate(deps); // settle: the first one publishes the feed files
-    const now = "2025-06-03T12:00:00Z";
-    let n = 0;
-    const options = {
-      ...limits,
-      maxDistance: config.dedupe.hammingDistance,
-      minWords: config.dedupe.minWords,
-      newId: () => `urn:uuid:00000000-0000-4000-9000-${String(++n).padStart(12, "0")}`,
-      now,
-    };
-    const times: number[] = [];
-    const counts: number[] = [];
-    let last = new Map<string, number>();
-    for (const [round, batch] of newCopies(WARM_ROUNDS + MEASURED_ROUNDS, now).entries()) {
-      const outcomes = await acceptCopies(store.objects, batch, "bench-new", options);
-      if (outcomes.some((o) => o.kind !== "new")) throw new Error("bench items were not all new");
-      store.requests.clear();
-      const t = performance.now();
-      const result = await regenerate(deps);
-      if (round >= WARM_ROUNDS) {
-        times.push(performance.now() - t);
-        counts.push(total(store.requests));
-        last = short(new Map(store.requests));
-      }
-      if (!result.written.some((w) => w.startsWith("archive/"))) {
-        throw new Error("the measured regeneration archived nothing: the seed is not steady");
-      }
-    }
-    const spread =
-      Math.min(...counts) === Math.max(...counts)
-        ? `${counts[0]}`
-        : `${Math.min(...counts)}-${Math.max(...counts)}`;
-    console.log(
-      `            regeneration after 10 new: median ${ms(median(times))} of ${MEASURED_ROUNDS} (after ${WARM_ROUNDS} warm-up), ${spread} requests (${breakdown(last)})`,
-    );
-    return {
-      stored,
-      ms: median(times),
-      requests: median(counts),
-      breakdown: breakdown(last),
-      seedMs,
-    };
-  } finally {
+  const limits = { windowSize: config.feed.windowSize, recentWindow: config.dedupe.recentWindow };
+  const t0 = performance.now();
+  const seeded = seedBucket(join(store.dir, BUCKET), stored, limits);
+  const seedMs = performance.now() - t0;
+  const counted = await countEntries(store.objects.client, BUCKET);
+  if (counted.entries !== stored) {
     await store.close();
+    throw new Error(`seeding went wrong: ListObjectsV2 counts ${counted.entries} entries`);
   }
+  const { head } = await readHead(store.objects);
+  console.log(
+    `   ${String(stored).padStart(7)} stored: seeded ${seeded.objects} objects (${(seeded.bytes / 1e6).toFixed(1)} MB) in ${ms(seedMs)}; ` +
+      `ListObjectsV2 counts ${counted.entries} entries (${counted.requests} request); head holds ${head.stories.length}`,
+  );
+  // Settle: the first regeneration publishes the feed files the seed lacks.
+  await regenerate({ objects: store.objects, config, publicUrl: PUBLIC_URL });
+  let n = 0;
+  const nextId = () => `urn:uuid:00000000-0000-4000-9000-${String(++n).padStart(12, "0")}`;
+  return { stored, store, nextId, times: [], requests: [], last: new Map() };
+}
+
+/** Ingests 10 new stories, then times and counts the regeneration that follows. */
+async function steadyRound(
+  h: History,
+  batch: NormalizedItem[],
+  config: Config,
+  now: string,
+  measured: boolean,
+) {
+  const { objects, requests } = h.store;
+  const outcomes = await acceptCopies(objects, batch, "bench-new", {
+    windowSize: config.feed.windowSize,
+    recentWindow: config.dedupe.recentWindow,
+    maxDistance: config.dedupe.hammingDistance,
+    minWords: config.dedupe.minWords,
+    newId: h.nextId,
+    now,
+  });
+  if (outcomes.some((o) => o.kind !== "new")) throw new Error("bench items were not all new");
+  requests.clear();
+  const t = performance.now();
+  const result = await regenerate({ objects, config, publicUrl: PUBLIC_URL });
+  const elapsed = performance.now() - t;
+  if (!result.written.some((w) => w.startsWith("archive/"))) {
+    throw new Error("the measured regeneration archived nothing: the seed is not steady");
+  }
+  if (!measured) return;
+  h.times.push(elapsed);
+  h.requests.push(total(requests));
+  h.last = short(new Map(requests));
 }
 
 async function benchRegeneration(config: Config, summary: string[]) {
@@ -320,13 +313,35 @@ async function benchRegeneration(config: Config, summary: string[]) {
   console.log(
     "   straight into s3rver's folder; each bucket is then counted through ListObjectsV2.",
   );
-  const rows: RegenRow[] = [];
-  for (const stored of [1_000, 10_000, 100_000]) rows.push(await regenerationAt(stored, config));
-  const base = rows[0] as RegenRow;
+  const histories: History[] = [];
+  try {
+    for (const stored of HISTORY_SIZES) histories.push(await seededHistory(stored, config));
+    const now = "2025-06-03T12:00:00Z";
+    // Rounds alternate between the buckets, so warm-up and machine load
+    // weigh on every history size alike.
+    for (const [round, batch] of newCopies(WARM_ROUNDS + MEASURED_ROUNDS, now).entries()) {
+      for (const h of histories) await steadyRound(h, batch, config, now, round >= WARM_ROUNDS);
+    }
+  } finally {
+    for (const h of histories) await h.store.close();
+  }
+  const rows = histories.map((h) => ({
+    stored: h.stored,
+    // The best run is the one least disturbed by other work on the machine.
+    ms: Math.min(...h.times),
+    median: median(h.times),
+    requests: median(h.requests),
+    spread: `${Math.min(...h.requests)}${Math.min(...h.requests) === Math.max(...h.requests) ? "" : `-${Math.max(...h.requests)}`}`,
+    breakdown: breakdown(h.last),
+  }));
+  const base = rows[0] as (typeof rows)[0];
+  console.log(
+    `   regeneration after 10 new stories, best (median) of ${MEASURED_ROUNDS} after ${WARM_ROUNDS} warm-up rounds, 1k as the reference:`,
+  );
   for (const row of rows) {
     console.log(
-      `   ${String(row.stored).padStart(7)} stored: ${ms(row.ms).padStart(8)} ${String(row.requests).padStart(3)} requests; ` +
-        `vs 1k (reference): time ${ratio(row.ms / base.ms)}, requests ${ratio(row.requests / base.requests)}`,
+      `   ${String(row.stored).padStart(7)} stored: ${ms(row.ms).padStart(7)} (${ms(row.median)}), ${row.spread} requests (${row.breakdown}); ` +
+        `vs 1k: time ${ratio(row.ms / base.ms)}, requests ${ratio(row.requests / base.requests)}`,
     );
   }
   summary.push(
