@@ -6,10 +6,12 @@
  * is printed next to a reference measured in the same run. Run with
  * `npx tsx bench/store.ts`, or call `benchStore()` from bench/run.ts.
  */
+
 import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
+import { ListObjectsV2Command } from "@aws-sdk/client-s3";
 import type { Config } from "../functions/core/config.ts";
 import { type Candidate, findNearDuplicate } from "../functions/core/dedupe/match.ts";
 import type { Fingerprint, NormalizedItem } from "../functions/core/item.ts";
@@ -63,9 +65,19 @@ function median(xs: number[]): number {
 
 // ---------------------------------------------------------------- 1. ingest
 
+/** Objects under a prefix, by one ListObjectsV2 page (enough for the 110-item feed). */
+async function objectsUnder(store: TestStore, prefix: string): Promise<number> {
+  const out = await store.objects.client.send(
+    new ListObjectsV2Command({ Bucket: BUCKET, Prefix: prefix }),
+  );
+  if (out.IsTruncated) throw new Error(`more than one page under ${prefix}`);
+  return out.KeyCount ?? 0;
+}
+
 interface PollFigures {
   newItems: number;
   perNewItem: number;
+  putsPerObject: number;
   firstUnchanged: number;
   firstUnchangedWrites: number;
   unchanged: number;
@@ -103,6 +115,12 @@ async function benchPolls(summary: string[]): Promise<PollFigures> {
       `   first poll:       ${newItems} new items, ${total(first.requests)} requests = ${perNewItem.toFixed(2)} per new item`,
     );
     console.log(`                     ${breakdown(first.requests)}`);
+    // The reference: the objects a new story must create (its entry and alias keys).
+    const created = (await objectsUnder(store, "entries/")) + (await objectsUnder(store, "keys/"));
+    const putsPerObject = (first.requests.get("PutObject") ?? 0) / created;
+    console.log(
+      `                     ${created} objects created (entries + alias keys, ListObjectsV2); PutObject per object created: ${ratio(putsPerObject)}`,
+    );
 
     // The first re-poll answers "304" where the last one said "200": that
     // status is part of the stored state. The next ones are the steady case.
@@ -144,6 +162,7 @@ async function benchPolls(summary: string[]): Promise<PollFigures> {
     const figures: PollFigures = {
       newItems,
       perNewItem,
+      putsPerObject,
       firstUnchanged: total(again.requests),
       firstUnchangedWrites: writes(again.requests),
       unchanged: total(steady.requests),
@@ -153,7 +172,7 @@ async function benchPolls(summary: string[]): Promise<PollFigures> {
       tenMorePerItem,
     };
     summary.push(
-      `S3 requests per new item: ${perNewItem.toFixed(2)} (first poll of ${newItems}), ${tenMorePerItem.toFixed(2)} (10 new in a later poll)`,
+      `S3 requests per new item: ${perNewItem.toFixed(2)} (first poll of ${newItems}), ${tenMorePerItem.toFixed(2)} (10 new in a later poll); PutObject per object created ${ratio(putsPerObject)}`,
       `S3 requests per unchanged re-poll: ${figures.unchanged} (${figures.unchangedWrites} writes); the first after a fetch: ${figures.firstUnchanged} (${figures.firstUnchangedWrites} writes); file changed, items same: ${figures.touched} (${figures.touchedWrites} writes)`,
     );
     return figures;
@@ -165,21 +184,28 @@ async function benchPolls(summary: string[]): Promise<PollFigures> {
 
 // ------------------------------------------------------------ 2. SimHash
 
-/** Lookups per second of `find` over the queries, timed for at least `minMs`. */
-function lookupsPerSecond(queries: Fingerprint[], find: (q: Fingerprint) => unknown, minMs = 300) {
+/**
+ * Lookups per second of `find` over the queries: the best of a few timed
+ * windows, as the machine is shared and a slow window is someone else's work.
+ */
+function lookupsPerSecond(queries: Fingerprint[], find: (q: Fingerprint) => unknown) {
   for (const q of queries.slice(0, 50)) find(q); // warm the JIT
-  let done = 0;
-  const t0 = performance.now();
-  let elapsed = 0;
-  while (elapsed < minMs) {
-    for (const q of queries) {
-      find(q);
-      done += 1;
-      if ((done & 63) === 0 && performance.now() - t0 >= minMs) break;
+  let best = 0;
+  for (let window = 0; window < 4; window++) {
+    let done = 0;
+    const t0 = performance.now();
+    let elapsed = 0;
+    while (elapsed < 120) {
+      for (const q of queries) {
+        find(q);
+        done += 1;
+        if ((done & 15) === 0 && performance.now() - t0 >= 120) break;
+      }
+      elapsed = performance.now() - t0;
     }
-    elapsed = performance.now() - t0;
+    best = Math.max(best, done / (elapsed / 1000));
   }
-  return done / (elapsed / 1000);
+  return best;
 }
 
 async function benchSimhash(config: Config, summary: string[]) {
@@ -225,7 +251,7 @@ async function benchSimhash(config: Config, summary: string[]) {
 
 /** Unmeasured rounds first: the first renders run before the JIT has compiled them. */
 const WARM_ROUNDS = 3;
-const MEASURED_ROUNDS = 9;
+const MEASURED_ROUNDS = 12;
 const HISTORY_SIZES = [1_000, 10_000, 100_000];
 
 /** One seeded bucket, ready for steady regenerations. */
