@@ -1,7 +1,7 @@
 /**
  * A bucket holding N stories, written straight into s3rver's on-disk layout
- * (`<dir>/<bucket>/<key>._S3rver_object`, plus the `.md5` file s3rver would
- * otherwise compute on first read). Storing 100k stories through the S3 API
+ * (`<dir>/<bucket>/<key>._S3rver_object`; s3rver makes the optional `.md5`
+ * and metadata files itself when it needs them). Storing 100k stories through the S3 API
  * takes minutes on s3rver; on disk it takes seconds. What is written is what
  * ingest would have left behind: real `StoredStory` JSON with its alias keys,
  * the head index, and an archive state that says everything below the feed
