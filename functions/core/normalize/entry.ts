@@ -9,6 +9,7 @@ import { normalizeAuthors } from "./authors.ts";
 import { canonicalUrl, resolveBase } from "./canonicalUrl.ts";
 import { parseDate } from "./dates.ts";
 import { normalizeLanguage } from "./language.ts";
+import { ownCopy, ownCopyOrNull } from "./ownStrings.ts";
 import { type SanitizedContent, sanitizeContent } from "./sanitize.ts";
 import { cleanText, comparable, plainTextToHtml, truncateOnWord } from "./text.ts";
 
@@ -56,10 +57,10 @@ export function feedScope(feed: RawFeed, ctx: NormalizeContext): FeedScope {
     base,
     source: {
       feedUrl: fetchedFrom ?? (feed.feedUrl === null ? null : canonicalUrl(feed.feedUrl, base)),
-      feedTitle: title === "" ? null : title,
+      feedTitle: title === "" ? null : ownCopy(title),
       siteUrl,
     },
-    authors: normalizeAuthors(feed.authors, base),
+    authors: ownAuthors(normalizeAuthors(feed.authors, base)),
     language: normalizeLanguage(feed.language),
     iframeHosts: new Set(ctx.iframeHosts.map((h) => h.toLowerCase())),
     now,
@@ -124,7 +125,7 @@ function categories(raw: readonly string[]): string[] {
     const key = v.toLowerCase();
     if (v === "" || seen.has(key)) continue;
     seen.add(key);
-    out.push(v);
+    out.push(ownCopy(v));
   }
   return out;
 }
@@ -136,7 +137,7 @@ function enclosures(raw: readonly RawLink[], base: string | null): Enclosure[] {
     const url = canonicalUrl(link.href, base);
     if (url === null || seen.has(url)) continue;
     seen.add(url);
-    const type = link.type?.trim().toLowerCase() || null;
+    const type = ownCopyOrNull(link.type?.trim().toLowerCase() || null);
     const digits = link.length?.trim() ?? "";
     const length =
       /^\d+$/.test(digits) && Number.isSafeInteger(Number(digits)) ? Number(digits) : null;
@@ -222,6 +223,15 @@ function isOnlyTitle(content: SanitizedContent, titleKey: string | null): boolea
   return titleKey !== null && content.text.toLowerCase() === titleKey && !MEDIA.test(content.html);
 }
 
+/** The people with their strings copied out of the document (see ownStrings.ts). */
+function ownAuthors(authors: Author[]): Author[] {
+  for (const a of authors) {
+    a.name = ownCopyOrNull(a.name);
+    a.email = ownCopyOrNull(a.email);
+  }
+  return authors;
+}
+
 function sha256(value: string): string {
   // one-shot: no Hash object per item
   return hash("sha256", value, "hex");
@@ -263,12 +273,14 @@ export function normalizeWithScope(entry: RawEntry, scope: FeedScope): Normalize
   if (title === "") return null;
 
   const { published, updated } = dates(entry, scope);
-  const authors = normalizeAuthors(entry.authors, base);
+  const authors = ownAuthors(normalizeAuthors(entry.authors, base));
+  // every string below is the item's own, not a view on the document (ownStrings.ts);
+  // URLs, dates and the HTML are built afresh already
   return {
     item: {
       url,
-      title,
-      summary: summary(summaryText, contentText, contentKey, comparable(title)),
+      title: ownCopy(title),
+      summary: ownCopyOrNull(summary(summaryText, contentText, contentKey, comparable(title))),
       contentHtml: content === null || content.html === "" ? null : content.html,
       published,
       updated,
@@ -276,7 +288,7 @@ export function normalizeWithScope(entry: RawEntry, scope: FeedScope): Normalize
       categories: categories(entry.categories),
       language: normalizeLanguage(entry.language) ?? scope.language,
       enclosures: enclosures(entry.enclosures, base),
-      source: { ...scope.source, id: entry.id },
+      source: { ...scope.source, id: ownCopyOrNull(entry.id) },
     },
     fingerprint: {
       contentHash: sha256(`${comparable(title)}\n${contentKey}`),
