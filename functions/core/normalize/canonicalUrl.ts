@@ -54,17 +54,27 @@ function stripTracking(search: string): string {
   return kept.length === 0 ? "" : `?${kept.join("&")}`;
 }
 
-/** Canonical form of an already parsed URL (http and https only). */
+/**
+ * Canonical form of an already parsed URL (http and https only). The URL
+ * object is left as it was.
+ */
 export function canonicalize(u: URL): string | null {
   if (u.protocol !== "http:" && u.protocol !== "https:") return null;
   if (u.hostname === "") return null;
-  // setting the hash re-serialises the URL: only when there is one ("#" appears
-  // in a serialised URL only as the fragment's delimiter)
-  if (u.href.includes("#")) u.hash = "";
-  // WHATWG URL already lowercases scheme and host and drops default ports
-  const search = stripTracking(u.search);
-  if (search !== u.search) u.search = search;
-  return u.href;
+  // WHATWG URL already lowercases scheme and host and drops default ports. What is
+  // left is cutting the serialisation, not re-parsing it through the setters: in a
+  // serialised http(s) URL "#" appears only as the fragment's delimiter, and the
+  // first "?" before it only as the query's; the query's pairs are already
+  // percent-encoded, so setting a subset of them would encode nothing anew
+  const href = u.href;
+  const hash = href.indexOf("#");
+  const beforeHash = hash === -1 ? href : href.slice(0, hash);
+  const q = beforeHash.indexOf("?");
+  // an empty query ("?" alone) is kept as written, as the search setter would
+  if (q === -1 || q === beforeHash.length - 1) return beforeHash;
+  const search = beforeHash.slice(q);
+  const kept = stripTracking(search);
+  return kept === search ? beforeHash : beforeHash.slice(0, q) + kept;
 }
 
 /**

@@ -105,6 +105,10 @@ class ContentWalker {
     this.hasher.add(text);
   }
 
+  /** The last `src` parsed by `url`, untrimmed, and what it parsed to: `keep` looks at it again. */
+  private srcValue: string | null = null;
+  private srcUrl: URL | null = null;
+
   private url(name: string, value: string): string | null {
     const trimmed = value.trim();
     if (name === "href" && /^mailto:/i.test(trimmed)) {
@@ -112,6 +116,11 @@ class ContentWalker {
       return u && u.protocol === "mailto:" ? u.href : null;
     }
     const u = parseUrl(trimmed, this.opts.base);
+    if (name === "src") {
+      // only what was parsed exactly as written can stand in for parsing it again
+      this.srcValue = trimmed === value ? value : null;
+      this.srcUrl = u;
+    }
     return u === null ? null : canonicalize(u);
   }
 
@@ -198,7 +207,8 @@ class ContentWalker {
         return attrs.includes(" href=");
       case "img": {
         if (!attrs.includes(" src=")) return false;
-        const u = parseUrl(attribs.src as string, this.opts.base);
+        const src = attribs.src as string;
+        const u = src === this.srcValue ? this.srcUrl : parseUrl(src, this.opts.base);
         return u !== null && !isTrackerPixel(u, attribs.width?.trim(), attribs.height?.trim());
       }
       case "source":
