@@ -101,7 +101,8 @@ function numericZone(value: string): number | null {
 /** Minutes east of UTC for any zone spelling we accept, or null. */
 function zoneOffset(token: string): number | null {
   const t = token.toLowerCase();
-  if (t in ZONES) return ZONES[t] as number;
+  // own keys only: "constructor" or "__proto__" in a date is not a zone
+  if (Object.hasOwn(ZONES, t)) return ZONES[t] as number;
   if (t.length === 1) return militaryZone(t);
   // "GMT+0200", "UTC-5"
   const prefixed = /^(?:gmt|utc|ut)([+-].+)$/.exec(t);
@@ -227,7 +228,7 @@ function parseTextual(value: string): string | null {
     }
     if (/^[a-z]+$/.test(token)) {
       const prefix = token.slice(0, 3);
-      if (month === null && token.length >= 3 && prefix in MONTHS) {
+      if (month === null && token.length >= 3 && Object.hasOwn(MONTHS, prefix)) {
         month = MONTHS[prefix] as number;
         continue;
       }

@@ -182,7 +182,8 @@ class ContentWalker {
     }
     const start = this.out.length;
     let close = "";
-    if (name in ALLOWED) {
+    // own keys only: an element called "constructor" is not on the allow-list
+    if (Object.hasOwn(ALLOWED, name)) {
       const attrs = this.attributes(name, attribs);
       if (!this.keep(name, attrs, attribs)) {
         this.push("", Kind.Inline, start);
