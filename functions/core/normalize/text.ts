@@ -2,7 +2,7 @@
  * Plain-text helpers: whitespace, entity decoding, tag stripping, cutting text
  * on a word boundary and turning plain text into paragraphs.
  */
-import { Parser } from "htmlparser2";
+import { readHtml } from "./htmlEvents.ts";
 import { FastTokenizer } from "./htmlTokenizer.ts";
 
 // Runs that need rewriting: two or more whitespace characters, or one that is not a
@@ -90,7 +90,8 @@ export function htmlToText(html: string): string {
   if (!MARKUP.test(html)) return collapseWhitespace(html);
   let text = "";
   let silent = 0;
-  const parser = new Parser(
+  readHtml(
+    html,
     {
       onopentag(name) {
         if (silent > 0 || SILENT.has(name)) silent++;
@@ -103,10 +104,10 @@ export function htmlToText(html: string): string {
       ontext(data) {
         if (silent === 0) text += data;
       },
+      wantsAttributes: () => false,
     },
-    { decodeEntities: true, Tokenizer: FastTokenizer },
+    FastTokenizer,
   );
-  parser.end(html);
   return collapseWhitespace(text);
 }
 
