@@ -9,7 +9,7 @@
  * out of the output, and only kept text reaches the hasher. That is what
  * makes a second pass unnecessary.
  */
-import { canonicalize, parseUrl } from "./canonicalUrl.ts";
+import { canonicalize, parseUrl, plainCanonical } from "./canonicalUrl.ts";
 import { type HtmlHandler, readHtml } from "./htmlEvents.ts";
 import { FastTokenizer } from "./htmlTokenizer.ts";
 import { latin1Copy } from "./ownStrings.ts";
@@ -58,7 +58,39 @@ enum Kind {
   Deduped = 2,
 }
 
-function isTrackerPixel(u: URL, width: string | undefined, height: string | undefined): boolean {
+/**
+ * Elements whose attributes the walker reads: an iframe's, and the
+ * allow-list's for an element kept as itself (not one turned into a div).
+ */
+const READS_ATTRIBUTES: ReadonlySet<string> = new Set([
+  "iframe",
+  ...Object.keys(ALLOWED).filter(
+    (tag) => !AS_DIV.has(tag) && (ALLOWED[tag] as readonly string[]).length > 0,
+  ),
+]);
+
+/** What the tracker-pixel check needs of a URL. */
+interface UrlPlace {
+  hostname: string;
+  pathname: string;
+}
+
+/** Host and path of a canonical URL in the plain shape (scheme://host/path?query). */
+function plainPlace(href: string): UrlPlace {
+  const host = href.indexOf("//") + 2;
+  const path = href.indexOf("/", host);
+  const query = href.indexOf("?", path);
+  return {
+    hostname: href.slice(host, path),
+    pathname: query === -1 ? href.slice(path) : href.slice(path, query),
+  };
+}
+
+function isTrackerPixel(
+  u: UrlPlace,
+  width: string | undefined,
+  height: string | undefined,
+): boolean {
   if ((width === "1" || width === "0") && (height === "1" || height === "0")) return true;
   if (TRACKER_HOSTS.has(u.hostname)) return true;
   // FeedBurner's per-item counters, Facebook's pixel
@@ -105,9 +137,13 @@ class ContentWalker implements HtmlHandler {
     this.hasher.add(text);
   }
 
-  /** The last `src` parsed by `url`, untrimmed, and what it parsed to: `keep` looks at it again. */
+  /**
+   * The last `src` read by `url`, untrimmed, and what it was read as (the parsed
+   * URL, or the canonical form of a plain one): `keep` looks at it again.
+   */
   private srcValue: string | null = null;
   private srcUrl: URL | null = null;
+  private srcPlain: string | null = null;
 
   private url(name: string, value: string): string | null {
     const trimmed = value.trim();
@@ -115,11 +151,20 @@ class ContentWalker implements HtmlHandler {
       const u = parseUrl(trimmed);
       return u && u.protocol === "mailto:" ? u.href : null;
     }
+    // only what was read exactly as written can stand in for reading it again
+    if (name === "src") this.srcValue = trimmed === value ? value : null;
+    const plain = plainCanonical(trimmed, this.opts.base);
+    if (plain !== undefined) {
+      if (name === "src") {
+        this.srcUrl = null;
+        this.srcPlain = plain;
+      }
+      return plain;
+    }
     const u = parseUrl(trimmed, this.opts.base);
     if (name === "src") {
-      // only what was parsed exactly as written can stand in for parsing it again
-      this.srcValue = trimmed === value ? value : null;
       this.srcUrl = u;
+      this.srcPlain = null;
     }
     return u === null ? null : canonicalize(u);
   }
@@ -159,9 +204,7 @@ class ContentWalker implements HtmlHandler {
   }
 
   wantsAttributes(tag: string): boolean {
-    // what onopentag reads: an iframe's, and the allow-list's for an element kept as itself
-    if (tag === "iframe") return true;
-    return !AS_DIV.has(tag) && Object.hasOwn(ALLOWED, tag) && (ALLOWED[tag] as string[]).length > 0;
+    return READS_ATTRIBUTES.has(tag);
   }
 
   onopentag(tag: string, attribs: Record<string, string>): void {
@@ -215,7 +258,9 @@ class ContentWalker implements HtmlHandler {
       case "img": {
         if (!attrs.includes(" src=")) return false;
         const src = attribs.src as string;
-        const u = src === this.srcValue ? this.srcUrl : parseUrl(src, this.opts.base);
+        let u: UrlPlace | null;
+        if (src !== this.srcValue) u = parseUrl(src, this.opts.base);
+        else u = this.srcPlain === null ? this.srcUrl : plainPlace(this.srcPlain);
         return u !== null && !isTrackerPixel(u, attribs.width?.trim(), attribs.height?.trim());
       }
       case "source":
