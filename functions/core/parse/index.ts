@@ -37,6 +37,8 @@ export const DEFAULT_MAX_ITEMS = 5000;
 export const MAX_DEPTH = 100;
 
 const SURROGATE = /[\uD800-\uDFFF]/;
+// either of the above, or a control character XML forbids (see dropForbiddenControls)
+const SURROGATE_OR_CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uD800-\uDFFF\uFFFE\uFFFF]/;
 
 /** True when every surrogate in `text` is half of a pair (native where Node has it). */
 function isWellFormed(text: string): boolean {
@@ -78,9 +80,18 @@ export function parseFeed(input: Uint8Array | string, opts: ParseOptions): RawFe
   const maxBytes = opts.maxBytes ?? DEFAULT_MAX_BYTES;
   const maxItems = opts.maxItems ?? DEFAULT_MAX_ITEMS;
   try {
+    // Text that may be near the limit is scanned for its size anyway: one scan that
+    // finds neither a surrogate nor a control XML forbids (as usual) answers the
+    // size question natively and spares the control scan below
+    const plain =
+      typeof input === "string" &&
+      input.length <= maxBytes &&
+      input.length * 3 > maxBytes &&
+      !SURROGATE_OR_CONTROL.test(input);
     // Size first: a 50 MB document is refused before a single byte is decoded.
-    const size =
-      typeof input === "string" ? (exceedsUtf8(input, maxBytes) ? maxBytes + 1 : 0) : input.length;
+    let size = typeof input === "string" ? 0 : input.length;
+    if (plain) size = Buffer.byteLength(input, "utf8");
+    else if (typeof input === "string" && exceedsUtf8(input, maxBytes)) size = maxBytes + 1;
     if (size > maxBytes) {
       throw new FeedLimitError(
         source,
@@ -91,7 +102,7 @@ export function parseFeed(input: Uint8Array | string, opts: ParseOptions): RawFe
     }
     let text = typeof input === "string" ? input : decodeFeedBytes(input, opts.contentType).text;
     if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-    text = dropForbiddenControls(text);
+    if (!plain) text = dropForbiddenControls(text);
 
     const first = /\S/.exec(text.slice(0, 4096))?.[0];
     if (first === undefined) throw new FeedParseError(source, "empty document");
