@@ -49,6 +49,11 @@ for (let c = 0; c < 128; c++) {
   BMP_CLASS[c] = word ? 1 : 2;
 }
 
+/** For c < 128: a-z, 0-9, A-Z (three compares beat a table lookup in the scan loop). */
+function isAsciiWordCode(c: number): boolean {
+  return (c - 97) >>> 0 < 26 || (c - 48) >>> 0 < 10 || (c - 65) >>> 0 < 26;
+}
+
 function isWordCode(code: number): boolean {
   let k = BMP_CLASS[code];
   if (k === 0) {
@@ -159,7 +164,7 @@ export class SimHasher {
         const c = text.charCodeAt(i);
         if (c < 128) {
           i++;
-          if ((BMP_CLASS[c] as number) === 1) {
+          if (isAsciiWordCode(c)) {
             h = Math.imul(h ^ c, FNV_PRIME);
             inWord = true;
             break;
@@ -189,7 +194,7 @@ export class SimHasher {
         const c = text.charCodeAt(i);
         if (c < 128) {
           i++;
-          if ((BMP_CLASS[c] as number) !== 1) break;
+          if (!isAsciiWordCode(c)) break;
           h = Math.imul(h ^ c, FNV_PRIME);
         } else if (c >= 0xd800 && c <= 0xdbff && i + 1 < end) {
           const low = text.charCodeAt(i + 1);
