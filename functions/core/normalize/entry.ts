@@ -219,8 +219,12 @@ const MEDIA = /<(?:img|video|audio|iframe)\b/i;
  * is the bare title text (the sanitizer drops a title block, not loose text).
  */
 function isOnlyTitle(content: SanitizedContent, titleKey: string | null): boolean {
+  if (titleKey === null) return false;
+  // lowercasing never shortens a text (only "İ" grows): a longer text is not the title,
+  // and needs no lowercase copy to say so
+  if (content.text.length > titleKey.length) return false;
   // the sanitizer's text is already collapsed: lowercase is all "comparable" adds
-  return titleKey !== null && content.text.toLowerCase() === titleKey && !MEDIA.test(content.html);
+  return content.text.toLowerCase() === titleKey && !MEDIA.test(content.html);
 }
 
 /** The people with their strings copied out of the document (see ownStrings.ts). */
