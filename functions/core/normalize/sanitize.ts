@@ -86,6 +86,30 @@ function plainPlace(href: string): UrlPlace {
   };
 }
 
+// One look at a piece of text answers both questions asked of it: anything to escape
+// ([&<>"]), and any whitespace that collapsing would change (a whitespace other than
+// a space, or two spaces: collapseWhitespace's " \s|[^\S ]", spelled out)
+const SPECIAL_OR_LOOSE_SPACE =
+  /[&<>"\t-\r\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]| {2}/;
+const LOOSE_SPACE = / \s|[^\S ]/;
+
+/** JavaScript's \s (what trim and collapseWhitespace take for whitespace). */
+function isWhitespaceCode(c: number): boolean {
+  if (c === 32 || (c >= 9 && c <= 13)) return true;
+  if (c < 0xa0) return false;
+  return (
+    c === 0xa0 ||
+    c === 0x1680 ||
+    (c >= 0x2000 && c <= 0x200a) ||
+    c === 0x2028 ||
+    c === 0x2029 ||
+    c === 0x202f ||
+    c === 0x205f ||
+    c === 0x3000 ||
+    c === 0xfeff
+  );
+}
+
 function isTrackerPixel(
   u: UrlPlace,
   width: string | undefined,
@@ -122,6 +146,14 @@ class ContentWalker implements HtmlHandler {
   private leafMedia = false;
   /** Text since the last block boundary. */
   private seg = "";
+  /**
+   * Whether collapsing `seg`'s whitespace could change more than its ends (a
+   * whitespace other than a space, or a space before whitespace); when not,
+   * trimming is all it needs and the text is not scanned again.
+   */
+  private segLoose = false;
+  /** Whether `seg` ends in a space (the next piece may start a run with it). */
+  private segEndsInSpace = false;
 
   constructor(private readonly opts: SanitizeOptions) {
     if (opts.title) this.seen.add(opts.title);
@@ -130,8 +162,7 @@ class ContentWalker implements HtmlHandler {
   /** Text outside any compared leaf: always kept. */
   private commitLoose(): void {
     if (this.seg === "") return;
-    const text = collapseWhitespace(this.seg);
-    this.seg = "";
+    const text = this.takeSeg();
     if (text === "") return;
     this.parts.push(text);
     this.hasher.add(text);
@@ -223,7 +254,7 @@ class ContentWalker implements HtmlHandler {
       : CONTAINER_BLOCKS.has(tag)
         ? Kind.Block
         : Kind.Inline;
-    if (tag === "br") this.seg += " ";
+    if (tag === "br") this.appendSeg(" ", false);
     if (kind !== Kind.Inline) {
       // a block inside the current leaf: the leaf's text so far is plain loose text now
       this.commitLoose();
@@ -307,8 +338,7 @@ class ContentWalker implements HtmlHandler {
   }
 
   private closeLeaf(close: string, start: number): void {
-    const text = collapseWhitespace(this.seg);
-    this.seg = "";
+    const text = this.takeSeg();
     if (text === "") {
       // empty paragraph (spacers, &nbsp;): keep only when it shows an image or video
       if (this.leafMedia && close !== "") this.out.push(close);
@@ -331,8 +361,33 @@ class ContentWalker implements HtmlHandler {
 
   ontext(data: string): void {
     if (this.skip > 0 || data === "") return;
-    this.out.push(escapeHtml(data));
-    this.seg += data;
+    if (SPECIAL_OR_LOOSE_SPACE.test(data)) {
+      this.out.push(escapeHtml(data));
+      this.appendSeg(data, LOOSE_SPACE.test(data));
+    } else {
+      // most pieces: nothing to escape, no whitespace to collapse inside
+      this.out.push(data);
+      this.appendSeg(data, false);
+    }
+  }
+
+  /** Adds a non-empty piece of text to `seg`; `loose`: the piece itself has loose whitespace. */
+  private appendSeg(piece: string, loose: boolean): void {
+    // a space ending one piece and whitespace starting the next make a run
+    if (loose || (this.segEndsInSpace && isWhitespaceCode(piece.charCodeAt(0)))) {
+      this.segLoose = true;
+    }
+    this.seg += piece;
+    this.segEndsInSpace = piece.charCodeAt(piece.length - 1) === 32;
+  }
+
+  /** `seg` with its whitespace collapsed and trimmed; `seg` is emptied. */
+  private takeSeg(): string {
+    const text = this.segLoose ? collapseWhitespace(this.seg) : this.seg.trim();
+    this.seg = "";
+    this.segLoose = false;
+    this.segEndsInSpace = false;
+    return text;
   }
 
   finish(): SanitizedContent {
