@@ -3,6 +3,7 @@
  * port, no fragment, no click-tracking parameters. Two links to the same story
  * then compare equal, and the dedupe can key on them.
  */
+import { ownCopy } from "./ownStrings.ts";
 import { isTrackingParam } from "./trackingParams.ts";
 
 // Browsers ignore leading/trailing C0 controls and spaces in URLs; so do we,
@@ -33,9 +34,24 @@ function safeUrl(url: string, base?: string): URL | null {
   }
 }
 
+// Feeds repeat the same few queries ("?utm_source=rss&utm_medium=feed") on link
+// after link: their stripped form is remembered, a bounded number of them.
+const STRIPPED = new Map<string, string>();
+const STRIPPED_MAX = 256;
+
 /** Removes tracking parameters, keeping the others exactly as written and in order. */
 function stripTracking(search: string): string {
   if (search.length <= 1) return "";
+  const known = STRIPPED.get(search);
+  if (known !== undefined) return known;
+  const stripped = stripTrackingPairs(search);
+  if (STRIPPED.size >= STRIPPED_MAX) STRIPPED.clear();
+  // a key cut from a document must not keep the document alive (ownStrings.ts)
+  STRIPPED.set(ownCopy(search), stripped);
+  return stripped;
+}
+
+function stripTrackingPairs(search: string): string {
   const kept: string[] = [];
   for (const pair of search.slice(1).split("&")) {
     if (pair === "") continue;

@@ -56,9 +56,11 @@ export function feedScope(feed: RawFeed, ctx: NormalizeContext): FeedScope {
   return {
     base,
     source: {
-      feedUrl: fetchedFrom ?? (feed.feedUrl === null ? null : canonicalUrl(feed.feedUrl, base)),
+      feedUrl: ownCopyOrNull(
+        fetchedFrom ?? (feed.feedUrl === null ? null : canonicalUrl(feed.feedUrl, base)),
+      ),
       feedTitle: title === "" ? null : ownCopy(title),
-      siteUrl,
+      siteUrl: ownCopyOrNull(siteUrl),
     },
     authors: ownAuthors(normalizeAuthors(feed.authors, base)),
     language: normalizeLanguage(feed.language),
@@ -141,7 +143,7 @@ function enclosures(raw: readonly RawLink[], base: string | null): Enclosure[] {
     const digits = link.length?.trim() ?? "";
     const length =
       /^\d+$/.test(digits) && Number.isSafeInteger(Number(digits)) ? Number(digits) : null;
-    out.push({ url, type, length });
+    out.push({ url: ownCopy(url), type, length });
   }
   return out;
 }
@@ -232,6 +234,7 @@ function ownAuthors(authors: Author[]): Author[] {
   for (const a of authors) {
     a.name = ownCopyOrNull(a.name);
     a.email = ownCopyOrNull(a.email);
+    a.uri = ownCopyOrNull(a.uri);
   }
   return authors;
 }
@@ -279,10 +282,10 @@ export function normalizeWithScope(entry: RawEntry, scope: FeedScope): Normalize
   const { published, updated } = dates(entry, scope);
   const authors = ownAuthors(normalizeAuthors(entry.authors, base));
   // every string below is the item's own, not a view on the document (ownStrings.ts);
-  // URLs, dates and the HTML are built afresh already
+  // dates and the HTML are built afresh already (a URL may be pieces cut from its link)
   return {
     item: {
-      url,
+      url: ownCopyOrNull(url),
       title: ownCopy(title),
       summary: ownCopyOrNull(summary(summaryText, contentText, contentKey, comparable(title))),
       contentHtml: content === null || content.html === "" ? null : content.html,
