@@ -9,7 +9,7 @@ import { normalizeAuthors } from "./authors.ts";
 import { canonicalUrl, resolveBase } from "./canonicalUrl.ts";
 import { parseDate } from "./dates.ts";
 import { normalizeLanguage } from "./language.ts";
-import { ownCopy, ownCopyOrNull } from "./ownStrings.ts";
+import { latin1Copy, ownCopy, ownCopyOrNull } from "./ownStrings.ts";
 import { type SanitizedContent, sanitizeContent } from "./sanitize.ts";
 import { cleanText, comparable, plainTextToHtml, truncateOnWord } from "./text.ts";
 
@@ -221,12 +221,8 @@ const MEDIA = /<(?:img|video|audio|iframe)\b/i;
  * is the bare title text (the sanitizer drops a title block, not loose text).
  */
 function isOnlyTitle(content: SanitizedContent, titleKey: string | null): boolean {
-  if (titleKey === null) return false;
-  // lowercasing never shortens a text (only "İ" grows): a longer text is not the title,
-  // and needs no lowercase copy to say so
-  if (content.text.length > titleKey.length) return false;
-  // the sanitizer's text is already collapsed: lowercase is all "comparable" adds
-  return content.text.toLowerCase() === titleKey && !MEDIA.test(content.html);
+  // the sanitizer's text is already collapsed: its key is the comparable form
+  return titleKey !== null && content.key === titleKey && !MEDIA.test(content.html);
 }
 
 /** The people with their strings copied out of the document (see ownStrings.ts). */
@@ -250,7 +246,8 @@ function sha256(value: string): string {
  */
 export function normalizeWithScope(entry: RawEntry, scope: FeedScope): NormalizedItem | null {
   const base = resolveBase([entry.base, scope.base]);
-  let title = text(entry.title);
+  // one byte a character where it can be (ownStrings.ts): the title is compared and hashed
+  let title = latin1Copy(text(entry.title));
   const titleKey = title === "" ? null : title.toLowerCase();
   const useSummaryAsContent = !hasValue(entry.content);
   const main = useSummaryAsContent ? entry.summary : entry.content;
@@ -272,7 +269,7 @@ export function normalizeWithScope(entry: RawEntry, scope: FeedScope): Normalize
   }
   const contentText = content?.text ?? "";
   // the sanitizer's text is already collapsed: lowercase is all "comparable" adds
-  const contentKey = contentText.toLowerCase();
+  const contentKey = content?.key ?? "";
   const url = itemUrl(entry, base);
   if (title === "") {
     title = truncateOnWord(contentText || summaryText || "", FALLBACK_TITLE_MAX) || (url ?? "");
@@ -281,13 +278,14 @@ export function normalizeWithScope(entry: RawEntry, scope: FeedScope): Normalize
 
   const { published, updated } = dates(entry, scope);
   const authors = ownAuthors(normalizeAuthors(entry.authors, base));
+  const titleComparable = comparable(title);
   // every string below is the item's own, not a view on the document (ownStrings.ts);
   // dates and the HTML are built afresh already (a URL may be pieces cut from its link)
   return {
     item: {
       url: ownCopyOrNull(url),
       title: ownCopy(title),
-      summary: ownCopyOrNull(summary(summaryText, contentText, contentKey, comparable(title))),
+      summary: ownCopyOrNull(summary(summaryText, contentText, contentKey, titleComparable)),
       contentHtml: content === null || content.html === "" ? null : content.html,
       published,
       updated,
@@ -298,7 +296,7 @@ export function normalizeWithScope(entry: RawEntry, scope: FeedScope): Normalize
       source: { ...scope.source, id: ownCopyOrNull(entry.id) },
     },
     fingerprint: {
-      contentHash: sha256(`${comparable(title)}\n${contentKey}`),
+      contentHash: sha256(`${titleComparable}\n${contentKey}`),
       simhash: content?.simhash ?? "0000000000000000",
       words: content?.words ?? 0,
     },

@@ -28,7 +28,7 @@ import {
   VOID,
 } from "./policy.ts";
 import { SimHasher } from "./simhash.ts";
-import { collapseWhitespace, escapeHtml } from "./text.ts";
+import { collapseWhitespace, escapeHtml, isWhitespaceCode } from "./text.ts";
 
 export interface SanitizeOptions {
   /** Absolute base URL for relative links, or null (relative links are then dropped). */
@@ -44,6 +44,8 @@ export interface SanitizedContent {
   html: string;
   /** The kept text, whitespace collapsed, blocks separated by one space. */
   text: string;
+  /** `text` lowercased: what it is compared by (made of the blocks' own keys). */
+  key: string;
   /** SimHash of the kept text's 3-word shingles. */
   simhash: string;
   /** Words in the kept text. */
@@ -93,23 +95,6 @@ const SPECIAL_OR_LOOSE_SPACE =
   /[&<>"\t-\r\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]| {2}/;
 const LOOSE_SPACE = / \s|[^\S ]/;
 
-/** JavaScript's \s (what trim and collapseWhitespace take for whitespace). */
-function isWhitespaceCode(c: number): boolean {
-  if (c === 32 || (c >= 9 && c <= 13)) return true;
-  if (c < 0xa0) return false;
-  return (
-    c === 0xa0 ||
-    c === 0x1680 ||
-    (c >= 0x2000 && c <= 0x200a) ||
-    c === 0x2028 ||
-    c === 0x2029 ||
-    c === 0x202f ||
-    c === 0x205f ||
-    c === 0x3000 ||
-    c === 0xfeff
-  );
-}
-
 function isTrackerPixel(
   u: UrlPlace,
   width: string | undefined,
@@ -130,6 +115,8 @@ class ContentWalker implements HtmlHandler {
    */
   private readonly out: string[] = [];
   private readonly parts: string[] = [];
+  /** Each part lowercased (a space is a hard boundary for lowercasing: joined, they are the text's). */
+  private readonly keys: string[] = [];
   readonly hasher = new SimHasher();
   private readonly seen = new Set<string>();
 
@@ -164,8 +151,10 @@ class ContentWalker implements HtmlHandler {
     if (this.seg === "") return;
     const text = this.takeSeg();
     if (text === "") return;
+    const key = text.toLowerCase();
     this.parts.push(text);
-    this.hasher.add(text);
+    this.keys.push(key);
+    this.hasher.addLowercase(key);
   }
 
   /**
@@ -356,6 +345,7 @@ class ContentWalker implements HtmlHandler {
     this.seen.add(key);
     if (close !== "") this.out.push(close);
     this.parts.push(text);
+    this.keys.push(key);
     this.hasher.addLowercase(key);
   }
 
@@ -397,6 +387,7 @@ class ContentWalker implements HtmlHandler {
     return {
       html: text === "" && !/<(?:img|iframe|video|audio)\b/.test(out) ? "" : out.trim(),
       text,
+      key: this.keys.join(" "),
       simhash: this.hasher.digest(),
       words: this.hasher.words,
     };

@@ -130,6 +130,38 @@ export function cleanText(value: string, type?: "text" | "html" | "xhtml"): stri
   return collapseWhitespace(value);
 }
 
+/** JavaScript's \s (what trim and collapseWhitespace take for whitespace), for one code unit. */
+export function isWhitespaceCode(c: number): boolean {
+  if (c === 32 || (c >= 9 && c <= 13)) return true;
+  if (c < 0xa0) return false;
+  return (
+    c === 0xa0 ||
+    c === 0x1680 ||
+    (c >= 0x2000 && c <= 0x200a) ||
+    c === 0x2028 ||
+    c === 0x2029 ||
+    c === 0x202f ||
+    c === 0x205f ||
+    c === 0x3000 ||
+    c === 0xfeff
+  );
+}
+
+/** Whitespace and the punctuation a cut text should not end on (before its ellipsis). */
+function isCutJunk(c: number): boolean {
+  // , ; : . - – —
+  return (
+    c === 44 ||
+    c === 59 ||
+    c === 58 ||
+    c === 46 ||
+    c === 45 ||
+    c === 0x2013 ||
+    c === 0x2014 ||
+    isWhitespaceCode(c)
+  );
+}
+
 /**
  * Cuts collapsed text to at most `max` characters on a word boundary,
  * adding an ellipsis when something was cut.
@@ -141,7 +173,10 @@ export function truncateOnWord(text: string, max: number): string {
   const space = room.lastIndexOf(" ");
   // a single very long word: cut inside it rather than return almost nothing
   const cut = space > max / 2 ? room.slice(0, space) : room.slice(0, max - 1);
-  return `${cut.replace(/[\s,;:.\-–—]+$/u, "")}…`;
+  // the junk it ends on goes (a loop from the end: a regex would try every position)
+  let end = cut.length;
+  while (end > 0 && isCutJunk(cut.charCodeAt(end - 1))) end--;
+  return `${cut.slice(0, end)}…`;
 }
 
 const ESCAPES: Record<string, string> = {
