@@ -15,6 +15,7 @@
  * list per item; over a feed's worth of HTML that was a tenth of the time.
  */
 import { Tokenizer } from "htmlparser2";
+import { tokenizeFast } from "./htmlFastPath.ts";
 
 /** What a handler of HTML events implements. */
 export interface HtmlHandler {
@@ -143,6 +144,12 @@ class HtmlEvents {
 
   constructor(private readonly handler: HtmlHandler) {}
 
+  /** Reads `html` the fast way (htmlFastPath.ts); false when it must be read again. */
+  runFast(html: string): boolean {
+    this.buffer = html;
+    return tokenizeFast(html, this);
+  }
+
   run(html: string, TokenizerClass: typeof Tokenizer): void {
     this.buffer = html;
     const tokenizer = new TokenizerClass({ xmlMode: false, decodeEntities: true }, this);
@@ -264,14 +271,20 @@ class HtmlEvents {
 }
 
 /**
- * Reads `html` with htmlparser2's `Tokenizer` (or a subclass of it) and
- * reports its elements and text to `handler`, as htmlparser2's `Parser`
- * would with `{ decodeEntities: true }`.
+ * Reads `html` and reports its elements and text to a handler, as
+ * htmlparser2's `Parser` would with `{ decodeEntities: true }`: first the fast
+ * way (htmlFastPath.ts); when that gives up part way, a fresh handler hears
+ * it all again from htmlparser2's `Tokenizer` (or the subclass given).
+ * Returns the handler that heard the whole of it.
  */
-export function readHtml(
+export function readHtml<H extends HtmlHandler>(
   html: string,
-  handler: HtmlHandler,
+  makeHandler: () => H,
   TokenizerClass: typeof Tokenizer = Tokenizer,
-): void {
+): H {
+  const fast = makeHandler();
+  if (new HtmlEvents(fast).runFast(html)) return fast;
+  const handler = makeHandler();
   new HtmlEvents(handler).run(html, TokenizerClass);
+  return handler;
 }

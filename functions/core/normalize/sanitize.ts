@@ -399,9 +399,7 @@ class ContentWalker implements HtmlHandler {
  * and the repeated title, extracts the text and computes its SimHash.
  */
 export function sanitizeContent(html: string, opts: SanitizeOptions): SanitizedContent {
-  const walker = new ContentWalker(opts);
   // the pieces the output is joined from are cut from this: one byte per character
   // where possible halves the output (ownStrings.ts)
-  readHtml(latin1Copy(html), walker, FastTokenizer);
-  return walker.finish();
+  return readHtml(latin1Copy(html), () => new ContentWalker(opts), FastTokenizer).finish();
 }

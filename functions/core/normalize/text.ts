@@ -2,7 +2,7 @@
  * Plain-text helpers: whitespace, entity decoding, tag stripping, cutting text
  * on a word boundary and turning plain text into paragraphs.
  */
-import { readHtml } from "./htmlEvents.ts";
+import { type HtmlHandler, readHtml } from "./htmlEvents.ts";
 import { FastTokenizer } from "./htmlTokenizer.ts";
 
 // Runs that need rewriting: two or more whitespace characters, or one that is not a
@@ -79,6 +79,30 @@ export function isInline(name: string): boolean {
   return INLINE.has(name);
 }
 
+/** Collects the readable text of HTML events (see htmlToText). */
+class TextReader implements HtmlHandler {
+  text = "";
+  private silent = 0;
+
+  onopentag(name: string): void {
+    if (this.silent > 0 || SILENT.has(name)) this.silent++;
+    else if (!INLINE.has(name)) this.text += " ";
+  }
+
+  onclosetag(name: string): void {
+    if (this.silent > 0) this.silent--;
+    else if (!INLINE.has(name)) this.text += " ";
+  }
+
+  ontext(data: string): void {
+    if (this.silent === 0) this.text += data;
+  }
+
+  wantsAttributes(): boolean {
+    return false;
+  }
+}
+
 // Cheap test that spares the HTML tokenizer for the common plain title.
 const MARKUP = /[<&]/;
 
@@ -88,27 +112,8 @@ const MARKUP = /[<&]/;
  */
 export function htmlToText(html: string): string {
   if (!MARKUP.test(html)) return collapseWhitespace(html);
-  let text = "";
-  let silent = 0;
-  readHtml(
-    html,
-    {
-      onopentag(name) {
-        if (silent > 0 || SILENT.has(name)) silent++;
-        else if (!INLINE.has(name)) text += " ";
-      },
-      onclosetag(name) {
-        if (silent > 0) silent--;
-        else if (!INLINE.has(name)) text += " ";
-      },
-      ontext(data) {
-        if (silent === 0) text += data;
-      },
-      wantsAttributes: () => false,
-    },
-    FastTokenizer,
-  );
-  return collapseWhitespace(text);
+  const reader = readHtml(html, () => new TextReader(), FastTokenizer);
+  return collapseWhitespace(reader.text);
 }
 
 // Something that looks like a tag: "<b>", "</i>", "<br/>"; a lone "<" as in "x < y" is not.
