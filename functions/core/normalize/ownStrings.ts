@@ -37,5 +37,11 @@ const BEYOND_LATIN1 = /[^\u0000-\u00ff]/;
  */
 export function latin1Copy(s: string): string {
   if (s.length < SLICE_MIN || BEYOND_LATIN1.test(s)) return s;
-  return Buffer.from(s, "latin1").toString("latin1");
+  // through one reused buffer: no allocation but the new string's
+  if (scratch.length < s.length)
+    scratch = Buffer.allocUnsafe(Math.max(s.length, 2 * scratch.length));
+  const n = scratch.write(s, 0, "latin1");
+  return scratch.toString("latin1", 0, n);
 }
+
+let scratch = Buffer.allocUnsafe(16 * 1024);

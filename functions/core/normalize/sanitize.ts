@@ -28,7 +28,7 @@ import {
   VOID,
 } from "./policy.ts";
 import { SimHasher } from "./simhash.ts";
-import { collapseWhitespace, escapeHtml, isWhitespaceCode } from "./text.ts";
+import { collapseWhitespace, escapeHtml } from "./text.ts";
 
 export interface SanitizeOptions {
   /** Absolute base URL for relative links, or null (relative links are then dropped). */
@@ -88,13 +88,6 @@ function plainPlace(href: string): UrlPlace {
   };
 }
 
-// One look at a piece of text answers both questions asked of it: anything to escape
-// ([&<>"]), and any whitespace that collapsing would change (a whitespace other than
-// a space, or two spaces: collapseWhitespace's " \s|[^\S ]", spelled out)
-const SPECIAL_OR_LOOSE_SPACE =
-  /[&<>"\t-\r\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]| {2}/;
-const LOOSE_SPACE = / \s|[^\S ]/;
-
 function isTrackerPixel(
   u: UrlPlace,
   width: string | undefined,
@@ -133,14 +126,6 @@ class ContentWalker implements HtmlHandler {
   private leafMedia = false;
   /** Text since the last block boundary. */
   private seg = "";
-  /**
-   * Whether collapsing `seg`'s whitespace could change more than its ends (a
-   * whitespace other than a space, or a space before whitespace); when not,
-   * trimming is all it needs and the text is not scanned again.
-   */
-  private segLoose = false;
-  /** Whether `seg` ends in a space (the next piece may start a run with it). */
-  private segEndsInSpace = false;
 
   constructor(private readonly opts: SanitizeOptions) {
     if (opts.title) this.seen.add(opts.title);
@@ -243,7 +228,7 @@ class ContentWalker implements HtmlHandler {
       : CONTAINER_BLOCKS.has(tag)
         ? Kind.Block
         : Kind.Inline;
-    if (tag === "br") this.appendSeg(" ", false);
+    if (tag === "br") this.seg += " ";
     if (kind !== Kind.Inline) {
       // a block inside the current leaf: the leaf's text so far is plain loose text now
       this.commitLoose();
@@ -351,32 +336,14 @@ class ContentWalker implements HtmlHandler {
 
   ontext(data: string): void {
     if (this.skip > 0 || data === "") return;
-    if (SPECIAL_OR_LOOSE_SPACE.test(data)) {
-      this.out.push(escapeHtml(data));
-      this.appendSeg(data, LOOSE_SPACE.test(data));
-    } else {
-      // most pieces: nothing to escape, no whitespace to collapse inside
-      this.out.push(data);
-      this.appendSeg(data, false);
-    }
-  }
-
-  /** Adds a non-empty piece of text to `seg`; `loose`: the piece itself has loose whitespace. */
-  private appendSeg(piece: string, loose: boolean): void {
-    // a space ending one piece and whitespace starting the next make a run
-    if (loose || (this.segEndsInSpace && isWhitespaceCode(piece.charCodeAt(0)))) {
-      this.segLoose = true;
-    }
-    this.seg += piece;
-    this.segEndsInSpace = piece.charCodeAt(piece.length - 1) === 32;
+    this.out.push(escapeHtml(data));
+    this.seg += data;
   }
 
   /** `seg` with its whitespace collapsed and trimmed; `seg` is emptied. */
   private takeSeg(): string {
-    const text = this.segLoose ? collapseWhitespace(this.seg) : this.seg.trim();
+    const text = collapseWhitespace(this.seg);
     this.seg = "";
-    this.segLoose = false;
-    this.segEndsInSpace = false;
     return text;
   }
 
