@@ -101,7 +101,8 @@ function numericZone(value: string): number | null {
 /** Minutes east of UTC for any zone spelling we accept, or null. */
 function zoneOffset(token: string): number | null {
   const t = token.toLowerCase();
-  if (t in ZONES) return ZONES[t] as number;
+  // own keys only: "constructor" or "__proto__" in a date is not a zone
+  if (Object.hasOwn(ZONES, t)) return ZONES[t] as number;
   if (t.length === 1) return militaryZone(t);
   // "GMT+0200", "UTC-5"
   const prefixed = /^(?:gmt|utc|ut)([+-].+)$/.exec(t);
@@ -161,6 +162,26 @@ function parseIso(m: RegExpExecArray): string | null {
 
 const TIME = /^(\d{1,2}):(\d{2})(?::(\d{2}))?(?:[.,]\d+)?(z|[+-]\d{2}:?\d{2})?$/i;
 
+// What nearly every RSS feed writes: "Thu, 16 May 2024 08:00:00 GMT" (or "+0200")
+const RFC1123 =
+  /^(?:(?:mon|tue|wed|thu|fri|sat|sun),\s*)?(\d{1,2}) ([a-z]{3}) (\d{4}) (\d{2}):(\d{2}):(\d{2}) ([a-z]{1,5}|[+-]\d{4})$/i;
+
+/**
+ * The common RFC 1123 spelling read in one match; null when the value is not
+ * in exactly that shape, or has a field the token-by-token reading below
+ * would refuse or read otherwise (it then decides).
+ */
+function parseRfc1123(value: string): string | null {
+  const m = RFC1123.exec(value);
+  if (m === null) return null;
+  const month = MONTHS[(m[2] as string).toLowerCase()];
+  const day = Number(m[1]);
+  if (month === undefined || day < 1 || day > 31) return null;
+  const offset = zoneOffset(m[7] as string);
+  if (offset === null) return null;
+  return build(Number(m[3]), month, day, Number(m[4]), Number(m[5]), Number(m[6]), offset);
+}
+
 /**
  * The textual family: RFC 822/1123/2822 ("Thu, 16 May 2024 08:00:00 GMT"),
  * its variants (no day name, wrong day name, 2-digit year, no seconds, full
@@ -168,6 +189,8 @@ const TIME = /^(\d{1,2}):(\d{2})(?::(\d{2}))?(?:[.,]\d+)?(z|[+-]\d{2}:?\d{2})?$/
  * "May 16, 2024 8:00 AM EDT". Tokens are recognised by shape, not position.
  */
 function parseTextual(value: string): string | null {
+  const common = parseRfc1123(value);
+  if (common !== null) return common;
   const tokens = value
     .replace(/\([^)]*\)/g, " ") // "(Coordinated Universal Time)" comments
     .replace(/,/g, " ")
@@ -205,7 +228,7 @@ function parseTextual(value: string): string | null {
     }
     if (/^[a-z]+$/.test(token)) {
       const prefix = token.slice(0, 3);
-      if (month === null && token.length >= 3 && prefix in MONTHS) {
+      if (month === null && token.length >= 3 && Object.hasOwn(MONTHS, prefix)) {
         month = MONTHS[prefix] as number;
         continue;
       }

@@ -9,6 +9,7 @@ import { normalizeAuthors } from "./authors.ts";
 import { canonicalUrl, resolveBase } from "./canonicalUrl.ts";
 import { parseDate } from "./dates.ts";
 import { normalizeLanguage } from "./language.ts";
+import { latin1Copy, ownCopy, ownCopyOrNull } from "./ownStrings.ts";
 import { type SanitizedContent, sanitizeContent } from "./sanitize.ts";
 import { cleanText, comparable, plainTextToHtml, truncateOnWord } from "./text.ts";
 
@@ -55,11 +56,13 @@ export function feedScope(feed: RawFeed, ctx: NormalizeContext): FeedScope {
   return {
     base,
     source: {
-      feedUrl: fetchedFrom ?? (feed.feedUrl === null ? null : canonicalUrl(feed.feedUrl, base)),
-      feedTitle: title === "" ? null : title,
-      siteUrl,
+      feedUrl: ownCopyOrNull(
+        fetchedFrom ?? (feed.feedUrl === null ? null : canonicalUrl(feed.feedUrl, base)),
+      ),
+      feedTitle: title === "" ? null : ownCopy(title),
+      siteUrl: ownCopyOrNull(siteUrl),
     },
-    authors: normalizeAuthors(feed.authors, base),
+    authors: ownAuthors(normalizeAuthors(feed.authors, base)),
     language: normalizeLanguage(feed.language),
     iframeHosts: new Set(ctx.iframeHosts.map((h) => h.toLowerCase())),
     now,
@@ -124,7 +127,7 @@ function categories(raw: readonly string[]): string[] {
     const key = v.toLowerCase();
     if (v === "" || seen.has(key)) continue;
     seen.add(key);
-    out.push(v);
+    out.push(ownCopy(v));
   }
   return out;
 }
@@ -136,11 +139,11 @@ function enclosures(raw: readonly RawLink[], base: string | null): Enclosure[] {
     const url = canonicalUrl(link.href, base);
     if (url === null || seen.has(url)) continue;
     seen.add(url);
-    const type = link.type?.trim().toLowerCase() || null;
+    const type = ownCopyOrNull(link.type?.trim().toLowerCase() || null);
     const digits = link.length?.trim() ?? "";
     const length =
       /^\d+$/.test(digits) && Number.isSafeInteger(Number(digits)) ? Number(digits) : null;
-    out.push({ url, type, length });
+    out.push({ url: ownCopy(url), type, length });
   }
   return out;
 }
@@ -218,8 +221,18 @@ const MEDIA = /<(?:img|video|audio|iframe)\b/i;
  * is the bare title text (the sanitizer drops a title block, not loose text).
  */
 function isOnlyTitle(content: SanitizedContent, titleKey: string | null): boolean {
-  // the sanitizer's text is already collapsed: lowercase is all "comparable" adds
-  return titleKey !== null && content.text.toLowerCase() === titleKey && !MEDIA.test(content.html);
+  // the sanitizer's text is already collapsed: its key is the comparable form
+  return titleKey !== null && content.key === titleKey && !MEDIA.test(content.html);
+}
+
+/** The people with their strings copied out of the document (see ownStrings.ts). */
+function ownAuthors(authors: Author[]): Author[] {
+  for (const a of authors) {
+    a.name = ownCopyOrNull(a.name);
+    a.email = ownCopyOrNull(a.email);
+    a.uri = ownCopyOrNull(a.uri);
+  }
+  return authors;
 }
 
 function sha256(value: string): string {
@@ -233,7 +246,8 @@ function sha256(value: string): string {
  */
 export function normalizeWithScope(entry: RawEntry, scope: FeedScope): NormalizedItem | null {
   const base = resolveBase([entry.base, scope.base]);
-  let title = text(entry.title);
+  // one byte a character where it can be (ownStrings.ts): the title is compared and hashed
+  let title = latin1Copy(text(entry.title));
   const titleKey = title === "" ? null : title.toLowerCase();
   const useSummaryAsContent = !hasValue(entry.content);
   const main = useSummaryAsContent ? entry.summary : entry.content;
@@ -255,7 +269,7 @@ export function normalizeWithScope(entry: RawEntry, scope: FeedScope): Normalize
   }
   const contentText = content?.text ?? "";
   // the sanitizer's text is already collapsed: lowercase is all "comparable" adds
-  const contentKey = contentText.toLowerCase();
+  const contentKey = content?.key ?? "";
   const url = itemUrl(entry, base);
   if (title === "") {
     title = truncateOnWord(contentText || summaryText || "", FALLBACK_TITLE_MAX) || (url ?? "");
@@ -263,12 +277,15 @@ export function normalizeWithScope(entry: RawEntry, scope: FeedScope): Normalize
   if (title === "") return null;
 
   const { published, updated } = dates(entry, scope);
-  const authors = normalizeAuthors(entry.authors, base);
+  const authors = ownAuthors(normalizeAuthors(entry.authors, base));
+  const titleComparable = comparable(title);
+  // every string below is the item's own, not a view on the document (ownStrings.ts);
+  // dates and the HTML are built afresh already (a URL may be pieces cut from its link)
   return {
     item: {
-      url,
-      title,
-      summary: summary(summaryText, contentText, contentKey, comparable(title)),
+      url: ownCopyOrNull(url),
+      title: ownCopy(title),
+      summary: ownCopyOrNull(summary(summaryText, contentText, contentKey, titleComparable)),
       contentHtml: content === null || content.html === "" ? null : content.html,
       published,
       updated,
@@ -276,10 +293,10 @@ export function normalizeWithScope(entry: RawEntry, scope: FeedScope): Normalize
       categories: categories(entry.categories),
       language: normalizeLanguage(entry.language) ?? scope.language,
       enclosures: enclosures(entry.enclosures, base),
-      source: { ...scope.source, id: entry.id },
+      source: { ...scope.source, id: ownCopyOrNull(entry.id) },
     },
     fingerprint: {
-      contentHash: sha256(`${comparable(title)}\n${contentKey}`),
+      contentHash: sha256(`${titleComparable}\n${contentKey}`),
       simhash: content?.simhash ?? "0000000000000000",
       words: content?.words ?? 0,
     },

@@ -9,9 +9,10 @@
  * out of the output, and only kept text reaches the hasher. That is what
  * makes a second pass unnecessary.
  */
-import { Parser } from "htmlparser2";
-import { canonicalize, parseUrl } from "./canonicalUrl.ts";
+import { canonicalize, parseUrl, plainCanonical } from "./canonicalUrl.ts";
+import { type HtmlHandler, readHtml } from "./htmlEvents.ts";
 import { FastTokenizer } from "./htmlTokenizer.ts";
+import { latin1Copy } from "./ownStrings.ts";
 import {
   ALLOWED,
   AS_DIV,
@@ -43,6 +44,8 @@ export interface SanitizedContent {
   html: string;
   /** The kept text, whitespace collapsed, blocks separated by one space. */
   text: string;
+  /** `text` lowercased: what it is compared by (made of the blocks' own keys). */
+  key: string;
   /** SimHash of the kept text's 3-word shingles. */
   simhash: string;
   /** Words in the kept text. */
@@ -57,7 +60,39 @@ enum Kind {
   Deduped = 2,
 }
 
-function isTrackerPixel(u: URL, width: string | undefined, height: string | undefined): boolean {
+/**
+ * Elements whose attributes the walker reads: an iframe's, and the
+ * allow-list's for an element kept as itself (not one turned into a div).
+ */
+const READS_ATTRIBUTES: ReadonlySet<string> = new Set([
+  "iframe",
+  ...Object.keys(ALLOWED).filter(
+    (tag) => !AS_DIV.has(tag) && (ALLOWED[tag] as readonly string[]).length > 0,
+  ),
+]);
+
+/** What the tracker-pixel check needs of a URL. */
+interface UrlPlace {
+  hostname: string;
+  pathname: string;
+}
+
+/** Host and path of a canonical URL in the plain shape (scheme://host/path?query). */
+function plainPlace(href: string): UrlPlace {
+  const host = href.indexOf("//") + 2;
+  const path = href.indexOf("/", host);
+  const query = href.indexOf("?", path);
+  return {
+    hostname: href.slice(host, path),
+    pathname: query === -1 ? href.slice(path) : href.slice(path, query),
+  };
+}
+
+function isTrackerPixel(
+  u: UrlPlace,
+  width: string | undefined,
+  height: string | undefined,
+): boolean {
   if ((width === "1" || width === "0") && (height === "1" || height === "0")) return true;
   if (TRACKER_HOSTS.has(u.hostname)) return true;
   // FeedBurner's per-item counters, Facebook's pixel
@@ -65,7 +100,7 @@ function isTrackerPixel(u: URL, width: string | undefined, height: string | unde
   return u.hostname.endsWith("facebook.com") && u.pathname === "/tr";
 }
 
-class ContentWalker {
+class ContentWalker implements HtmlHandler {
   /**
    * The output, as pieces: a block is cut back out by truncating the array
    * to where it started, instead of slicing (and flattening) a long string.
@@ -73,6 +108,8 @@ class ContentWalker {
    */
   private readonly out: string[] = [];
   private readonly parts: string[] = [];
+  /** Each part lowercased (a space is a hard boundary for lowercasing: joined, they are the text's). */
+  private readonly keys: string[] = [];
   readonly hasher = new SimHasher();
   private readonly seen = new Set<string>();
 
@@ -97,12 +134,21 @@ class ContentWalker {
   /** Text outside any compared leaf: always kept. */
   private commitLoose(): void {
     if (this.seg === "") return;
-    const text = collapseWhitespace(this.seg);
-    this.seg = "";
+    const text = this.takeSeg();
     if (text === "") return;
+    const key = text.toLowerCase();
     this.parts.push(text);
-    this.hasher.add(text);
+    this.keys.push(key);
+    this.hasher.addLowercase(key);
   }
+
+  /**
+   * The last `src` read by `url`, untrimmed, and what it was read as (the parsed
+   * URL, or the canonical form of a plain one): `keep` looks at it again.
+   */
+  private srcValue: string | null = null;
+  private srcUrl: URL | null = null;
+  private srcPlain: string | null = null;
 
   private url(name: string, value: string): string | null {
     const trimmed = value.trim();
@@ -110,7 +156,21 @@ class ContentWalker {
       const u = parseUrl(trimmed);
       return u && u.protocol === "mailto:" ? u.href : null;
     }
+    // only what was read exactly as written can stand in for reading it again
+    if (name === "src") this.srcValue = trimmed === value ? value : null;
+    const plain = plainCanonical(trimmed, this.opts.base);
+    if (plain !== undefined) {
+      if (name === "src") {
+        this.srcUrl = null;
+        this.srcPlain = plain;
+      }
+      return plain;
+    }
     const u = parseUrl(trimmed, this.opts.base);
+    if (name === "src") {
+      this.srcUrl = u;
+      this.srcPlain = null;
+    }
     return u === null ? null : canonicalize(u);
   }
 
@@ -148,6 +208,10 @@ class ContentWalker {
     this.leafMedia = true;
   }
 
+  wantsAttributes(tag: string): boolean {
+    return READS_ATTRIBUTES.has(tag);
+  }
+
   onopentag(tag: string, attribs: Record<string, string>): void {
     if (this.skip > 0) {
       this.skip++;
@@ -172,7 +236,8 @@ class ContentWalker {
     }
     const start = this.out.length;
     let close = "";
-    if (name in ALLOWED) {
+    // own keys only: an element called "constructor" is not on the allow-list
+    if (Object.hasOwn(ALLOWED, name)) {
       const attrs = this.attributes(name, attribs);
       if (!this.keep(name, attrs, attribs)) {
         this.push("", Kind.Inline, start);
@@ -197,7 +262,10 @@ class ContentWalker {
         return attrs.includes(" href=");
       case "img": {
         if (!attrs.includes(" src=")) return false;
-        const u = parseUrl(attribs.src as string, this.opts.base);
+        const src = attribs.src as string;
+        let u: UrlPlace | null;
+        if (src !== this.srcValue) u = parseUrl(src, this.opts.base);
+        else u = this.srcPlain === null ? this.srcUrl : plainPlace(this.srcPlain);
         return u !== null && !isTrackerPixel(u, attribs.width?.trim(), attribs.height?.trim());
       }
       case "source":
@@ -244,8 +312,7 @@ class ContentWalker {
   }
 
   private closeLeaf(close: string, start: number): void {
-    const text = collapseWhitespace(this.seg);
-    this.seg = "";
+    const text = this.takeSeg();
     if (text === "") {
       // empty paragraph (spacers, &nbsp;): keep only when it shows an image or video
       if (this.leafMedia && close !== "") this.out.push(close);
@@ -263,6 +330,7 @@ class ContentWalker {
     this.seen.add(key);
     if (close !== "") this.out.push(close);
     this.parts.push(text);
+    this.keys.push(key);
     this.hasher.addLowercase(key);
   }
 
@@ -272,6 +340,13 @@ class ContentWalker {
     this.seg += data;
   }
 
+  /** `seg` with its whitespace collapsed and trimmed; `seg` is emptied. */
+  private takeSeg(): string {
+    const text = collapseWhitespace(this.seg);
+    this.seg = "";
+    return text;
+  }
+
   finish(): SanitizedContent {
     this.commitLoose();
     const text = this.parts.join(" ");
@@ -279,6 +354,7 @@ class ContentWalker {
     return {
       html: text === "" && !/<(?:img|iframe|video|audio)\b/.test(out) ? "" : out.trim(),
       text,
+      key: this.keys.join(" "),
       simhash: this.hasher.digest(),
       words: this.hasher.words,
     };
@@ -290,8 +366,7 @@ class ContentWalker {
  * and the repeated title, extracts the text and computes its SimHash.
  */
 export function sanitizeContent(html: string, opts: SanitizeOptions): SanitizedContent {
-  const walker = new ContentWalker(opts);
-  const parser = new Parser(walker, { decodeEntities: true, Tokenizer: FastTokenizer });
-  parser.end(html);
-  return walker.finish();
+  // the pieces the output is joined from are cut from this: one byte per character
+  // where possible halves the output (ownStrings.ts)
+  return readHtml(latin1Copy(html), () => new ContentWalker(opts), FastTokenizer).finish();
 }

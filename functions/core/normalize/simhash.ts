@@ -49,6 +49,11 @@ for (let c = 0; c < 128; c++) {
   BMP_CLASS[c] = word ? 1 : 2;
 }
 
+/** For c < 128: a-z, 0-9, A-Z (three compares beat a table lookup in the scan loop). */
+function isAsciiWordCode(c: number): boolean {
+  return (c - 97) >>> 0 < 26 || (c - 48) >>> 0 < 10 || (c - 65) >>> 0 < 26;
+}
+
 function isWordCode(code: number): boolean {
   let k = BMP_CLASS[code];
   if (k === 0) {
@@ -58,26 +63,60 @@ function isWordCode(code: number): boolean {
   return k === 1;
 }
 
+/** The murmur3 block constant part of `mixWord` that depends on the word alone. */
+function blockKey(w: number): number {
+  const k = Math.imul(w, 0xcc9e2d51);
+  return Math.imul((k << 15) | (k >>> 17), 0x1b873593);
+}
+
+/** The rest of murmur3's block step, once the word's key is folded in. */
+function blockStep(h0: number): number {
+  const h = (h0 << 13) | (h0 >>> 19);
+  return (Math.imul(h, 5) + 0xe6546b64) | 0;
+}
+
+const NIBBLES = 0x11111111;
+const LOW_NIBBLES = 0x0f0f0f0f;
+/** Shingles a 4-bit counter can take before it must be folded into the byte counters. */
+const NIBBLE_MAX = 15;
+/** Folds the byte counters can take (15 each) before a byte could overflow. */
+const FOLDS_MAX = 17;
+
 /**
  * Accumulates words of a text, as it is produced, into a SimHash. Feed it
  * text in order with `add`; words never straddle two `add` calls.
  *
- * The per-bit counts are kept SWAR: for each half, eight lanes of four 8-bit
- * counters (lane k counts bits k, k+8, k+16, k+24), so a shingle costs
- * sixteen shift-mask-adds and no branch; lanes are flushed into full counters
- * before a byte can overflow. The lanes live in locals while a text is
- * scanned, and are stored back when it ends.
+ * The per-bit counts are kept SWAR, in two tiers: for each half, four
+ * 32-bit lanes of eight 4-bit counters (lane k counts bits k, k+4 … k+28),
+ * so that a shingle costs eight shift-mask-adds and no branch; every 15
+ * shingles they are folded into eight lanes of four 8-bit counters per half,
+ * and those into full counters before a byte can overflow. The 4-bit lanes
+ * live in locals while a text is scanned.
+ *
+ * Each word's share of the murmur3 mixing (its block key, and the first
+ * block step of both seeds) is worked out once, when the word ends, instead
+ * of once for each of the three shingles it is part of.
  */
 export class SimHasher {
-  // lanes 0-7 count the high half's bits, 8-15 the low half's
+  // 8-bit lanes: 0-7 count the high half's bits, 8-15 the low half's
   private readonly lanes = new Int32Array(16);
+  // 4-bit lanes: 0-3 the high half's, 4-7 the low half's (stored between scans)
+  private readonly nibbles = new Int32Array(8);
   private readonly totals = new Float64Array(64);
-  /** Shingles in the lanes, not yet flushed. */
+  /** Shingles in the 4-bit lanes, not yet folded. */
   private pending = 0;
+  /** Folds into the 8-bit lanes since they were flushed. */
+  private folds = 0;
   private shingles = 0;
-  // hashes of the last two words
+  // FNV-1a hashes of the last two words
   private w1 = 0;
   private w2 = 0;
+  // the last word's block key, and both seeds' first block step for the last two words
+  private k1 = 0;
+  private hi1 = 0;
+  private lo1 = 0;
+  private hi2 = 0;
+  private lo2 = 0;
   /** Words seen so far. */
   words = 0;
 
@@ -96,152 +135,163 @@ export class SimHasher {
    * are hashed as they are scanned, no substring per word.
    */
   scan(text: string, start: number, end: number): void {
-    let h = FNV_OFFSET;
-    let inWord = false;
     let w1 = this.w1;
     let w2 = this.w2;
+    let k1 = this.k1;
+    let hi1 = this.hi1;
+    let lo1 = this.lo1;
+    let hi2 = this.hi2;
+    let lo2 = this.lo2;
     let words = this.words;
     let pending = this.pending;
-    const lanes = this.lanes;
-    // the sixteen lane counters, in registers for the length of the scan
-    let a0 = lanes[0] as number;
-    let a1 = lanes[1] as number;
-    let a2 = lanes[2] as number;
-    let a3 = lanes[3] as number;
-    let a4 = lanes[4] as number;
-    let a5 = lanes[5] as number;
-    let a6 = lanes[6] as number;
-    let a7 = lanes[7] as number;
-    let b0 = lanes[8] as number;
-    let b1 = lanes[9] as number;
-    let b2 = lanes[10] as number;
-    let b3 = lanes[11] as number;
-    let b4 = lanes[12] as number;
-    let b5 = lanes[13] as number;
-    let b6 = lanes[14] as number;
-    let b7 = lanes[15] as number;
-    // one past the end: the last word ends there (a word never straddles two calls)
-    for (let i = start; i <= end; i++) {
-      let word = false;
-      let c = 0;
-      if (i < end) {
-        c = text.charCodeAt(i);
+    let shingles = this.shingles;
+    const nibbles = this.nibbles;
+    // the eight 4-bit lanes, in registers for the length of the scan
+    let a0 = nibbles[0] as number;
+    let a1 = nibbles[1] as number;
+    let a2 = nibbles[2] as number;
+    let a3 = nibbles[3] as number;
+    let b0 = nibbles[4] as number;
+    let b1 = nibbles[5] as number;
+    let b2 = nibbles[6] as number;
+    let b3 = nibbles[7] as number;
+    let i = start;
+    while (i < end) {
+      // separators up to the next word
+      let h = FNV_OFFSET;
+      let inWord = false;
+      while (i < end) {
+        const c = text.charCodeAt(i);
         if (c < 128) {
-          word = (BMP_CLASS[c] as number) === 1;
+          i++;
+          if (isAsciiWordCode(c)) {
+            h = Math.imul(h ^ c, FNV_PRIME);
+            inWord = true;
+            break;
+          }
         } else if (c >= 0xd800 && c <= 0xdbff && i + 1 < end) {
           // astral characters: classify the whole code point, hash both halves
-          if (WORD_CHAR.test(String.fromCodePoint(text.codePointAt(i) as number))) {
+          const low = text.charCodeAt(i + 1);
+          i += 2;
+          if (WORD_CHAR.test(String.fromCodePoint(text.codePointAt(i - 2) as number))) {
             h = Math.imul(h ^ c, FNV_PRIME);
-            h = Math.imul(h ^ text.charCodeAt(i + 1), FNV_PRIME);
+            h = Math.imul(h ^ low, FNV_PRIME);
             inWord = true;
-            i++;
-            continue;
+            break;
           }
-          i++;
         } else {
-          word = isWordCode(c);
-        }
-      }
-      if (word) {
-        h = Math.imul(h ^ c, FNV_PRIME);
-        inWord = true;
-      } else if (inWord) {
-        const w = h >>> 0;
-        if (++words >= 3) {
-          const hi = mixShingle(w2, w1, w, SEED_HI);
-          const lo = mixShingle(w2, w1, w, SEED_LO);
-          a0 += hi & 0x01010101;
-          a1 += (hi >>> 1) & 0x01010101;
-          a2 += (hi >>> 2) & 0x01010101;
-          a3 += (hi >>> 3) & 0x01010101;
-          a4 += (hi >>> 4) & 0x01010101;
-          a5 += (hi >>> 5) & 0x01010101;
-          a6 += (hi >>> 6) & 0x01010101;
-          a7 += (hi >>> 7) & 0x01010101;
-          b0 += lo & 0x01010101;
-          b1 += (lo >>> 1) & 0x01010101;
-          b2 += (lo >>> 2) & 0x01010101;
-          b3 += (lo >>> 3) & 0x01010101;
-          b4 += (lo >>> 4) & 0x01010101;
-          b5 += (lo >>> 5) & 0x01010101;
-          b6 += (lo >>> 6) & 0x01010101;
-          b7 += (lo >>> 7) & 0x01010101;
-          this.shingles++;
-          if (++pending === 255) {
-            lanes[0] = a0;
-            lanes[1] = a1;
-            lanes[2] = a2;
-            lanes[3] = a3;
-            lanes[4] = a4;
-            lanes[5] = a5;
-            lanes[6] = a6;
-            lanes[7] = a7;
-            lanes[8] = b0;
-            lanes[9] = b1;
-            lanes[10] = b2;
-            lanes[11] = b3;
-            lanes[12] = b4;
-            lanes[13] = b5;
-            lanes[14] = b6;
-            lanes[15] = b7;
-            this.flush();
-            pending = 0;
-            a0 = a1 = a2 = a3 = a4 = a5 = a6 = a7 = 0;
-            b0 = b1 = b2 = b3 = b4 = b5 = b6 = b7 = 0;
+          i++;
+          if (isWordCode(c)) {
+            h = Math.imul(h ^ c, FNV_PRIME);
+            inWord = true;
+            break;
           }
         }
-        w2 = w1;
-        w1 = w;
-        h = FNV_OFFSET;
-        inWord = false;
       }
+      if (!inWord) break;
+      // the rest of the word, up to and including the separator after it
+      while (i < end) {
+        const c = text.charCodeAt(i);
+        if (c < 128) {
+          i++;
+          if (!isAsciiWordCode(c)) break;
+          h = Math.imul(h ^ c, FNV_PRIME);
+        } else if (c >= 0xd800 && c <= 0xdbff && i + 1 < end) {
+          const low = text.charCodeAt(i + 1);
+          i += 2;
+          if (!WORD_CHAR.test(String.fromCodePoint(text.codePointAt(i - 2) as number))) break;
+          h = Math.imul(h ^ c, FNV_PRIME);
+          h = Math.imul(h ^ low, FNV_PRIME);
+        } else {
+          i++;
+          if (!isWordCode(c)) break;
+          h = Math.imul(h ^ c, FNV_PRIME);
+        }
+      }
+      // the word ended: its share of the mixing, then the shingle it closes
+      const w = h >>> 0;
+      const k = blockKey(w);
+      if (++words >= 3) {
+        const hi = fmix(blockStep(blockStep(hi2 ^ k1) ^ k) ^ 12);
+        const lo = fmix(blockStep(blockStep(lo2 ^ k1) ^ k) ^ 12);
+        a0 += hi & NIBBLES;
+        a1 += (hi >>> 1) & NIBBLES;
+        a2 += (hi >>> 2) & NIBBLES;
+        a3 += (hi >>> 3) & NIBBLES;
+        b0 += lo & NIBBLES;
+        b1 += (lo >>> 1) & NIBBLES;
+        b2 += (lo >>> 2) & NIBBLES;
+        b3 += (lo >>> 3) & NIBBLES;
+        shingles++;
+        if (++pending === NIBBLE_MAX) {
+          this.fold(a0, a1, a2, a3, b0, b1, b2, b3);
+          pending = 0;
+          a0 = a1 = a2 = a3 = b0 = b1 = b2 = b3 = 0;
+        }
+      }
+      w2 = w1;
+      w1 = w;
+      hi2 = hi1;
+      lo2 = lo1;
+      k1 = k;
+      hi1 = blockStep(SEED_HI ^ k);
+      lo1 = blockStep(SEED_LO ^ k);
     }
-    lanes[0] = a0;
-    lanes[1] = a1;
-    lanes[2] = a2;
-    lanes[3] = a3;
-    lanes[4] = a4;
-    lanes[5] = a5;
-    lanes[6] = a6;
-    lanes[7] = a7;
-    lanes[8] = b0;
-    lanes[9] = b1;
-    lanes[10] = b2;
-    lanes[11] = b3;
-    lanes[12] = b4;
-    lanes[13] = b5;
-    lanes[14] = b6;
-    lanes[15] = b7;
+    nibbles[0] = a0;
+    nibbles[1] = a1;
+    nibbles[2] = a2;
+    nibbles[3] = a3;
+    nibbles[4] = b0;
+    nibbles[5] = b1;
+    nibbles[6] = b2;
+    nibbles[7] = b3;
     this.pending = pending;
+    this.shingles = shingles;
     this.w1 = w1;
     this.w2 = w2;
+    this.k1 = k1;
+    this.hi1 = hi1;
+    this.lo1 = lo1;
+    this.hi2 = hi2;
+    this.lo2 = lo2;
     this.words = words;
   }
 
-  /** Counts one shingle: its two 32-bit halves are two differently seeded hashes of it. */
-  private count(a: number, b: number, c: number): void {
-    const hi = mixShingle(a, b, c, SEED_HI);
-    const lo = mixShingle(a, b, c, SEED_LO);
+  /**
+   * Adds the 4-bit lanes into the 8-bit ones: 4-bit lane k counts bits k+4j,
+   * its even counters go to 8-bit lane k, its odd ones to lane k+4.
+   */
+  private fold(
+    a0: number,
+    a1: number,
+    a2: number,
+    a3: number,
+    b0: number,
+    b1: number,
+    b2: number,
+    b3: number,
+  ): void {
     const lanes = this.lanes;
-    lanes[0] = (lanes[0] as number) + (hi & 0x01010101);
-    lanes[1] = (lanes[1] as number) + ((hi >>> 1) & 0x01010101);
-    lanes[2] = (lanes[2] as number) + ((hi >>> 2) & 0x01010101);
-    lanes[3] = (lanes[3] as number) + ((hi >>> 3) & 0x01010101);
-    lanes[4] = (lanes[4] as number) + ((hi >>> 4) & 0x01010101);
-    lanes[5] = (lanes[5] as number) + ((hi >>> 5) & 0x01010101);
-    lanes[6] = (lanes[6] as number) + ((hi >>> 6) & 0x01010101);
-    lanes[7] = (lanes[7] as number) + ((hi >>> 7) & 0x01010101);
-    lanes[8] = (lanes[8] as number) + (lo & 0x01010101);
-    lanes[9] = (lanes[9] as number) + ((lo >>> 1) & 0x01010101);
-    lanes[10] = (lanes[10] as number) + ((lo >>> 2) & 0x01010101);
-    lanes[11] = (lanes[11] as number) + ((lo >>> 3) & 0x01010101);
-    lanes[12] = (lanes[12] as number) + ((lo >>> 4) & 0x01010101);
-    lanes[13] = (lanes[13] as number) + ((lo >>> 5) & 0x01010101);
-    lanes[14] = (lanes[14] as number) + ((lo >>> 6) & 0x01010101);
-    lanes[15] = (lanes[15] as number) + ((lo >>> 7) & 0x01010101);
-    if (++this.pending === 255) this.flush();
+    lanes[0] = (lanes[0] as number) + (a0 & LOW_NIBBLES);
+    lanes[4] = (lanes[4] as number) + ((a0 >>> 4) & LOW_NIBBLES);
+    lanes[1] = (lanes[1] as number) + (a1 & LOW_NIBBLES);
+    lanes[5] = (lanes[5] as number) + ((a1 >>> 4) & LOW_NIBBLES);
+    lanes[2] = (lanes[2] as number) + (a2 & LOW_NIBBLES);
+    lanes[6] = (lanes[6] as number) + ((a2 >>> 4) & LOW_NIBBLES);
+    lanes[3] = (lanes[3] as number) + (a3 & LOW_NIBBLES);
+    lanes[7] = (lanes[7] as number) + ((a3 >>> 4) & LOW_NIBBLES);
+    lanes[8] = (lanes[8] as number) + (b0 & LOW_NIBBLES);
+    lanes[12] = (lanes[12] as number) + ((b0 >>> 4) & LOW_NIBBLES);
+    lanes[9] = (lanes[9] as number) + (b1 & LOW_NIBBLES);
+    lanes[13] = (lanes[13] as number) + ((b1 >>> 4) & LOW_NIBBLES);
+    lanes[10] = (lanes[10] as number) + (b2 & LOW_NIBBLES);
+    lanes[14] = (lanes[14] as number) + ((b2 >>> 4) & LOW_NIBBLES);
+    lanes[11] = (lanes[11] as number) + (b3 & LOW_NIBBLES);
+    lanes[15] = (lanes[15] as number) + ((b3 >>> 4) & LOW_NIBBLES);
+    if (++this.folds === FOLDS_MAX) this.flush();
   }
 
+  /** Adds the 8-bit lanes into the full counters. */
   private flush(): void {
     for (let k = 0; k < 16; k++) {
       const v = this.lanes[k] as number;
@@ -253,7 +303,7 @@ export class SimHasher {
       }
       this.lanes[k] = 0;
     }
-    this.pending = 0;
+    this.folds = 0;
   }
 
   /** The 32-bit word whose bit i is set when more than half the shingles had bit i set. */
@@ -267,11 +317,29 @@ export class SimHasher {
 
   /** The SimHash as 16 lowercase hex digits (all zeros for a text without words). */
   digest(): string {
+    const n = this.nibbles;
     if (this.words > 0 && this.words < 3) {
       // too short for a shingle: the whole text is the one shingle
-      this.count(0, this.w2, this.w1);
+      const hi = mixShingle(0, this.w2, this.w1, SEED_HI);
+      const lo = mixShingle(0, this.w2, this.w1, SEED_LO);
+      for (let k = 0; k < 4; k++) {
+        n[k] = (n[k] as number) + ((hi >>> k) & NIBBLES);
+        n[k + 4] = (n[k + 4] as number) + ((lo >>> k) & NIBBLES);
+      }
       this.shingles++;
     }
+    this.fold(
+      n[0] as number,
+      n[1] as number,
+      n[2] as number,
+      n[3] as number,
+      n[4] as number,
+      n[5] as number,
+      n[6] as number,
+      n[7] as number,
+    );
+    n.fill(0);
+    this.pending = 0;
     this.flush();
     return hex32(this.majority(0)) + hex32(this.majority(1));
   }

@@ -2,7 +2,7 @@
  * Plain-text helpers: whitespace, entity decoding, tag stripping, cutting text
  * on a word boundary and turning plain text into paragraphs.
  */
-import { Parser } from "htmlparser2";
+import { type HtmlHandler, readHtml } from "./htmlEvents.ts";
 import { FastTokenizer } from "./htmlTokenizer.ts";
 
 // Runs that need rewriting: two or more whitespace characters, or one that is not a
@@ -79,6 +79,30 @@ export function isInline(name: string): boolean {
   return INLINE.has(name);
 }
 
+/** Collects the readable text of HTML events (see htmlToText). */
+class TextReader implements HtmlHandler {
+  text = "";
+  private silent = 0;
+
+  onopentag(name: string): void {
+    if (this.silent > 0 || SILENT.has(name)) this.silent++;
+    else if (!INLINE.has(name)) this.text += " ";
+  }
+
+  onclosetag(name: string): void {
+    if (this.silent > 0) this.silent--;
+    else if (!INLINE.has(name)) this.text += " ";
+  }
+
+  ontext(data: string): void {
+    if (this.silent === 0) this.text += data;
+  }
+
+  wantsAttributes(): boolean {
+    return false;
+  }
+}
+
 // Cheap test that spares the HTML tokenizer for the common plain title.
 const MARKUP = /[<&]/;
 
@@ -88,26 +112,8 @@ const MARKUP = /[<&]/;
  */
 export function htmlToText(html: string): string {
   if (!MARKUP.test(html)) return collapseWhitespace(html);
-  let text = "";
-  let silent = 0;
-  const parser = new Parser(
-    {
-      onopentag(name) {
-        if (silent > 0 || SILENT.has(name)) silent++;
-        else if (!INLINE.has(name)) text += " ";
-      },
-      onclosetag(name) {
-        if (silent > 0) silent--;
-        else if (!INLINE.has(name)) text += " ";
-      },
-      ontext(data) {
-        if (silent === 0) text += data;
-      },
-    },
-    { decodeEntities: true, Tokenizer: FastTokenizer },
-  );
-  parser.end(html);
-  return collapseWhitespace(text);
+  const reader = readHtml(html, () => new TextReader(), FastTokenizer);
+  return collapseWhitespace(reader.text);
 }
 
 // Something that looks like a tag: "<b>", "</i>", "<br/>"; a lone "<" as in "x < y" is not.
@@ -129,6 +135,38 @@ export function cleanText(value: string, type?: "text" | "html" | "xhtml"): stri
   return collapseWhitespace(value);
 }
 
+/** JavaScript's \s (what trim and collapseWhitespace take for whitespace), for one code unit. */
+export function isWhitespaceCode(c: number): boolean {
+  if (c === 32 || (c >= 9 && c <= 13)) return true;
+  if (c < 0xa0) return false;
+  return (
+    c === 0xa0 ||
+    c === 0x1680 ||
+    (c >= 0x2000 && c <= 0x200a) ||
+    c === 0x2028 ||
+    c === 0x2029 ||
+    c === 0x202f ||
+    c === 0x205f ||
+    c === 0x3000 ||
+    c === 0xfeff
+  );
+}
+
+/** Whitespace and the punctuation a cut text should not end on (before its ellipsis). */
+function isCutJunk(c: number): boolean {
+  // , ; : . - – —
+  return (
+    c === 44 ||
+    c === 59 ||
+    c === 58 ||
+    c === 46 ||
+    c === 45 ||
+    c === 0x2013 ||
+    c === 0x2014 ||
+    isWhitespaceCode(c)
+  );
+}
+
 /**
  * Cuts collapsed text to at most `max` characters on a word boundary,
  * adding an ellipsis when something was cut.
@@ -140,7 +178,10 @@ export function truncateOnWord(text: string, max: number): string {
   const space = room.lastIndexOf(" ");
   // a single very long word: cut inside it rather than return almost nothing
   const cut = space > max / 2 ? room.slice(0, space) : room.slice(0, max - 1);
-  return `${cut.replace(/[\s,;:.\-–—]+$/u, "")}…`;
+  // the junk it ends on goes (a loop from the end: a regex would try every position)
+  let end = cut.length;
+  while (end > 0 && isCutJunk(cut.charCodeAt(end - 1))) end--;
+  return `${cut.slice(0, end)}…`;
 }
 
 const ESCAPES: Record<string, string> = {

@@ -311,6 +311,11 @@ function skipRaw(
 
 function applyEdits(text: string, edits: [number, number, string][]): string {
   if (edits.length === 0) return text;
+  const only = edits[0] as [number, number, string];
+  // the usual edit, the newline after the root element: a view, not a copy of the document
+  if (edits.length === 1 && only[1] === text.length && only[2] === "") {
+    return text.slice(0, only[0]);
+  }
   const parts: string[] = [];
   let at = 0;
   for (const [start, end, replacement] of edits) {

@@ -1,0 +1,47 @@
+/**
+ * Strings that leave the normalizer own their characters. V8 cuts a
+ * substring of 13 characters or more as a view on its parent (a "sliced
+ * string"), and the view keeps the whole parent alive: one guid cut from a
+ * 47 MB decoded document would keep all 47 MB in memory for as long as the
+ * item lives. The items are copied out of the document instead, so that it
+ * can be collected once the feed is normalized.
+ *
+ * A document with a single character beyond Latin-1 (one "…") is decoded
+ * into two bytes per character, and so is every piece cut from it. Content
+ * HTML that is all Latin-1, as most is, is copied into one byte per character
+ * before the sanitizer cuts it up: its output then takes half the memory.
+ */
+import { Buffer } from "node:buffer";
+
+// V8 never makes a view shorter than this: a shorter substring is a copy already
+const SLICE_MIN = 13;
+
+/** The same text in a string of its own, sharing no memory with the one it was cut from. */
+export function ownCopy(s: string): string {
+  if (s.length < SLICE_MIN) return s;
+  // the concatenation is flattened into a new string by the slice, which is then
+  // a view on that new string only
+  return ` ${s}`.slice(1);
+}
+
+/** `ownCopy` for optional values. */
+export function ownCopyOrNull(s: string | null): string | null {
+  return s === null ? null : ownCopy(s);
+}
+
+const BEYOND_LATIN1 = /[^\u0000-\u00ff]/;
+
+/**
+ * The same text in one byte per character when all of it is Latin-1 (a new
+ * string of its own); else `s` itself.
+ */
+export function latin1Copy(s: string): string {
+  if (s.length < SLICE_MIN || BEYOND_LATIN1.test(s)) return s;
+  // through one reused buffer: no allocation but the new string's
+  if (scratch.length < s.length)
+    scratch = Buffer.allocUnsafe(Math.max(s.length, 2 * scratch.length));
+  const n = scratch.write(s, 0, "latin1");
+  return scratch.toString("latin1", 0, n);
+}
+
+let scratch = Buffer.allocUnsafe(16 * 1024);
