@@ -62,6 +62,7 @@ interface InfraPreset {
   presetBuild(config: ReturnType<typeof testConfig>): {
     minify: boolean;
     sourceMap: boolean;
+    sourcesContent: boolean;
     target: string;
     format: "esm";
     banner: string;
@@ -101,6 +102,7 @@ async function bundleSection(): Promise<string[]> {
       outfile: `${name}/index.mjs`,
       minify: preset.minify,
       sourcemap: preset.sourceMap,
+      sourcesContent: preset.sourcesContent,
       target: preset.target,
       format: preset.format,
       banner: { js: preset.banner },
@@ -112,7 +114,9 @@ async function bundleSection(): Promise<string[]> {
     const size = (suffix: string) =>
       result.outputFiles.find((f) => f.path.endsWith(suffix))?.contents.length ?? 0;
     const code = size(".mjs");
-    const line = `${name}: ${(code / 1024).toFixed(1)} KiB minified (${((code / 1024 / 1024) * 100).toFixed(0)}% of the 1 MiB budget), source map ${(size(".map") / 1024).toFixed(1)} KiB`;
+    const map = size(".map");
+    // Lambda unzips the code and its map together: that is what the 1 MiB budget covers.
+    const line = `${name}: ${(code / 1024).toFixed(1)} KiB minified + ${(map / 1024).toFixed(1)} KiB source map = ${(((code + map) / 1024 / 1024) * 100).toFixed(0)}% of the 1 MiB budget`;
     console.log(line);
     lines.push(`bundle ${line}`);
   }
