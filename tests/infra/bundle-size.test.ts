@@ -3,46 +3,14 @@
  * stays under 1 MB unzipped: a small bundle is a fast cold start. Also checks
  * the config really is baked into the code the functions run.
  */
-import { build } from "esbuild";
 import { describe, expect, it } from "vitest";
-import { PROJECT_ROOT } from "../../infra/cleanfeed-stack.ts";
-import {
-  FUNCTION_ENTRIES,
-  type FunctionName,
-  presetBuild,
-} from "../../infra/constructs/cleanfeed-function.ts";
+import { bundleFunction } from "../../infra/bundle.ts";
+import { FUNCTION_ENTRIES, type FunctionName } from "../../infra/constructs/cleanfeed-function.ts";
 import { testConfig } from "./synth.ts";
 
 const MAX_BYTES = 1024 * 1024;
 const config = testConfig();
-
-async function bundle(name: FunctionName) {
-  const preset = presetBuild(config);
-  const result = await build({
-    entryPoints: [`${PROJECT_ROOT}/${FUNCTION_ENTRIES[name]}`],
-    bundle: true,
-    platform: "node",
-    write: false,
-    outfile: `${name}/index.mjs`,
-    minify: preset.minify,
-    sourcemap: preset.sourceMap,
-    sourcesContent: preset.sourcesContent,
-    target: preset.target,
-    format: preset.format,
-    banner: { js: preset.banner },
-    mainFields: preset.mainFields,
-    external: preset.externalModules,
-    define: preset.define,
-    logLevel: "silent",
-  });
-  const code = result.outputFiles.find((f) => f.path.endsWith(".mjs"));
-  const map = result.outputFiles.find((f) => f.path.endsWith(".map"));
-  return {
-    code: code!.text,
-    codeBytes: code!.contents.length,
-    mapBytes: map?.contents.length ?? 0,
-  };
-}
+const bundle = (name: FunctionName) => bundleFunction(name, config);
 
 describe("Lambda bundles", { timeout: 120_000 }, () => {
   it.each(Object.keys(FUNCTION_ENTRIES) as FunctionName[])(
