@@ -13,9 +13,8 @@
  * null and the caller parses with fast-xml-parser instead.
  */
 
+import { newElement } from "./element.ts";
 import { decodeEntities } from "./entities.ts";
-import { CONVENTIONAL_PREFIXES, NS, namespaceId } from "./namespaces.ts";
-import { resolveAgainst } from "./xmlBase.ts";
 import type { El, SourceSpan } from "./xmlTree.ts";
 
 /** Names fast-xml-parser refuses or renames (prototype keys), as tags or attributes. */
@@ -161,51 +160,13 @@ function stopNodeEnd(xml: string, name: string, from: number): [number, number] 
   throw new GiveUp();
 }
 
-function resolvePrefix(prefixes: ReadonlyMap<string, string>, prefix: string): string {
-  const bound = prefixes.get(prefix);
-  if (bound !== undefined) return bound;
-  if (prefix === "") return NS.none;
-  return CONVENTIONAL_PREFIXES.get(prefix) ?? `?${prefix}`;
-}
-
 function element(
   name: string,
   attrs: Record<string, string> | null,
   parent: El | null,
   span: SourceSpan,
 ): El {
-  let prefixes = parent?.prefixes ?? new Map<string, string>();
-  let base = parent?.base ?? null;
-  let lang = parent?.lang ?? null;
-  if (attrs) {
-    let own: Map<string, string> | null = null;
-    for (const key in attrs) {
-      if (key === "xmlns" || key.startsWith("xmlns:")) {
-        own ??= new Map(prefixes);
-        own.set(key === "xmlns" ? "" : key.slice(6), namespaceId(decodeEntities(attrs[key]!)));
-      }
-    }
-    if (own) prefixes = own;
-    const ownBase = attrs["xml:base"];
-    if (ownBase !== undefined) base = resolveAgainst(base, decodeEntities(ownBase).trim());
-    const ownLang = attrs["xml:lang"];
-    if (ownLang !== undefined) lang = decodeEntities(ownLang).trim() || null;
-  }
-  const colon = name.indexOf(":");
-  return {
-    ns: resolvePrefix(prefixes, colon === -1 ? "" : name.slice(0, colon)),
-    local: colon === -1 ? name : name.slice(colon + 1),
-    name,
-    attrs,
-    children: [],
-    text: "",
-    raw: null,
-    base,
-    lang,
-    prefixes,
-    src: null,
-    span,
-  };
+  return newElement(name, attrs, parent, null, span);
 }
 
 function build(body: string, stopNames: string[], maxDepth: number): El {

@@ -6,10 +6,9 @@
  */
 
 import { XMLParser } from "fast-xml-parser";
+import { newElement, resolvePrefix } from "./element.ts";
 import { decodeEntities } from "./entities.ts";
 import { fastTree } from "./fastTree.ts";
-import { CONVENTIONAL_PREFIXES, NS, namespaceId } from "./namespaces.ts";
-import { resolveAgainst } from "./xmlBase.ts";
 
 /** fast-xml-parser's preserveOrder output: one key naming the tag, plus `:@` attributes. */
 type FxpNode = Record<string, unknown>;
@@ -92,48 +91,9 @@ function tagOf(node: FxpNode): string | null {
   return null;
 }
 
-export function resolvePrefix(prefixes: ReadonlyMap<string, string>, prefix: string): string {
-  const bound = prefixes.get(prefix);
-  if (bound !== undefined) return bound;
-  if (prefix === "") return NS.none;
-  // Undeclared but conventional (`dc:`, `media:`): what every reader assumes.
-  return CONVENTIONAL_PREFIXES.get(prefix) ?? `?${prefix}`;
-}
-
 function build(node: FxpNode, name: string, parent: El | null, stopNames: ReadonlySet<string>): El {
   const attrs = (node[":@"] as Record<string, string> | undefined) ?? null;
-  let prefixes = parent?.prefixes ?? new Map<string, string>();
-  let base = parent?.base ?? null;
-  let lang = parent?.lang ?? null;
-  if (attrs) {
-    let own: Map<string, string> | null = null;
-    for (const key in attrs) {
-      if (key === "xmlns" || key.startsWith("xmlns:")) {
-        own ??= new Map(prefixes);
-        own.set(key === "xmlns" ? "" : key.slice(6), namespaceId(decodeEntities(attrs[key]!)));
-      }
-    }
-    if (own) prefixes = own;
-    const ownBase = attrs["xml:base"];
-    if (ownBase !== undefined) base = resolveAgainst(base, decodeEntities(ownBase).trim());
-    const ownLang = attrs["xml:lang"];
-    if (ownLang !== undefined) lang = decodeEntities(ownLang).trim() || null;
-  }
-  const colon = name.indexOf(":");
-  const el: El = {
-    ns: resolvePrefix(prefixes, colon === -1 ? "" : name.slice(0, colon)),
-    local: colon === -1 ? name : name.slice(colon + 1),
-    name,
-    attrs,
-    children: [],
-    text: "",
-    raw: null,
-    base,
-    lang,
-    prefixes,
-    src: (node[name] as FxpNode[] | undefined) ?? [],
-    span: null,
-  };
+  const el = newElement(name, attrs, parent, (node[name] as FxpNode[] | undefined) ?? [], null);
   if (stopNames.has(name)) {
     const first = el.src?.[0];
     el.raw = first ? String(first["#text"] ?? "") : "";
