@@ -17,8 +17,8 @@ const WORDS = (
   "announced reported confirmed expected according would could should however while"
 ).split(" ");
 
-/** A small seeded PRNG (mulberry32): the same feed on every run. */
-function prng(seed: number): () => number {
+/** A small seeded PRNG (mulberry32): the same feed, and the same seeded bucket, on every run. */
+export function prng(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;

@@ -17,18 +17,7 @@ import type { NormalizedItem } from "../functions/core/item.ts";
 import type { HeadIndex, HeadStory } from "../functions/store/head.ts";
 import { HEAD_INDEX_KEY, PREFIX } from "../functions/store/layout.ts";
 import { ARCHIVE_STATE_KEY, type ArchiveState } from "../functions/store/published.ts";
-
-/** A small seeded PRNG (mulberry32), so every run seeds the same bucket. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { prng } from "./feed-generator.ts";
 
 /** A random 64-bit SimHash as 16 hex digits. */
 export function randomSimhash(rand: () => number): string {

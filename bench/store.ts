@@ -16,15 +16,15 @@ import type { Config } from "../functions/core/config.ts";
 import { type Candidate, findNearDuplicate } from "../functions/core/dedupe/match.ts";
 import type { Fingerprint, NormalizedItem } from "../functions/core/item.ts";
 import { normalizeFeed } from "../functions/core/normalize/index.ts";
-import type { Log } from "../functions/ingest/dispatch.ts";
+import type { Log } from "../functions/runtime/log.ts";
 import { pollSources } from "../functions/ingest/poll.ts";
 import { regenerate } from "../functions/regenerate/regenerate.ts";
 import { readHead } from "../functions/store/head.ts";
 import { acceptCopies } from "../functions/store/stories.ts";
 import { testConfig, testRuntime } from "../tests/helpers/config.ts";
 import { startTestStore, type TestStore, total } from "../tests/helpers/store.ts";
-import { generateBenchFeed, generateBenchRawFeed } from "./feed-generator.ts";
-import { countEntries, prng, randomSimhash, seedBucket, seededId } from "./seed.ts";
+import { generateBenchFeed, generateBenchRawFeed, prng } from "./feed-generator.ts";
+import { countEntries, randomSimhash, seedBucket, seededId } from "./seed.ts";
 
 const BUCKET = "bench";
 const PUBLIC_URL = "https://feed.example.com/";

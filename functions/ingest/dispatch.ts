@@ -3,6 +3,7 @@
  * gives it Lambda's runtime; the `cleanfeed` command gives it a local one.
  */
 import { type CreatedObject, classifyIngestEvent } from "../core/events.ts";
+import type { Log } from "../runtime/log.ts";
 import { PREFIX } from "../store/layout.ts";
 import {
   type IngestDeps,
@@ -12,13 +13,6 @@ import {
   isInputError,
   removeEntry,
 } from "./ingest.ts";
-
-/** The few logger methods the functions use (Powertools' Logger in Lambda). */
-export interface Log {
-  info(message: string, extra?: Record<string, unknown>): void;
-  warn(message: string, extra?: Record<string, unknown>): void;
-  error(message: string, extra?: Record<string, unknown>): void;
-}
 
 export interface IngestRuntime extends IngestDeps {
   log: Log;

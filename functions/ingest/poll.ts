@@ -11,6 +11,7 @@ import type { SourceConfig } from "../core/config.ts";
 import { sourceKey, storyKeys } from "../core/dedupe/keys.ts";
 import { FeedError } from "../core/errors.ts";
 import type { NormalizedItem } from "../core/item.ts";
+import type { Log } from "../runtime/log.ts";
 import { type FetchResult, fetchFeed } from "../sources/fetch.ts";
 import { mapBounded } from "../sources/poll.ts";
 import {
@@ -23,7 +24,7 @@ import {
 import { PREFIX } from "../store/layout.ts";
 import type { Objects } from "../store/objects.ts";
 import { acceptCopies } from "../store/stories.ts";
-import type { Log, PollSummary } from "./dispatch.ts";
+import type { PollSummary } from "./dispatch.ts";
 import {
   acceptOptions,
   type IngestDeps,

@@ -3,7 +3,7 @@
  * means "the stored state may have changed", and one regeneration answers a
  * whole batch (the SQS batching window is the debounce).
  */
-import type { Log } from "../ingest/dispatch.ts";
+import type { Log } from "../runtime/log.ts";
 import { type RegenerateDeps, type RegenerateResult, regenerate } from "./regenerate.ts";
 
 export interface RegenerateRuntime extends RegenerateDeps {

@@ -5,9 +5,9 @@
 import { Logger } from "@aws-lambda-powertools/logger";
 import { Metrics } from "@aws-lambda-powertools/metrics";
 import { parseConfig } from "../core/config.ts";
-import type { Log } from "../ingest/dispatch.ts";
 import { createS3Client } from "../store/client.ts";
 import { Objects } from "../store/objects.ts";
+import type { Log } from "./log.ts";
 
 function required(name: string): string {
   const value = process.env[name];

@@ -70,6 +70,9 @@ ${items
 }
 
 const info = { source: "outlet", documentUrl: "https://outlet.example/feed.xml" };
+type RssItem = Parameters<typeof rss>[0][number];
+/** One poll of the outlet's feed carrying a single item. */
+const ingestOne = (item: RssItem) => ingestDocument(deps, rss([item]), info);
 const rates =
   "The central bank left its benchmark rate unchanged on Monday, saying it wanted more evidence that price growth was cooling before it would consider cuts later in the year. Policymakers voted seven to two to hold, with the two dissenters favouring an immediate quarter-point reduction. Officials noted that services inflation remained sticky while goods prices had eased.";
 
@@ -88,77 +91,56 @@ describe("the duplicates users meet become one entry", () => {
   });
 
   it("2. the guid changes but the link is the same", async () => {
-    await ingestDocument(
-      deps,
-      rss([
-        { guid: "?p=123", link: "https://outlet.example/rates", title: "Rates held", body: rates },
-      ]),
-      info,
-    );
-    const r = await ingestDocument(
-      deps,
-      rss([
-        {
-          guid: "https://outlet.example/?p=123",
-          link: "https://outlet.example/rates",
-          title: "Rates held",
-          body: rates,
-        },
-      ]),
-      info,
-    );
+    await ingestOne({
+      guid: "?p=123",
+      link: "https://outlet.example/rates",
+      title: "Rates held",
+      body: rates,
+    });
+    const r = await ingestOne({
+      guid: "https://outlet.example/?p=123",
+      link: "https://outlet.example/rates",
+      title: "Rates held",
+      body: rates,
+    });
     expect(r.new).toBe(0);
     expect(await live()).toHaveLength(1);
   });
 
   it("3. the link changes (https, www, tracking, slug fix) but the guid is the same", async () => {
-    await ingestDocument(
-      deps,
-      rss([
-        { guid: "g-7", link: "http://outlet.example/rates-hled", title: "Rates held", body: rates },
-      ]),
-      info,
-    );
-    const r = await ingestDocument(
-      deps,
-      rss([
-        {
-          guid: "g-7",
-          link: "https://www.outlet.example/rates-held?utm_source=rss&fbclid=x",
-          title: "Rates held",
-          body: rates,
-        },
-      ]),
-      info,
-    );
+    await ingestOne({
+      guid: "g-7",
+      link: "http://outlet.example/rates-hled",
+      title: "Rates held",
+      body: rates,
+    });
+    const r = await ingestOne({
+      guid: "g-7",
+      link: "https://www.outlet.example/rates-held?utm_source=rss&fbclid=x",
+      title: "Rates held",
+      body: rates,
+    });
     expect(r.new).toBe(0);
     const [one] = await live();
     expect((await stored(one!.id)).entry.item.url).toBe("https://www.outlet.example/rates-held");
   });
 
   it("4. the title is edited after publication: same id, new title, updated unmoved", async () => {
-    await ingestDocument(
-      deps,
-      rss([
-        { guid: "g-8", link: "https://outlet.example/rates", title: "Rates hled", body: rates },
-      ]),
-      info,
-    );
+    await ingestOne({
+      guid: "g-8",
+      link: "https://outlet.example/rates",
+      title: "Rates hled",
+      body: rates,
+    });
     const [before] = await live();
     const was = await stored(before!.id);
     clock.setNow("2025-06-03T18:00:00Z");
-    await ingestDocument(
-      deps,
-      rss([
-        {
-          guid: "g-8",
-          link: "https://outlet.example/rates",
-          title: "UPDATED: Rates held (12 comments)",
-          body: rates,
-        },
-      ]),
-      info,
-    );
+    await ingestOne({
+      guid: "g-8",
+      link: "https://outlet.example/rates",
+      title: "UPDATED: Rates held (12 comments)",
+      body: rates,
+    });
     const [after] = await live();
     expect(after!.id).toBe(before!.id);
     const now = await stored(after!.id);
