@@ -18,7 +18,7 @@ import { XMLParser } from "fast-xml-parser";
 import RssParser from "rss-parser";
 import { DEFAULT_IFRAME_HOSTS } from "../functions/core/config.ts";
 import { normalizeFeed } from "../functions/core/normalize/index.ts";
-import { parseFeed } from "../functions/core/parse/index.ts";
+import { readFeed } from "../functions/core/parse/index.ts";
 import { generateBenchFeed } from "./feed-generator.ts";
 
 const ITEMS = 5000;
@@ -38,7 +38,7 @@ const PARSE_OPTIONS = { source: "bench", maxBytes: 64 << 20, maxItems: ITEMS };
 
 /** Our pipeline, exactly as ingest's normalizeDocument calls it. Returns the items kept. */
 function pipeline(input: string | Uint8Array): number {
-  return normalizeFeed(parseFeed(input, PARSE_OPTIONS), CTX).length;
+  return normalizeFeed(readFeed(input, PARSE_OPTIONS), CTX).length;
 }
 
 interface Timing {
@@ -115,7 +115,7 @@ function readPeakRss(): number | null {
  * be counted as held by the items.
  */
 function normalizeBytes(bytes: Uint8Array) {
-  return normalizeFeed(parseFeed(bytes, PARSE_OPTIONS), CTX);
+  return normalizeFeed(readFeed(bytes, PARSE_OPTIONS), CTX);
 }
 
 /**

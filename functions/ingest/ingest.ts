@@ -8,8 +8,8 @@ import { sourceKey } from "../core/dedupe/keys.ts";
 import { FeedError } from "../core/errors.ts";
 import type { NormalizedItem } from "../core/item.ts";
 import { normalizeFeed } from "../core/normalize/index.ts";
-import { parseFeed } from "../core/parse/index.ts";
-import type { RawFeed } from "../core/parse/raw.ts";
+import { readFeed } from "../core/parse/index.ts";
+import type { StreamedFeed } from "../core/parse/raw.ts";
 import { parsePushedItems } from "../core/push.ts";
 import type { Objects } from "../store/objects.ts";
 import { acceptCopies, type Outcome, removeStoryById } from "../store/stories.ts";
@@ -74,8 +74,10 @@ export function normalizeDocument(
   info: DocumentInfo,
   config: Config,
   now: string,
-): { raw: RawFeed; copies: NormalizedItem[] } {
-  const raw = parseFeed(bytes, {
+): { raw: StreamedFeed; copies: NormalizedItem[] } {
+  // entries are read one at a time as they are normalized: a big document is
+  // never held decoded whole (parse/byteText.ts)
+  const raw = readFeed(bytes, {
     source: info.source,
     contentType: info.contentType ?? null,
     maxBytes: config.limits.maxDocumentBytes,
@@ -84,7 +86,7 @@ export function normalizeDocument(
   return { raw, copies: normalizeRaw(raw, info, config, now) };
 }
 
-function normalizeRaw(raw: RawFeed, info: DocumentInfo, config: Config, now: string) {
+function normalizeRaw(raw: StreamedFeed, info: DocumentInfo, config: Config, now: string) {
   return normalizeFeed(raw, {
     now,
     documentUrl: info.documentUrl,
@@ -93,7 +95,7 @@ function normalizeRaw(raw: RawFeed, info: DocumentInfo, config: Config, now: str
 }
 
 /** The scope a source's guids live in: its URL when it has one, else its name. */
-export function scopeOf(info: DocumentInfo, raw?: RawFeed): string {
+export function scopeOf(info: DocumentInfo, raw?: StreamedFeed): string {
   return sourceKey(info.documentUrl ?? raw?.feedUrl ?? raw?.siteUrl ?? info.source);
 }
 

@@ -4,7 +4,7 @@
  */
 import { hash } from "node:crypto";
 import type { Author, Enclosure, ItemSource, NormalizedItem } from "../item.ts";
-import type { RawEntry, RawFeed, RawLink, RawText } from "../parse/raw.ts";
+import type { RawEntry, RawLink, RawText, StreamedFeed } from "../parse/raw.ts";
 import { normalizeAuthors } from "./authors.ts";
 import { canonicalUrl, resolveBase } from "./canonicalUrl.ts";
 import { parseDate } from "./dates.ts";
@@ -42,7 +42,7 @@ export interface FeedScope {
 }
 
 /** Prepares the per-feed part of normalization. Throws RangeError for a bad `ctx.now`. */
-export function feedScope(feed: RawFeed, ctx: NormalizeContext): FeedScope {
+export function feedScope(feed: StreamedFeed, ctx: NormalizeContext): FeedScope {
   const now = parseDate(ctx.now);
   if (now === null) throw new RangeError(`NormalizeContext.now is not a date: "${ctx.now}"`);
   const documentBase = resolveBase([ctx.documentUrl]);

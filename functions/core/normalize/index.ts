@@ -8,7 +8,7 @@
  */
 import { ItemValidationError } from "../errors.ts";
 import type { NormalizedItem } from "../item.ts";
-import type { RawEntry, RawFeed } from "../parse/raw.ts";
+import type { RawEntry, StreamedFeed } from "../parse/raw.ts";
 import { feedScope, type NormalizeContext, normalizeWithScope } from "./entry.ts";
 
 export { canonicalUrl } from "./canonicalUrl.ts";
@@ -16,8 +16,11 @@ export { parseDate } from "./dates.ts";
 export type { NormalizeContext } from "./entry.ts";
 export { simhashDistance } from "./simhash.ts";
 
-/** Normalizes every entry of a feed, in document order, skipping empty ones. */
-export function normalizeFeed(feed: RawFeed, ctx: NormalizeContext): NormalizedItem[] {
+/**
+ * Normalizes every entry of a feed, in document order, skipping empty ones.
+ * A feed from `readFeed` is read one entry at a time as it goes.
+ */
+export function normalizeFeed(feed: StreamedFeed, ctx: NormalizeContext): NormalizedItem[] {
   const scope = feedScope(feed, ctx);
   const items: NormalizedItem[] = [];
   for (const entry of feed.entries) {
@@ -34,7 +37,7 @@ export function normalizeFeed(feed: RawFeed, ctx: NormalizeContext): NormalizedI
  */
 export function normalizeEntry(
   entry: RawEntry,
-  feed: RawFeed,
+  feed: StreamedFeed,
   ctx: NormalizeContext,
 ): NormalizedItem {
   const item = normalizeWithScope(entry, feedScope(feed, ctx));

@@ -92,20 +92,15 @@ function decodeWith(label: string, bytes: Uint8Array): DecodedText | null {
   }
 }
 
-/**
- * Decodes a feed document's bytes. Invalid byte sequences become U+FFFD rather
- * than failing: one bad byte must not cost the user the whole feed.
- */
-export function decodeFeedBytes(
+/** The encoding a feed document's bytes are in, and where its text starts (after a BOM). */
+export function feedEncoding(
   bytes: Uint8Array,
   contentType: string | null | undefined,
-): DecodedText {
+): { label: string; start: number } {
   const bom = bomEncoding(bytes);
-  if (bom) {
-    return decodeWith(bom[0], bytes.subarray(bom[1])) ?? { text: "", encoding: bom[0] };
-  }
+  if (bom) return { label: bom[0], start: bom[1] };
   const sniffed = sniffUtf16(bytes);
-  if (sniffed) return decodeWith(sniffed, bytes)!;
+  if (sniffed) return { label: sniffed, start: 0 };
 
   const fromHttp = httpCharset(contentType);
   const fromDecl = xmlDeclEncoding(bytes);
@@ -116,5 +111,28 @@ export function decodeFeedBytes(
   // A document we could read as ASCII cannot really be UTF-16 (no BOM, no NULs):
   // the declaration was copied from elsewhere or the server transcoded it.
   if (label === null || label.startsWith("utf-16") || label === "unicode") label = "utf-8";
-  return decodeWith(label, bytes) ?? decodeWith("utf-8", bytes)!;
+  return { label, start: 0 };
+}
+
+/** The WHATWG name of an encoding label (`utf8` → `utf-8`), or null for an unknown one. */
+export function encodingName(label: string): string | null {
+  try {
+    return new TextDecoder(label).encoding;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Decodes a feed document's bytes. Invalid byte sequences become U+FFFD rather
+ * than failing: one bad byte must not cost the user the whole feed.
+ */
+export function decodeFeedBytes(
+  bytes: Uint8Array,
+  contentType: string | null | undefined,
+): DecodedText {
+  const { label, start } = feedEncoding(bytes, contentType);
+  const text = start === 0 ? bytes : bytes.subarray(start);
+  // an unknown label is read as UTF-8
+  return decodeWith(label, text) ?? (decodeWith("utf-8", text) as DecodedText);
 }

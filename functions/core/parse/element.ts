@@ -50,6 +50,7 @@ export function newElement(
     children: [],
     text: "",
     raw: null,
+    rawIsBytes: false,
     base,
     lang,
     prefixes,

@@ -13,6 +13,7 @@
  * null and the caller parses with fast-xml-parser instead.
  */
 
+import { decodeBytes, hasHighBytes } from "./byteText.ts";
 import { newElement } from "./element.ts";
 import { decodeEntities } from "./entities.ts";
 import type { El, SourceSpan } from "./xmlTree.ts";
@@ -37,6 +38,8 @@ const ATTRIBUTE = /([^\s=]+)\s*(=\s*(?:"([^"]*)"|'([^']*)'))?/gm;
 const WHITESPACE = /\s/;
 // a stop name its path matcher reads as a plain tag (no `.`, `[`, `*`, position)
 const PLAIN_NAME = /^[A-Za-z_][\w-]*(?::[A-Za-z_][\w-]*)?$/;
+
+const NOT_ASCII = /[^\u0000-\u007f]/;
 
 /** Thrown inside the builder when the input needs fast-xml-parser's own reading. */
 class GiveUp extends Error {}
@@ -81,12 +84,19 @@ function piEnd(xml: string, lt: number): number {
   return -1;
 }
 
-/** fast-xml-parser's readTagExp: name up to the first whitespace, then the rest. */
-function readTag(xml: string, lt: number): OpenTag | null {
+/**
+ * fast-xml-parser's readTagExp: name up to the first whitespace, then the
+ * rest. In a byte text (byteText.ts) the tag is decoded first, so attribute
+ * values come out as text; a name beyond ASCII gives up, since names are
+ * compared as bytes elsewhere.
+ */
+function readTag(xml: string, lt: number, bytes: boolean): OpenTag | null {
   const close = tagClose(xml, lt);
   if (close === -1) return null;
   // tabs outside quotes become spaces there: whitespace either way for what follows
-  const data = xml.slice(lt + 1, close);
+  let data = xml.slice(lt + 1, close);
+  const decoded = bytes && hasHighBytes(data);
+  if (decoded) data = decodeBytes(data);
   const sep = data.search(WHITESPACE);
   let name = sep === -1 ? data : data.slice(0, sep);
   let attrText = sep === -1 ? data : data.slice(sep + 1).trimStart();
@@ -100,6 +110,7 @@ function readTag(xml: string, lt: number): OpenTag | null {
       attrText = attrText.slice(0, -1);
     }
   }
+  if (decoded && NOT_ASCII.test(name)) throw new GiveUp();
   // fast-xml-parser reads attributes only when the rest differs from the name
   return { name, attrText: attrText === name ? "" : attrText, selfClosing, close };
 }
@@ -127,14 +138,15 @@ function attributes(text: string): Record<string, string> | null {
  * fast-xml-parser's readStopNodeData: the index of the `<` of the end tag
  * closing the stop node opened before `from`, and of that end tag's `>`.
  */
-function stopNodeEnd(xml: string, name: string, from: number): [number, number] {
+function stopNodeEnd(xml: string, name: string, from: number, bytes: boolean): [number, number] {
   let open = 1;
   for (let i = xml.indexOf("<", from); i !== -1; i = xml.indexOf("<", i + 1)) {
     const c1 = xml.charCodeAt(i + 1);
     if (c1 === 47) {
       const gt = xml.indexOf(">", i);
       if (gt === -1) throw new GiveUp();
-      if (xml.slice(i + 2, gt).trim() === name && --open === 0) return [i, gt];
+      const end = xml.slice(i + 2, gt);
+      if ((bytes ? decodeBytes(end) : end).trim() === name && --open === 0) return [i, gt];
       i = gt;
     } else if (c1 === 63) {
       const end = xml.indexOf("?>", i + 1);
@@ -149,7 +161,7 @@ function stopNodeEnd(xml: string, name: string, from: number): [number, number] 
       if (end === -1) throw new GiveUp();
       i = end;
     } else {
-      const tag = readTag(xml, i);
+      const tag = readTag(xml, i, bytes);
       // fast-xml-parser turns lenient here: leave that reading to it
       if (tag === null) throw new GiveUp();
       const rest = tag.attrText === "" ? tag.name : tag.attrText;
@@ -169,17 +181,19 @@ function element(
   return newElement(name, attrs, parent, null, span);
 }
 
-function build(body: string, stopNames: string[], maxDepth: number): El {
+function build(body: string, stopNames: string[], maxDepth: number, bytes: boolean): El {
   const xml = body.includes("\r") ? body.replace(/\r\n?/g, "\n") : body;
   const stops = new Set(stopNames);
-  const doc = { body: xml, stopNames, maxDepth };
+  const doc = { body: xml, stopNames, maxDepth, bytes };
   const stack: El[] = [];
   let root: El | null = null;
   let current: El | null = null;
   // character data since the last point where fast-xml-parser stores it
   let pending = "";
   const flush = () => {
-    if (current !== null && pending !== "") current.text += decodeEntities(pending);
+    if (current !== null && pending !== "") {
+      current.text += decodeEntities(bytes ? decodeBytes(pending) : pending);
+    }
     pending = "";
   };
 
@@ -211,10 +225,11 @@ function build(body: string, stopNames: string[], maxDepth: number): El {
       const end = xml.indexOf("]]>", lt);
       if (end === -1) throw new GiveUp();
       flush();
-      current.text += xml.slice(lt + 9, end);
+      const cdata = xml.slice(lt + 9, end);
+      current.text += bytes ? decodeBytes(cdata) : cdata;
       at = end + 3;
     } else {
-      const tag = readTag(xml, lt);
+      const tag = readTag(xml, lt, bytes);
       if (tag === null) throw new GiveUp();
       const { name } = tag;
       // prototype keys, and the names its output format reserves (#text, :@)
@@ -236,8 +251,10 @@ function build(body: string, stopNames: string[], maxDepth: number): El {
           el.raw = "";
           at = tag.close + 1;
         } else {
-          const [endLt, endGt] = stopNodeEnd(xml, name, tag.close + 1);
+          const [endLt, endGt] = stopNodeEnd(xml, name, tag.close + 1, bytes);
+          // left as bytes: decoded when its entry is read (innerMarkup)
           el.raw = xml.slice(tag.close + 1, endLt);
+          el.rawIsBytes = bytes;
           at = endGt + 1;
         }
         el.span = null;
@@ -258,12 +275,19 @@ function build(body: string, stopNames: string[], maxDepth: number): El {
 
 /**
  * The element tree of a pre-scanned body (see prescan.ts), or null when this
- * builder cannot promise fast-xml-parser's reading of it.
+ * builder cannot promise fast-xml-parser's reading of it. With `bytes`, the
+ * body is a byte text (byteText.ts): the tree's text and attribute values
+ * come out decoded, text constructs' sources stay bytes until read.
  */
-export function fastTree(body: string, stopNames: string[], maxDepth: number): El | null {
+export function fastTree(
+  body: string,
+  stopNames: string[],
+  maxDepth: number,
+  bytes = false,
+): El | null {
   if (!stopNames.every((n) => PLAIN_NAME.test(n))) return null;
   try {
-    return build(body, stopNames, maxDepth);
+    return build(body, stopNames, maxDepth, bytes);
   } catch (e) {
     if (e instanceof GiveUp) return null;
     throw e;

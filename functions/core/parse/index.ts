@@ -7,15 +7,25 @@
 
 import { Buffer } from "node:buffer";
 import { FeedLimitError, FeedParseError } from "../errors.ts";
-import { decodeFeedBytes, dropForbiddenControls } from "./charset.ts";
+import { byteText } from "./byteText.ts";
+import { decodeFeedBytes, dropForbiddenControls, encodingName, feedEncoding } from "./charset.ts";
+import { fastTree } from "./fastTree.ts";
 import { parseJsonFeed } from "./jsonFeed.ts";
 import { prescan } from "./prescan.ts";
-import type { RawFeed } from "./raw.ts";
-import { readXmlFeed } from "./xmlFeed.ts";
+import type { RawEntry, RawFeed, StreamedFeed } from "./raw.ts";
+import { readXmlFeed, type XmlFeed } from "./xmlFeed.ts";
 import { parseXmlTree } from "./xmlTree.ts";
 
 export { detectFormat } from "./format.ts";
-export type { FeedFormat, RawEntry, RawFeed, RawLink, RawPerson, RawText } from "./raw.ts";
+export type {
+  FeedFormat,
+  RawEntry,
+  RawFeed,
+  RawLink,
+  RawPerson,
+  RawText,
+  StreamedFeed,
+} from "./raw.ts";
 
 /** How to parse one document. */
 export interface ParseOptions {
@@ -70,12 +80,25 @@ function exceedsUtf8(text: string, max: number): boolean {
 const HTML_PAGE = /^\s*(?:<!--[\s\S]*?-->\s*)*<(?:!doctype\s+html|html[\s>])/i;
 
 /**
- * Parses a feed document of any supported format.
+ * Parses a feed document of any supported format, every entry read.
  * @throws FeedLimitError when the document is over `maxBytes`, has more than
  *   `maxItems` entries or nests deeper than MAX_DEPTH.
  * @throws FeedParseError when it is malformed or not a feed.
  */
 export function parseFeed(input: Uint8Array | string, opts: ParseOptions): RawFeed {
+  const feed = readFeed(input, opts);
+  return Array.isArray(feed.entries)
+    ? (feed as RawFeed)
+    : { ...feed, entries: Array.from(feed.entries) };
+}
+
+/**
+ * Parses a feed document like `parseFeed`, but reads each entry only as the
+ * entries are iterated: what the pipeline uses, so that a document read as
+ * bytes (byteText.ts) is decoded one entry at a time, never whole. The same
+ * errors, thrown here for the document; iterating throws FeedParseError only.
+ */
+export function readFeed(input: Uint8Array | string, opts: ParseOptions): StreamedFeed {
   const { source } = opts;
   const maxBytes = opts.maxBytes ?? DEFAULT_MAX_BYTES;
   const maxItems = opts.maxItems ?? DEFAULT_MAX_ITEMS;
@@ -100,6 +123,10 @@ export function parseFeed(input: Uint8Array | string, opts: ParseOptions): RawFe
         typeof input === "string" ? undefined : `${size} bytes`,
       );
     }
+    if (typeof input !== "string") {
+      const feed = readByteText(input, opts, maxItems);
+      if (feed !== null) return feed;
+    }
     let text = typeof input === "string" ? input : decodeFeedBytes(input, opts.contentType).text;
     if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
     if (!plain) text = dropForbiddenControls(text);
@@ -114,15 +141,66 @@ export function parseFeed(input: Uint8Array | string, opts: ParseOptions): RawFe
 
     const scan = prescan(text, { source, maxItems, maxDepth: MAX_DEPTH });
     const root = parseXmlTree(scan.body, scan.stopNames, MAX_DEPTH);
-    const feed = readXmlFeed(root, source);
-    if (feed.entries.length > maxItems) {
-      throw new FeedLimitError(source, "items", maxItems, `${feed.entries.length} entries`);
-    }
-    return feed;
+    return checked(readXmlFeed(root, source), source, maxItems);
   } catch (e) {
-    if (e instanceof FeedParseError || e instanceof FeedLimitError) throw e;
-    // Anything else (the XML parser's own errors, a stack overflow) is still "unreadable".
-    const message = e instanceof Error ? e.message : String(e);
-    throw new FeedParseError(source, `malformed document: ${message}`);
+    throw asFeedError(e, source);
   }
+}
+
+/**
+ * The fast way for a UTF-8 XML document with characters beyond Latin-1: read
+ * as a byte text (byteText.ts). Null when the document is not one, or when
+ * anything in it needs the decoded reading (a failure included: the decoded
+ * reading then gives the error its exact words and position).
+ */
+function readByteText(
+  bytes: Uint8Array,
+  opts: ParseOptions,
+  maxItems: number,
+): StreamedFeed | null {
+  const { label, start } = feedEncoding(bytes, opts.contentType);
+  if (encodingName(label) !== "utf-8") return null;
+  const text = byteText(start === 0 ? bytes : bytes.subarray(start));
+  if (text === null || HTML_PAGE.test(text.slice(0, 4096))) return null;
+  try {
+    const scan = prescan(text, { source: opts.source, maxItems, maxDepth: MAX_DEPTH }, true);
+    const root = fastTree(scan.body, scan.stopNames, MAX_DEPTH, true);
+    return root === null ? null : checked(readXmlFeed(root, opts.source), opts.source, maxItems);
+  } catch {
+    return null;
+  }
+}
+
+function checked(feed: XmlFeed, source: string, maxItems: number): StreamedFeed {
+  const { entryCount, entries, ...head } = feed;
+  if (entryCount > maxItems) {
+    throw new FeedLimitError(source, "items", maxItems, `${entryCount} entries`);
+  }
+  return { ...head, entries: typedErrors(entries, source) };
+}
+
+/** The entries, any error while reading one thrown as the parser's own. */
+function typedErrors(entries: Iterable<RawEntry>, source: string): Iterable<RawEntry> {
+  return {
+    *[Symbol.iterator]() {
+      const it = entries[Symbol.iterator]();
+      for (;;) {
+        let next: IteratorResult<RawEntry>;
+        try {
+          next = it.next();
+        } catch (e) {
+          throw asFeedError(e, source);
+        }
+        if (next.done) return;
+        yield next.value;
+      }
+    },
+  };
+}
+
+/** Anything else (the XML parser's own errors, a stack overflow) is still "unreadable". */
+function asFeedError(e: unknown, source: string): Error {
+  if (e instanceof FeedParseError || e instanceof FeedLimitError) return e;
+  const message = e instanceof Error ? e.message : String(e);
+  return new FeedParseError(source, `malformed document: ${message}`);
 }

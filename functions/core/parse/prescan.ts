@@ -16,6 +16,7 @@
  */
 
 import { FeedLimitError, FeedParseError } from "../errors.ts";
+import { decodeBytes } from "./byteText.ts";
 import {
   CONVENTIONAL_PREFIXES,
   namespaceId,
@@ -58,6 +59,16 @@ function where(text: string, pos: number): string {
     last = k;
   }
   return `line ${line}, column ${pos - last}`;
+}
+
+/**
+ * The name in an end tag between `from` and its `>`, trimmed. In a byte text
+ * (byteText.ts) a name with bytes beyond ASCII is decoded first, so that
+ * trimming takes what it takes from the decoded text and nothing else.
+ */
+function endTagName(text: string, from: number, gt: number, bytes: boolean): string {
+  const raw = text.slice(from, gt);
+  return (bytes ? decodeBytes(raw) : raw).trim();
 }
 
 /** Could this character start an element name? (Anything else after `<` is text.) */
@@ -121,10 +132,13 @@ function doctypeEnd(text: string, lt: number): number {
 }
 
 /**
- * Scans a decoded document. Throws FeedParseError for malformed markup and
- * FeedLimitError for `depth` / `items` before any tree is built.
+ * Scans a decoded document, or a byte text when `bytes` is set (byteText.ts:
+ * then names beyond ASCII are compared as bytes, and the caller reads the
+ * document decoded again if anything fails). Throws FeedParseError for
+ * malformed markup and FeedLimitError for `depth` / `items` before any tree
+ * is built.
  */
-export function prescan(text: string, limits: PrescanLimits): Prescan {
+export function prescan(text: string, limits: PrescanLimits, bytes = false): Prescan {
   const { source } = limits;
   const fail = (message: string, pos: number): never => {
     throw new FeedParseError(source, `malformed XML: ${message} (${where(text, pos)})`);
@@ -157,7 +171,7 @@ export function prescan(text: string, limits: PrescanLimits): Prescan {
       // end tag
       const gt = text.indexOf(">", i + 2);
       if (gt === -1) fail("end tag is not closed", i);
-      const name = text.slice(i + 2, gt).trim();
+      const name = endTagName(text, i + 2, gt, bytes);
       const open = stack.pop();
       if (open === undefined) fail(`end tag </${name}> has no start tag`, i);
       if (open !== name) fail(`expected </${open}> but found </${name}>`, i);
@@ -206,7 +220,7 @@ export function prescan(text: string, limits: PrescanLimits): Prescan {
 
       const tag = text.slice(i, end);
       if (tag.includes("xmlns")) {
-        for (const m of tag.matchAll(XMLNS)) {
+        for (const m of (bytes ? decodeBytes(tag) : tag).matchAll(XMLNS)) {
           scopes.push({ depth, prefix: m[1] ?? "", id: namespaceId(m[2] ?? m[3] ?? "") });
         }
       }
@@ -237,7 +251,7 @@ export function prescan(text: string, limits: PrescanLimits): Prescan {
         depth > 0
       ) {
         stopNames.add(name);
-        const after = skipRaw(text, name, end + 1, edits);
+        const after = skipRaw(text, name, end + 1, edits, bytes);
         if (after === -1) fail(`<${name}> is not closed (is the document truncated?)`, i);
         popScopes(depth);
         i = next(after);
@@ -274,6 +288,7 @@ function skipRaw(
   name: string,
   from: number,
   edits: [number, number, string][],
+  bytes: boolean,
 ): number {
   let open = 1;
   let i = text.indexOf("<", from);
@@ -282,7 +297,7 @@ function skipRaw(
     if (c1 === 47) {
       const gt = text.indexOf(">", i + 2);
       if (gt === -1) return -1;
-      if (text.slice(i + 2, gt).trim() === name && --open === 0) return gt + 1;
+      if (endTagName(text, i + 2, gt, bytes) === name && --open === 0) return gt + 1;
       i = text.indexOf("<", gt + 1);
     } else if (text.startsWith("<![CDATA[", i)) {
       const end = text.indexOf("]]>", i + 9);

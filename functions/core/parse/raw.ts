@@ -87,3 +87,13 @@ export interface RawFeed {
   authors: RawPerson[];
   entries: RawEntry[];
 }
+
+/**
+ * A feed whose entries are read from the document as they are iterated (and
+ * again on each iteration), so that only the entry being read is decoded
+ * (see parse/byteText.ts). What `readFeed` gives and `normalizeFeed` takes;
+ * a RawFeed is one too.
+ */
+export interface StreamedFeed extends Omit<RawFeed, "entries"> {
+  entries: Iterable<RawEntry>;
+}

@@ -7,7 +7,7 @@ import { FeedParseError } from "../errors.ts";
 import { atomPerson, type Dialect, namedPerson, rawPerson, readEntry } from "./entry.ts";
 import { classifyRoot } from "./format.ts";
 import { NS } from "./namespaces.ts";
-import type { FeedFormat, RawEntry, RawFeed, RawPerson, RawText } from "./raw.ts";
+import type { FeedFormat, RawEntry, RawPerson, RawText, StreamedFeed } from "./raw.ts";
 import { atom03Text, atomText, rssTitle, textOf, textOrNull } from "./textConstruct.ts";
 import { isAbsolute, resolveAgainst } from "./xmlBase.ts";
 import { attr, type El } from "./xmlTree.ts";
@@ -23,7 +23,9 @@ class FeedDraft {
   language: string | null = null;
   readonly authors: RawPerson[] = [];
   readonly fallbackAuthors: RawPerson[] = [];
-  readonly entries: RawEntry[] = [];
+  /** The entry elements, read into RawEntries only as the feed's entries are iterated. */
+  readonly entries: El[] = [];
+  dialect: Dialect = "rss";
 
   constructor(readonly base: string | null) {}
 
@@ -88,7 +90,7 @@ function readRssChannel(channel: El, f: FeedDraft): void {
           f.author(rawPerson(c));
           break;
         case "item":
-          f.entries.push(readEntry(c, "rss"));
+          f.entries.push(c);
           break;
       }
     } else if (c.ns === NS.atom && c.local === "link") {
@@ -99,7 +101,7 @@ function readRssChannel(channel: El, f: FeedDraft): void {
   }
 }
 
-function readRss(root: El, format: FeedFormat): RawFeed {
+function readRss(root: El, format: FeedFormat): XmlFeed {
   const channel = root.children.find(
     (c) => c.local === "channel" && (c.ns === NS.none || c.ns === NS.rss10 || c.ns === NS.rss090),
   );
@@ -108,19 +110,19 @@ function readRss(root: El, format: FeedFormat): RawFeed {
   // RSS 0.90/1.0 put items beside the channel; some broken RSS 2.0 feeds too.
   for (const c of root.children) {
     if (c.local === "item" && (c.ns === NS.none || c.ns === NS.rss10 || c.ns === NS.rss090)) {
-      f.entries.push(readEntry(c, "rss"));
+      f.entries.push(c);
     }
   }
   f.offer("language", channel?.lang ?? root.lang, 2);
   return finish(f, format);
 }
 
-function readAtom(root: El, format: FeedFormat): RawFeed {
-  const dialect: Dialect = format === "atom03" ? "atom03" : "atom10";
+function readAtom(root: El, format: FeedFormat): XmlFeed {
   const own = (c: El) => c.ns === (format === "atom03" ? NS.atom03 : NS.atom) || c.ns === NS.none;
   const f = new FeedDraft(root.base);
+  f.dialect = format === "atom03" ? "atom03" : "atom10";
   if (root.local === "entry") {
-    f.entries.push(readEntry(root, dialect));
+    f.entries.push(root);
     return finish(f, format);
   }
   const text = format === "atom03" ? atom03Text : atomText;
@@ -137,7 +139,7 @@ function readAtom(root: El, format: FeedFormat): RawFeed {
           f.author(atomPerson(c));
           break;
         case "entry":
-          f.entries.push(readEntry(c, dialect));
+          f.entries.push(c);
           break;
       }
     } else {
@@ -148,7 +150,14 @@ function readAtom(root: El, format: FeedFormat): RawFeed {
   return finish(f, format);
 }
 
-function finish(f: FeedDraft, format: FeedFormat): RawFeed {
+/** An XML feed read but for its entries, which are read as they are iterated. */
+export interface XmlFeed extends StreamedFeed {
+  /** How many entries iterating gives. */
+  entryCount: number;
+}
+
+function finish(f: FeedDraft, format: FeedFormat): XmlFeed {
+  const { entries, dialect } = f;
   return {
     format,
     title: f.title,
@@ -157,12 +166,21 @@ function finish(f: FeedDraft, format: FeedFormat): RawFeed {
     base: f.base,
     language: f.language,
     authors: f.authors.length > 0 ? f.authors : f.fallbackAuthors,
-    entries: f.entries,
+    entries: {
+      *[Symbol.iterator](): Iterator<RawEntry> {
+        for (const el of entries) yield readEntry(el, dialect);
+      },
+    },
+    entryCount: entries.length,
   };
 }
 
-/** Reads a parsed XML document as a feed, or explains why it is not one. */
-export function readXmlFeed(root: El, source: string): RawFeed {
+/**
+ * Reads a parsed XML document as a feed, or explains why it is not one. The
+ * entries are read from their elements as they are iterated: a text
+ * construct kept as bytes (byteText.ts) is decoded then, one entry at a time.
+ */
+export function readXmlFeed(root: El, source: string): XmlFeed {
   const channel = root.children.find((c) => c.local === "channel");
   const format = classifyRoot(root.local, root.ns, attr(root, "version"), channel?.ns ?? null);
   if (format === null) {

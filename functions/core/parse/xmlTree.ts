@@ -6,6 +6,7 @@
  */
 
 import { XMLParser } from "fast-xml-parser";
+import { decodeBytes } from "./byteText.ts";
 import { newElement, resolvePrefix } from "./element.ts";
 import { decodeEntities } from "./entities.ts";
 import { fastTree } from "./fastTree.ts";
@@ -25,8 +26,13 @@ export interface El {
   children: El[];
   /** Decoded character data directly inside (CDATA kept literally), untrimmed. */
   text: string;
-  /** For text constructs (parser stop nodes): the inner source, unparsed. */
+  /**
+   * For text constructs (parser stop nodes): the inner source, unparsed.
+   * Read it with `innerMarkup`: it may still be bytes (see `rawIsBytes`).
+   */
   raw: string | null;
+  /** True when `raw` is a piece of a byte text (byteText.ts), decoded only when read. */
+  rawIsBytes: boolean;
   /** Effective xml:base (resolved through ancestors; may stay relative). */
   base: string | null;
   /** Effective xml:lang. */
@@ -45,7 +51,8 @@ export interface El {
 
 /** An element's place in the body it was built from. */
 export interface SourceSpan {
-  doc: { body: string; stopNames: string[]; maxDepth: number };
+  /** `bytes`: the body is a byte text (byteText.ts). */
+  doc: { body: string; stopNames: string[]; maxDepth: number; bytes: boolean };
   start: number;
   end: number;
 }
@@ -162,7 +169,7 @@ function escapeText(s: string): string {
  * pre-scan could not foresee); the normal path keeps the source raw.
  */
 export function innerMarkup(el: El): string {
-  if (el.raw !== null) return el.raw;
+  if (el.raw !== null) return el.rawIsBytes ? decodeBytes(el.raw) : el.raw;
   return serialise(el.src ?? parsedChildren(el.span));
 }
 
@@ -170,8 +177,9 @@ export function innerMarkup(el: El): string {
 function parsedChildren(span: SourceSpan | null): FxpNode[] {
   if (span === null) return [];
   const { doc, start, end } = span;
+  const source = doc.body.slice(start, end);
   const nodes = parserFor(doc.stopNames, doc.maxDepth).parse(
-    doc.body.slice(start, end),
+    doc.bytes ? decodeBytes(source) : source,
   ) as FxpNode[];
   for (const node of nodes) {
     const tag = tagOf(node);
