@@ -226,6 +226,12 @@ export async function benchPipeline(): Promise<void> {
   console.log(
     `(with ${SMALL_YOUNG_GENERATION}, as NODE_OPTIONS could set it: peak ${(small.peakRssGrowth / 1e6).toFixed(1)} MB, ${(small.peakRssGrowth / small.inputBytes).toFixed(2)}x the input size; the line above is Node's defaults)`,
   );
+  // the harder case: curly quotes in every paragraph, so every item's content is two bytes a character
+  const typographic = measureMemory(generateBenchFeed(ITEMS, "typographic"));
+  const hard = typographic.peakRssGrowth / typographic.inputBytes;
+  console.log(
+    `${hard <= MEMORY_TARGET ? "PASS" : "MISS"} memory, curly quotes in every paragraph: peak ${hard.toFixed(2)}x the input size (${(typographic.inputBytes / 1e6).toFixed(1)} MB in, heap retained by the items ${(typographic.retainedHeap / 1e6).toFixed(1)} MB)`,
+  );
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
