@@ -9,11 +9,16 @@ import { FastTokenizer } from "./htmlTokenizer.ts";
 // plain space. Single spaces, most of any text, are left alone: replacing each of
 // them by itself made this the hottest function of the normalizer.
 const WHITESPACE_RUN = / \s+|[^\S ]\s*/g;
-const NEEDS_COLLAPSE = / \s|[^\S ]/;
+// Whitespace other than a plain space. With a search for two spaces, this finds
+// exactly what WHITESPACE_RUN would rewrite, in well under half the time of one
+// regex for both (`/ \s|[^\S ]/`): a single class is a tight native scan, an
+// alternation is tried at every position.
+const ODD_WHITESPACE = /[^\S ]/;
 
 /** Collapses every run of whitespace (including NBSP and newlines) to one space and trims. */
 export function collapseWhitespace(value: string): string {
-  const collapsed = NEEDS_COLLAPSE.test(value) ? value.replace(WHITESPACE_RUN, " ") : value;
+  const needsCollapse = ODD_WHITESPACE.test(value) || value.includes("  ");
+  const collapsed = needsCollapse ? value.replace(WHITESPACE_RUN, " ") : value;
   return collapsed.trim();
 }
 
