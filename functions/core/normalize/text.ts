@@ -197,11 +197,27 @@ const ESCAPES: Record<string, string> = {
 };
 const NEEDS_ESCAPE = /[&<>"]/g;
 
-const HAS_SPECIAL = /[&<>"]/;
+/** Below this length a look at each character beats four native searches. */
+const SHORT_TEXT = 16;
+
+/** Whether `value` holds a character escapeHtml rewrites. */
+function hasSpecial(value: string): boolean {
+  if (value.length < SHORT_TEXT) {
+    for (let i = 0; i < value.length; i++) {
+      const c = value.charCodeAt(i);
+      // & < > "
+      if (c === 38 || c === 60 || c === 62 || c === 34) return true;
+    }
+    return false;
+  }
+  // four native searches take two thirds of the time of one regex test over the
+  // text, and most text (the sanitizer's every piece) has none of them
+  return value.includes("&") || value.includes("<") || value.includes(">") || value.includes('"');
+}
 
 /** Escapes text for use in HTML text or a double-quoted attribute value. */
 export function escapeHtml(value: string): string {
-  return HAS_SPECIAL.test(value) ? value.replace(NEEDS_ESCAPE, (c) => ESCAPES[c] as string) : value;
+  return hasSpecial(value) ? value.replace(NEEDS_ESCAPE, (c) => ESCAPES[c] as string) : value;
 }
 
 // A line this long is a paragraph on its own, not a hard-wrapped line of one.
