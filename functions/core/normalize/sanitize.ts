@@ -100,6 +100,34 @@ function isTrackerPixel(
   return u.hostname.endsWith("facebook.com") && u.pathname === "/tr";
 }
 
+/** Blocks an item's seen texts are looked through one by one; beyond, a Set. */
+const SEEN_LIST_MAX = 64;
+
+/**
+ * The texts of an item's blocks so far, to find a repeated one. An item has
+ * a dozen blocks or so: comparing lengths first, and characters only when
+ * they are equal, costs a fraction of what a Set does, which hashes every
+ * character of every new block (the key of a block is a new string each
+ * time). A long list of blocks goes to a Set all the same.
+ */
+class SeenTexts {
+  private readonly list: string[] = [];
+  private set: Set<string> | null = null;
+
+  has(text: string): boolean {
+    if (this.set !== null) return this.set.has(text);
+    const n = text.length;
+    for (const seen of this.list) if (seen.length === n && seen === text) return true;
+    return false;
+  }
+
+  /** Adds a text that `has` said was not there yet. */
+  add(text: string): void {
+    if (this.set !== null) this.set.add(text);
+    else if (this.list.push(text) > SEEN_LIST_MAX) this.set = new Set(this.list);
+  }
+}
+
 class ContentWalker implements HtmlHandler {
   /**
    * The output, as pieces: a block is cut back out by truncating the array
@@ -111,7 +139,7 @@ class ContentWalker implements HtmlHandler {
   /** Each part lowercased (a space is a hard boundary for lowercasing: joined, they are the text's). */
   private readonly keys: string[] = [];
   readonly hasher = new SimHasher();
-  private readonly seen = new Set<string>();
+  private readonly seen = new SeenTexts();
 
   // the open elements we passed through (not the dropped ones)
   private readonly closeTags: string[] = [];
@@ -326,8 +354,9 @@ class ContentWalker implements HtmlHandler {
         this.out.length = start;
         return;
       }
+    } else {
+      this.seen.add(key);
     }
-    this.seen.add(key);
     if (close !== "") this.out.push(close);
     this.parts.push(text);
     this.keys.push(key);

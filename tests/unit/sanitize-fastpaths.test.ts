@@ -1,0 +1,64 @@
+/**
+ * The sanitizer's hot-path shortcuts (see the speed commits in normalize/):
+ * each must give what the plain way gave, on the inputs that take the
+ * shortcut and on the ones just beside it.
+ */
+import { describe, expect, it } from "vitest";
+import { sanitizeContent } from "../../functions/core/normalize/sanitize.ts";
+import { collapseWhitespace, escapeHtml } from "../../functions/core/normalize/text.ts";
+
+const OPTIONS = { base: "https://blog.example.com/", iframeHosts: new Set<string>(), title: null };
+
+describe("repeated blocks, however many an item has", () => {
+  const paragraph = (i: number) => `<p>Paragraph number ${i} of a long post.</p>`;
+
+  it("drops a repeat among a few blocks, by text and whatever the case", () => {
+    const html = `${paragraph(1)}${paragraph(2)}<p>PARAGRAPH NUMBER 1 of a long post.</p>`;
+    expect(sanitizeContent(html, OPTIONS).html).toBe(`${paragraph(1)}${paragraph(2)}`);
+  });
+
+  it("keeps different blocks of the same length", () => {
+    const html = "<p>one cat</p><p>one dog</p><p>one cat</p>";
+    expect(sanitizeContent(html, OPTIONS).html).toBe("<p>one cat</p><p>one dog</p>");
+  });
+
+  it("drops repeats of early and late blocks in a post of hundreds of blocks", () => {
+    const blocks = Array.from({ length: 300 }, (_, i) => paragraph(i));
+    const html = [...blocks, paragraph(0), paragraph(150), paragraph(299)].join("");
+    const out = sanitizeContent(html, OPTIONS);
+    expect(out.html).toBe(blocks.join(""));
+    expect(out.text.split("Paragraph number 150 ").length).toBe(2);
+  });
+
+  it("drops the block that repeats the title, even after many blocks", () => {
+    const blocks = Array.from({ length: 100 }, (_, i) => paragraph(i));
+    const html = [...blocks, "<p>The Title</p>"].join("");
+    expect(sanitizeContent(html, { ...OPTIONS, title: "the title" }).html).toBe(blocks.join(""));
+  });
+});
+
+describe("whitespace and escaping of text", () => {
+  it("collapses every kind of whitespace run and leaves single spaces alone", () => {
+    expect(collapseWhitespace("a b c")).toBe("a b c");
+    expect(collapseWhitespace(" a  b ")).toBe("a b");
+    expect(collapseWhitespace("a\u00a0b\tc\nd\u2009e\u3000f\ufeffg")).toBe("a b c d e f g");
+    expect(collapseWhitespace("a \n b")).toBe("a b");
+  });
+
+  it("escapes markup characters in short and long text", () => {
+    expect(escapeHtml("a<b")).toBe("a&lt;b");
+    expect(escapeHtml("plain words")).toBe("plain words");
+    const long = "a long run of text without anything special in it, ";
+    expect(escapeHtml(long)).toBe(long);
+    expect(escapeHtml(`${long}"quoted" & <tagged>`)).toBe(
+      `${long}&quot;quoted&quot; &amp; &lt;tagged&gt;`,
+    );
+  });
+
+  it("keeps a paragraph's text escaped in the output", () => {
+    const html = '<p>Fish &amp; chips for "two" &lt; three, and much more besides</p>';
+    expect(sanitizeContent(html, OPTIONS).html).toBe(
+      "<p>Fish &amp; chips for &quot;two&quot; &lt; three, and much more besides</p>",
+    );
+  });
+});
