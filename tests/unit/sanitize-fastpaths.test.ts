@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { sanitizeContent } from "../../functions/core/normalize/sanitize.ts";
+import { SimHasher, simhash } from "../../functions/core/normalize/simhash.ts";
 import { collapseWhitespace, escapeHtml } from "../../functions/core/normalize/text.ts";
 
 const OPTIONS = { base: "https://blog.example.com/", iframeHosts: new Set<string>(), title: null };
@@ -60,5 +61,28 @@ describe("whitespace and escaping of text", () => {
     expect(sanitizeContent(html, OPTIONS).html).toBe(
       "<p>Fish &amp; chips for &quot;two&quot; &lt; three, and much more besides</p>",
     );
+  });
+});
+
+describe("SimHash words, in Latin-1 text and beyond", () => {
+  const latin1 = "élan vital of the café crème, the naïve señor said: 42 times ² over";
+
+  it("hashes the same words alike whether or not the text has a character beyond Latin-1", () => {
+    // an em dash and an emoji separate words just as a hyphen and a space do
+    expect(simhash(`${latin1} — end`)).toBe(simhash(`${latin1} - end`));
+    expect(simhash(`${latin1}😀end`)).toBe(simhash(`${latin1} end`));
+  });
+
+  it("reads Latin-1 letters as part of words", () => {
+    expect(simhash("café crème brûlée today")).not.toBe(simhash("caf cr me br l e today"));
+  });
+
+  it("gives a hash that does not depend on how the text was cut into pieces", () => {
+    const whole = new SimHasher();
+    whole.addLowercase(latin1);
+    const pieces = new SimHasher();
+    for (const part of latin1.split(" ")) pieces.addLowercase(`${part} `);
+    expect(pieces.digest()).toBe(whole.digest());
+    expect(pieces.words).toBe(whole.words);
   });
 });

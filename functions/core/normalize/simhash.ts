@@ -4,6 +4,8 @@
  * by Hamming distance. 64 bits are kept as two 32-bit halves, because BigInt
  * arithmetic costs an order of magnitude more.
  */
+import { Buffer } from "node:buffer";
+import { endianness } from "node:os";
 
 const FNV_PRIME = 0x01000193;
 const FNV_OFFSET = 0x811c9dc5;
@@ -75,6 +77,103 @@ function blockStep(h0: number): number {
   return (Math.imul(h, 5) + 0xe6546b64) | 0;
 }
 
+/** FNV-1a hashes of the words of the text being scanned (as int32), reused. */
+let WORD_HASHES = new Int32Array(4096);
+/** The text being scanned, as UTF-16 code units, reused (through UNIT_BYTES). */
+let UNITS = new Uint16Array(8192);
+let UNIT_BYTES = Buffer.from(UNITS.buffer, UNITS.byteOffset, UNITS.byteLength);
+// the code units are read back in the machine's order: the copy is UTF-16LE
+const LITTLE_ENDIAN = endianness() === "LE";
+/** 1 for the Latin-1 characters that make words (as isWordCode says), else 0. */
+const LATIN1_WORD = new Uint8Array(256);
+for (let c = 0; c < 256; c++) LATIN1_WORD[c] = isWordCode(c) ? 1 : 0;
+
+/** Makes room for the words of a text of `length` code units (at most one per two). */
+function reserveWords(length: number): Int32Array {
+  if (WORD_HASHES.length <= length >> 1) WORD_HASHES = new Int32Array((length >> 1) + 1024);
+  return WORD_HASHES;
+}
+
+/**
+ * The FNV-1a hashes of the words of `text` from `start` to `end`, into
+ * WORD_HASHES; returns their number, or -1 (nothing done) when the text has a
+ * character beyond Latin-1. The text is copied into a typed array by one
+ * native call, and read without a branch on the characters: a word boundary
+ * every few characters is a branch the processor mispredicts, and that cost
+ * more than the hashing. Every character's hash step is worked out; a mask
+ * keeps it inside a word and restarts the hash outside one, and the hash so
+ * far is written at the word's slot each time, the slot moving on where a
+ * word ends.
+ */
+function latin1WordHashes(text: string, start: number, end: number): number {
+  if (!LITTLE_ENDIAN) return -1;
+  const length = end - start;
+  if (UNITS.length < length) {
+    UNITS = new Uint16Array(Math.max(length, 2 * UNITS.length));
+    UNIT_BYTES = Buffer.from(UNITS.buffer, UNITS.byteOffset, UNITS.byteLength);
+  }
+  const whole = start === 0 && end === text.length;
+  UNIT_BYTES.write(whole ? text : text.slice(start, end), 0, "utf16le");
+  const units = UNITS;
+  const hashes = reserveWords(length);
+  const offset = FNV_OFFSET | 0;
+  let h = offset;
+  let count = 0;
+  let inWord = 0;
+  for (let i = 0; i < length; i++) {
+    const c = units[i] as number;
+    if (c > 255) return -1;
+    const isWord = LATIN1_WORD[c] as number;
+    const mask = -isWord;
+    const next = Math.imul(h ^ c, FNV_PRIME);
+    hashes[count] = h;
+    count += inWord & (isWord ^ 1);
+    h = (next & mask) | (offset & ~mask);
+    inWord = isWord;
+  }
+  // the last word ends with the text
+  if (inWord === 1) hashes[count++] = h;
+  return count;
+}
+
+/** `latin1WordHashes` for any text: a word is letters and digits of any script. */
+function wordHashes(text: string, start: number, end: number): number {
+  const hashes = reserveWords(end - start);
+  let count = 0;
+  let h = FNV_OFFSET;
+  let inWord = false;
+  for (let i = start; i < end; i++) {
+    const c = text.charCodeAt(i);
+    let isWord: boolean;
+    if (c < 128) {
+      isWord = isAsciiWordCode(c);
+    } else if (c >= 0xd800 && c <= 0xdbff && i + 1 < end) {
+      // astral characters: classify the whole code point, hash both halves
+      if (WORD_CHAR.test(String.fromCodePoint(text.codePointAt(i) as number))) {
+        h = Math.imul(h ^ c, FNV_PRIME);
+        h = Math.imul(h ^ text.charCodeAt(i + 1), FNV_PRIME);
+        inWord = true;
+        i++;
+        continue;
+      }
+      i++;
+      isWord = false;
+    } else {
+      isWord = isWordCode(c);
+    }
+    if (isWord) {
+      h = Math.imul(h ^ c, FNV_PRIME);
+      inWord = true;
+    } else if (inWord) {
+      hashes[count++] = h;
+      h = FNV_OFFSET;
+      inWord = false;
+    }
+  }
+  if (inWord) hashes[count++] = h;
+  return count;
+}
+
 const NIBBLES = 0x11111111;
 const LOW_NIBBLES = 0x0f0f0f0f;
 /** Shingles a 4-bit counter can take before it must be folded into the byte counters. */
@@ -131,10 +230,18 @@ export class SimHasher {
   }
 
   /**
-   * Adds the words of `text` from `start` to `end` (already lowercase): words
-   * are hashed as they are scanned, no substring per word.
+   * Adds the words of `text` from `start` to `end` (already lowercase): first
+   * their FNV-1a hashes, into a reused buffer, then the mixing of each.
    */
   scan(text: string, start: number, end: number): void {
+    let count = latin1WordHashes(text, start, end);
+    if (count === -1) count = wordHashes(text, start, end);
+    this.mix(count);
+  }
+
+  /** Adds the words whose FNV-1a hashes are the first `count` of WORD_HASHES. */
+  private mix(count: number): void {
+    const hashes = WORD_HASHES;
     let w1 = this.w1;
     let w2 = this.w2;
     let k1 = this.k1;
@@ -155,61 +262,9 @@ export class SimHasher {
     let b1 = nibbles[5] as number;
     let b2 = nibbles[6] as number;
     let b3 = nibbles[7] as number;
-    let i = start;
-    while (i < end) {
-      // separators up to the next word
-      let h = FNV_OFFSET;
-      let inWord = false;
-      while (i < end) {
-        const c = text.charCodeAt(i);
-        if (c < 128) {
-          i++;
-          if (isAsciiWordCode(c)) {
-            h = Math.imul(h ^ c, FNV_PRIME);
-            inWord = true;
-            break;
-          }
-        } else if (c >= 0xd800 && c <= 0xdbff && i + 1 < end) {
-          // astral characters: classify the whole code point, hash both halves
-          const low = text.charCodeAt(i + 1);
-          i += 2;
-          if (WORD_CHAR.test(String.fromCodePoint(text.codePointAt(i - 2) as number))) {
-            h = Math.imul(h ^ c, FNV_PRIME);
-            h = Math.imul(h ^ low, FNV_PRIME);
-            inWord = true;
-            break;
-          }
-        } else {
-          i++;
-          if (isWordCode(c)) {
-            h = Math.imul(h ^ c, FNV_PRIME);
-            inWord = true;
-            break;
-          }
-        }
-      }
-      if (!inWord) break;
-      // the rest of the word, up to and including the separator after it
-      while (i < end) {
-        const c = text.charCodeAt(i);
-        if (c < 128) {
-          i++;
-          if (!isAsciiWordCode(c)) break;
-          h = Math.imul(h ^ c, FNV_PRIME);
-        } else if (c >= 0xd800 && c <= 0xdbff && i + 1 < end) {
-          const low = text.charCodeAt(i + 1);
-          i += 2;
-          if (!WORD_CHAR.test(String.fromCodePoint(text.codePointAt(i - 2) as number))) break;
-          h = Math.imul(h ^ c, FNV_PRIME);
-          h = Math.imul(h ^ low, FNV_PRIME);
-        } else {
-          i++;
-          if (!isWordCode(c)) break;
-          h = Math.imul(h ^ c, FNV_PRIME);
-        }
-      }
-      // the word ended: its share of the mixing, then the shingle it closes
-      const w = h >>> 0;
+    for (let j = 0; j < count; j++) {
+      // the word's share of the mixing, then the shingle it closes
+      const w = (hashes[j] as number) >>> 0;
       const k = blockKey(w);
       if (++words >= 3) {
         const hi = fmix(blockStep(blockStep(hi2 ^ k1) ^ k) ^ 12);
