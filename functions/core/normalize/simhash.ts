@@ -13,15 +13,18 @@ const FNV_OFFSET = 0x811c9dc5;
 const SEED_HI = 0x9e3779b1;
 const SEED_LO = 0x5bd1e995;
 
-/** murmur3's finalizer: spreads every input bit over the whole word. */
+/**
+ * murmur3's finalizer: spreads every input bit over the whole word. Signed:
+ * only its bits are used, and a 32-bit integer stays one in V8 (an unsigned
+ * value of 2^31 or more is a heap number when it leaves a register).
+ */
 function fmix(h0: number): number {
   let h = h0;
   h ^= h >>> 16;
   h = Math.imul(h, 0x85ebca6b);
   h ^= h >>> 13;
   h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h >>> 0;
+  return h ^ (h >>> 16);
 }
 
 /**
@@ -264,7 +267,8 @@ export class SimHasher {
     let b3 = nibbles[7] as number;
     for (let j = 0; j < count; j++) {
       // the word's share of the mixing, then the shingle it closes
-      const w = (hashes[j] as number) >>> 0;
+      // signed, as fmix: only the bits matter
+      const w = hashes[j] as number;
       const k = blockKey(w);
       if (++words >= 3) {
         const hi = fmix(blockStep(blockStep(hi2 ^ k1) ^ k) ^ 12);
@@ -279,7 +283,15 @@ export class SimHasher {
         b3 += (lo >>> 3) & NIBBLES;
         shingles++;
         if (++pending === NIBBLE_MAX) {
-          this.fold(a0, a1, a2, a3, b0, b1, b2, b3);
+          nibbles[0] = a0;
+          nibbles[1] = a1;
+          nibbles[2] = a2;
+          nibbles[3] = a3;
+          nibbles[4] = b0;
+          nibbles[5] = b1;
+          nibbles[6] = b2;
+          nibbles[7] = b3;
+          this.fold();
           pending = 0;
           a0 = a1 = a2 = a3 = b0 = b1 = b2 = b3 = 0;
         }
@@ -313,36 +325,23 @@ export class SimHasher {
   }
 
   /**
-   * Adds the 4-bit lanes into the 8-bit ones: 4-bit lane k counts bits k+4j,
-   * its even counters go to 8-bit lane k, its odd ones to lane k+4.
+   * Adds the 4-bit lanes (as stored in `nibbles`, which are then zeroed) into
+   * the 8-bit ones: 4-bit lane k counts bits k+4j, its even counters go to
+   * 8-bit lane k, its odd ones to lane k+4. They come through the typed array,
+   * not as arguments: a lane is a full 32-bit word, which as an argument
+   * would be a new heap number.
    */
-  private fold(
-    a0: number,
-    a1: number,
-    a2: number,
-    a3: number,
-    b0: number,
-    b1: number,
-    b2: number,
-    b3: number,
-  ): void {
+  private fold(): void {
     const lanes = this.lanes;
-    lanes[0] = (lanes[0] as number) + (a0 & LOW_NIBBLES);
-    lanes[4] = (lanes[4] as number) + ((a0 >>> 4) & LOW_NIBBLES);
-    lanes[1] = (lanes[1] as number) + (a1 & LOW_NIBBLES);
-    lanes[5] = (lanes[5] as number) + ((a1 >>> 4) & LOW_NIBBLES);
-    lanes[2] = (lanes[2] as number) + (a2 & LOW_NIBBLES);
-    lanes[6] = (lanes[6] as number) + ((a2 >>> 4) & LOW_NIBBLES);
-    lanes[3] = (lanes[3] as number) + (a3 & LOW_NIBBLES);
-    lanes[7] = (lanes[7] as number) + ((a3 >>> 4) & LOW_NIBBLES);
-    lanes[8] = (lanes[8] as number) + (b0 & LOW_NIBBLES);
-    lanes[12] = (lanes[12] as number) + ((b0 >>> 4) & LOW_NIBBLES);
-    lanes[9] = (lanes[9] as number) + (b1 & LOW_NIBBLES);
-    lanes[13] = (lanes[13] as number) + ((b1 >>> 4) & LOW_NIBBLES);
-    lanes[10] = (lanes[10] as number) + (b2 & LOW_NIBBLES);
-    lanes[14] = (lanes[14] as number) + ((b2 >>> 4) & LOW_NIBBLES);
-    lanes[11] = (lanes[11] as number) + (b3 & LOW_NIBBLES);
-    lanes[15] = (lanes[15] as number) + ((b3 >>> 4) & LOW_NIBBLES);
+    const n = this.nibbles;
+    for (let k = 0; k < 8; k++) {
+      const v = n[k] as number;
+      // the high half's lanes are 0-3 here and 0-7 there, the low half's 4-7 and 8-15
+      const to = k < 4 ? k : k + 4;
+      lanes[to] = (lanes[to] as number) + (v & LOW_NIBBLES);
+      lanes[to + 4] = (lanes[to + 4] as number) + ((v >>> 4) & LOW_NIBBLES);
+      n[k] = 0;
+    }
     if (++this.folds === FOLDS_MAX) this.flush();
   }
 
@@ -383,17 +382,7 @@ export class SimHasher {
       }
       this.shingles++;
     }
-    this.fold(
-      n[0] as number,
-      n[1] as number,
-      n[2] as number,
-      n[3] as number,
-      n[4] as number,
-      n[5] as number,
-      n[6] as number,
-      n[7] as number,
-    );
-    n.fill(0);
+    this.fold();
     this.pending = 0;
     this.flush();
     return hex32(this.majority(0)) + hex32(this.majority(1));
