@@ -56,6 +56,21 @@ describe("whitespace and escaping of text", () => {
     );
   });
 
+  it("collapses the whitespace of a block's text, whatever kind it is", () => {
+    const html = "<p> Two  spaces,\ta tab,\u00a0a no-break space\n and&nbsp;an entity </p>";
+    expect(sanitizeContent(html, OPTIONS).text).toBe(
+      "Two spaces, a tab, a no-break space and an entity",
+    );
+    expect(sanitizeContent("<p>thin&#8201;space and\u3000wide</p>", OPTIONS).text).toBe(
+      "thin space and wide",
+    );
+  });
+
+  it("finds a repeated block whose only difference is its whitespace", () => {
+    const html = "<p>Same words here.</p><p>Other.</p><p> Same \n words&nbsp; here. </p>";
+    expect(sanitizeContent(html, OPTIONS).html).toBe("<p>Same words here.</p><p>Other.</p>");
+  });
+
   it("keeps a paragraph's text escaped in the output", () => {
     const html = '<p>Fish &amp; chips for "two" &lt; three, and much more besides</p>';
     expect(sanitizeContent(html, OPTIONS).html).toBe(

@@ -28,7 +28,7 @@ import {
   VOID,
 } from "./policy.ts";
 import { SimHasher } from "./simhash.ts";
-import { collapseWhitespace, escapeHtml } from "./text.ts";
+import { collapseWhitespace, collapseWhitespaceAs, escapeHtml } from "./text.ts";
 
 export interface SanitizeOptions {
   /** Absolute base URL for relative links, or null (relative links are then dropped). */
@@ -167,7 +167,7 @@ class ContentWalker implements HtmlHandler {
     const key = text.toLowerCase();
     this.parts.push(text);
     this.keys.push(key);
-    this.hasher.addLowercase(key);
+    this.addWords(key);
   }
 
   /**
@@ -360,7 +360,13 @@ class ContentWalker implements HtmlHandler {
     if (close !== "") this.out.push(close);
     this.parts.push(text);
     this.keys.push(key);
-    this.hasher.addLowercase(key);
+    this.addWords(key);
+  }
+
+  /** Adds the words of the text takeSeg made last (`key`: that text lowercased). */
+  private addWords(key: string): void {
+    if (this.segRead) this.hasher.addRead();
+    else this.hasher.addLowercase(key);
   }
 
   ontext(data: string): void {
@@ -369,11 +375,20 @@ class ContentWalker implements HtmlHandler {
     this.seg += data;
   }
 
-  /** `seg` with its whitespace collapsed and trimmed; `seg` is emptied. */
+  /** Whether the hasher has read the words of the text takeSeg made last. */
+  private segRead = false;
+
+  /**
+   * `seg` with its whitespace collapsed and trimmed; `seg` is emptied. The
+   * hasher reads its words on the way (addWords adds them), in the same pass
+   * that finds whether there is whitespace to collapse.
+   */
   private takeSeg(): string {
-    const text = collapseWhitespace(this.seg);
+    const seg = this.seg;
     this.seg = "";
-    return text;
+    const oddSpace = this.hasher.read(seg);
+    this.segRead = oddSpace !== null;
+    return oddSpace === null ? collapseWhitespace(seg) : collapseWhitespaceAs(seg, oddSpace);
   }
 
   finish(): SanitizedContent {

@@ -90,6 +90,20 @@ const LITTLE_ENDIAN = endianness() === "LE";
 /** 1 for the Latin-1 characters that make words (as isWordCode says), else 0. */
 const LATIN1_WORD = new Uint8Array(256);
 for (let c = 0; c < 256; c++) LATIN1_WORD[c] = isWordCode(c) ? 1 : 0;
+/**
+ * For `readLatin1Words`, per Latin-1 character: its lowercase (what
+ * toLowerCase makes of it, one Latin-1 character for one) in bits 8-15, and
+ * in bits 0-2 whether it makes words (1), is a plain space (2) or other
+ * whitespace (4).
+ */
+const LATIN1_READ = new Uint16Array(256);
+for (let c = 0; c < 256; c++) {
+  const ch = String.fromCharCode(c);
+  const kind = c === 32 ? 2 : /\s/.test(ch) ? 4 : (LATIN1_WORD[c] as number);
+  LATIN1_READ[c] = (ch.toLowerCase().charCodeAt(0) << 8) | kind;
+}
+/** Set by `readLatin1Words`: whether the text had whitespace collapseWhitespace rewrites. */
+let readOddSpace = false;
 
 /** Makes room for the words of a text of `length` code units (at most one per two). */
 function reserveWords(length: number): Int32Array {
@@ -136,6 +150,50 @@ function latin1WordHashes(text: string, start: number, end: number): number {
   }
   // the last word ends with the text
   if (inWord === 1) hashes[count++] = h;
+  return count;
+}
+
+/**
+ * `latin1WordHashes` for a text in any case, whitespace not yet collapsed,
+ * as a whole: the words of what collapsing, trimming and lowercasing would
+ * make of it (hashed from each character's lowercase; whitespace only ever
+ * separates words). Notes in `readOddSpace` whether the text has a run of
+ * whitespace or any but a plain space, which spares collapseWhitespace
+ * looking for them.
+ */
+function readLatin1Words(text: string): number {
+  if (!LITTLE_ENDIAN) return -1;
+  const length = text.length;
+  if (UNITS.length < length) {
+    UNITS = new Uint16Array(Math.max(length, 2 * UNITS.length));
+    UNIT_BYTES = Buffer.from(UNITS.buffer, UNITS.byteOffset, UNITS.byteLength);
+  }
+  UNIT_BYTES.write(text, 0, "utf16le");
+  const units = UNITS;
+  const hashes = reserveWords(length);
+  const offset = FNV_OFFSET | 0;
+  let h = offset;
+  let count = 0;
+  let inWord = 0;
+  // bit 2: other whitespace; bit 1 of both this and the last character: two spaces
+  let odd = 0;
+  let last = 0;
+  for (let i = 0; i < length; i++) {
+    const c = units[i] as number;
+    if (c > 255) return -1;
+    const read = LATIN1_READ[c] as number;
+    const isWord = read & 1;
+    const mask = -isWord;
+    const next = Math.imul(h ^ (read >>> 8), FNV_PRIME);
+    hashes[count] = h;
+    count += inWord & (isWord ^ 1);
+    h = (next & mask) | (offset & ~mask);
+    inWord = isWord;
+    odd |= read & (4 | (last & 2));
+    last = read;
+  }
+  if (inWord === 1) hashes[count++] = h;
+  readOddSpace = odd !== 0;
   return count;
 }
 
@@ -230,6 +288,30 @@ export class SimHasher {
   /** Adds the words of an already lowercased piece of text. */
   addLowercase(text: string): void {
     this.scan(text, 0, text.length);
+  }
+
+  /** Words `read` found, not added yet (-1: none read). */
+  private readCount = -1;
+
+  /**
+   * Reads the words of a text in any case whose whitespace is not collapsed
+   * yet, to add them later with `addRead` (when the text is kept): the words
+   * of its collapsed, trimmed and lowercased form, in one pass. Returns
+   * whether that text needs collapseWhitespace's rewriting (a run of
+   * whitespace or any but a plain space), or null when it was not read (a
+   * character beyond Latin-1: collapse and lowercase it, then `addLowercase`).
+   * Nothing else may read or add words in between.
+   */
+  read(text: string): boolean | null {
+    this.readCount = readLatin1Words(text);
+    return this.readCount === -1 ? null : readOddSpace;
+  }
+
+  /** Adds the words of the text `read` last read. */
+  addRead(): void {
+    if (this.readCount === -1) throw new Error("SimHasher.addRead: no text read");
+    this.mix(this.readCount);
+    this.readCount = -1;
   }
 
   /**

@@ -17,9 +17,15 @@ const ODD_WHITESPACE = /[^\S ]/;
 
 /** Collapses every run of whitespace (including NBSP and newlines) to one space and trims. */
 export function collapseWhitespace(value: string): string {
-  const needsCollapse = ODD_WHITESPACE.test(value) || value.includes("  ");
-  const collapsed = needsCollapse ? value.replace(WHITESPACE_RUN, " ") : value;
-  return collapsed.trim();
+  return collapseWhitespaceAs(value, ODD_WHITESPACE.test(value) || value.includes("  "));
+}
+
+/**
+ * collapseWhitespace for a caller that knows already whether `value` has a
+ * run of whitespace or any whitespace but a plain space (`oddSpace`).
+ */
+export function collapseWhitespaceAs(value: string, oddSpace: boolean): string {
+  return (oddSpace ? value.replace(WHITESPACE_RUN, " ") : value).trim();
 }
 
 /** The key two texts are compared by: collapsed whitespace, lowercase. */
