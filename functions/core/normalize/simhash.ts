@@ -87,20 +87,34 @@ let UNITS = new Uint16Array(8192);
 let UNIT_BYTES = Buffer.from(UNITS.buffer, UNITS.byteOffset, UNITS.byteLength);
 // the code units are read back in the machine's order: the copy is UTF-16LE
 const LITTLE_ENDIAN = endianness() === "LE";
-/** 1 for the Latin-1 characters that make words (as isWordCode says), else 0. */
-const LATIN1_WORD = new Uint8Array(256);
-for (let c = 0; c < 256; c++) LATIN1_WORD[c] = isWordCode(c) ? 1 : 0;
 /**
- * For `readLatin1Words`, per Latin-1 character: its lowercase (what
- * toLowerCase makes of it, one Latin-1 character for one) in bits 8-15, and
- * in bits 0-2 whether it makes words (1), is a plain space (2) or other
- * whitespace (4).
+ * Per Latin-1 character, for `readLatin1Words`: whether it makes words (as
+ * isWordCode says: 1), is a plain space (2) or other whitespace (4).
  */
-const LATIN1_READ = new Uint16Array(256);
+const LATIN1_KIND = new Uint8Array(256);
+/**
+ * Per Latin-1 character, what its FNV-1a step xors into the hash so far:
+ * its lowercase (what toLowerCase makes of it, one Latin-1 character for
+ * one) for a word character, and for any other RESTART, which the step turns
+ * into the offset a word's hash starts from (the hash so far being masked
+ * to 0 first).
+ */
+const LATIN1_STEP = new Int32Array(256);
+/** LATIN1_STEP for text taken as it is (`scan`: the caller lowercased it). */
+const LATIN1_STEP_AS_IS = new Int32Array(256);
+/** The inverse of the FNV prime modulo 2^32 (it is odd), by Newton's iteration. */
+function inversePrime(): number {
+  let x = FNV_PRIME;
+  for (let i = 0; i < 5; i++) x = Math.imul(x, 2 - Math.imul(FNV_PRIME, x));
+  return x;
+}
+const RESTART = Math.imul(FNV_OFFSET, inversePrime());
 for (let c = 0; c < 256; c++) {
   const ch = String.fromCharCode(c);
-  const kind = c === 32 ? 2 : /\s/.test(ch) ? 4 : (LATIN1_WORD[c] as number);
-  LATIN1_READ[c] = (ch.toLowerCase().charCodeAt(0) << 8) | kind;
+  const word = isWordCode(c);
+  LATIN1_KIND[c] = word ? 1 : c === 32 ? 2 : /\s/.test(ch) ? 4 : 0;
+  LATIN1_STEP[c] = word ? ch.toLowerCase().charCodeAt(0) : RESTART;
+  LATIN1_STEP_AS_IS[c] = word ? c : RESTART;
 }
 /** Set by `readLatin1Words`: whether the text had whitespace collapseWhitespace rewrites. */
 let readOddSpace = false;
@@ -112,56 +126,22 @@ function reserveWords(length: number): Int32Array {
 }
 
 /**
- * The FNV-1a hashes of the words of `text` from `start` to `end`, into
- * WORD_HASHES; returns their number, or -1 (nothing done) when the text has a
- * character beyond Latin-1. The text is copied into a typed array by one
- * native call, and read without a branch on the characters: a word boundary
- * every few characters is a branch the processor mispredicts, and that cost
- * more than the hashing. Every character's hash step is worked out; a mask
- * keeps it inside a word and restarts the hash outside one, and the hash so
- * far is written at the word's slot each time, the slot moving on where a
- * word ends.
+ * The FNV-1a hashes of the words of `text`, into WORD_HASHES, lowercased as
+ * they are read (what lowercasing the text would give: whitespace and
+ * punctuation only ever separate words) unless `steps` says otherwise; returns their number, or -1 (nothing
+ * done) when the text has a character beyond Latin-1. Notes in
+ * `readOddSpace` whether the text has a run of whitespace or any but a plain
+ * space, which spares collapseWhitespace looking for them.
+ *
+ * The text is copied into a typed array by one native call, and read without
+ * a branch on the characters: a word boundary every few characters is a
+ * branch the processor mispredicts, and that cost more than the hashing.
+ * Every character takes a hash step, `(h & mask) ^ step` times the prime,
+ * whose mask and step come from tables: inside a word that is FNV-1a's step,
+ * outside it restarts the hash. The hash so far is written at the current
+ * word's slot each time, the slot moving on where a word ends.
  */
-function latin1WordHashes(text: string, start: number, end: number): number {
-  if (!LITTLE_ENDIAN) return -1;
-  const length = end - start;
-  if (UNITS.length < length) {
-    UNITS = new Uint16Array(Math.max(length, 2 * UNITS.length));
-    UNIT_BYTES = Buffer.from(UNITS.buffer, UNITS.byteOffset, UNITS.byteLength);
-  }
-  const whole = start === 0 && end === text.length;
-  UNIT_BYTES.write(whole ? text : text.slice(start, end), 0, "utf16le");
-  const units = UNITS;
-  const hashes = reserveWords(length);
-  const offset = FNV_OFFSET | 0;
-  let h = offset;
-  let count = 0;
-  let inWord = 0;
-  for (let i = 0; i < length; i++) {
-    const c = units[i] as number;
-    if (c > 255) return -1;
-    const isWord = LATIN1_WORD[c] as number;
-    const mask = -isWord;
-    const next = Math.imul(h ^ c, FNV_PRIME);
-    hashes[count] = h;
-    count += inWord & (isWord ^ 1);
-    h = (next & mask) | (offset & ~mask);
-    inWord = isWord;
-  }
-  // the last word ends with the text
-  if (inWord === 1) hashes[count++] = h;
-  return count;
-}
-
-/**
- * `latin1WordHashes` for a text in any case, whitespace not yet collapsed,
- * as a whole: the words of what collapsing, trimming and lowercasing would
- * make of it (hashed from each character's lowercase; whitespace only ever
- * separates words). Notes in `readOddSpace` whether the text has a run of
- * whitespace or any but a plain space, which spares collapseWhitespace
- * looking for them.
- */
-function readLatin1Words(text: string): number {
+function readLatin1Words(text: string, steps: Int32Array = LATIN1_STEP): number {
   if (!LITTLE_ENDIAN) return -1;
   const length = text.length;
   if (UNITS.length < length) {
@@ -171,33 +151,31 @@ function readLatin1Words(text: string): number {
   UNIT_BYTES.write(text, 0, "utf16le");
   const units = UNITS;
   const hashes = reserveWords(length);
-  const offset = FNV_OFFSET | 0;
-  let h = offset;
+  let h = FNV_OFFSET | 0;
   let count = 0;
   let inWord = 0;
-  // bit 2: other whitespace; bit 1 of both this and the last character: two spaces
+  // bit 4: other whitespace; bit 2 of both this and the last character: two spaces
   let odd = 0;
   let last = 0;
   for (let i = 0; i < length; i++) {
     const c = units[i] as number;
     if (c > 255) return -1;
-    const read = LATIN1_READ[c] as number;
-    const isWord = read & 1;
-    const mask = -isWord;
-    const next = Math.imul(h ^ (read >>> 8), FNV_PRIME);
+    const kind = LATIN1_KIND[c] as number;
+    const isWord = kind & 1;
     hashes[count] = h;
     count += inWord & (isWord ^ 1);
-    h = (next & mask) | (offset & ~mask);
+    h = Math.imul((h & -isWord) ^ (steps[c] as number), FNV_PRIME);
     inWord = isWord;
-    odd |= read & (4 | (last & 2));
-    last = read;
+    odd |= kind & (4 | (last & 2));
+    last = kind;
   }
+  // the last word ends with the text
   if (inWord === 1) hashes[count++] = h;
   readOddSpace = odd !== 0;
   return count;
 }
 
-/** `latin1WordHashes` for any text: a word is letters and digits of any script. */
+/** `readLatin1Words` for any text (already lowercase): a word is letters and digits of any script. */
 function wordHashes(text: string, start: number, end: number): number {
   const hashes = reserveWords(end - start);
   let count = 0;
@@ -319,7 +297,8 @@ export class SimHasher {
    * their FNV-1a hashes, into a reused buffer, then the mixing of each.
    */
   scan(text: string, start: number, end: number): void {
-    let count = latin1WordHashes(text, start, end);
+    const part = start === 0 && end === text.length ? text : text.slice(start, end);
+    let count = readLatin1Words(part, LATIN1_STEP_AS_IS);
     if (count === -1) count = wordHashes(text, start, end);
     this.mix(count);
   }
