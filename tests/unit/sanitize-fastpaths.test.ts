@@ -38,6 +38,18 @@ describe("repeated blocks, however many an item has", () => {
   });
 });
 
+describe("content in and beyond Latin-1", () => {
+  it("comes out intact, whichever characters it has", () => {
+    const latin1 = "<p>Crème brûlée à la carte, 20 × 3 ÷ 4 ½ ÿ.</p>";
+    expect(sanitizeContent(latin1, OPTIONS).html).toBe(latin1);
+    const wide = "<p>Price: 20 € … “quoted” 日本語 😀 Āā.</p>";
+    expect(sanitizeContent(wide, OPTIONS).html).toBe(wide);
+    // one character beyond Latin-1 at the very end, after a long Latin-1 run
+    const late = `<p>${"café ".repeat(50)}Ā</p>`;
+    expect(sanitizeContent(late, OPTIONS).html).toBe(late);
+  });
+});
+
 describe("whitespace and escaping of text", () => {
   it("collapses every kind of whitespace run and leaves single spaces alone", () => {
     expect(collapseWhitespace("a b c")).toBe("a b c");
