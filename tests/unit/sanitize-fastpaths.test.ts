@@ -38,6 +38,19 @@ describe("repeated blocks, however many an item has", () => {
   });
 });
 
+describe("references, near and far", () => {
+  it("decodes every reference in text and attribute values, however far apart", () => {
+    const filler = "<p>Plain paragraph without any reference in it.</p>".repeat(200);
+    const html = `${filler}<p><a href="/search?a=1&amp;b=2">fish &amp; chips</a> 1 &lt; 2</p>${filler}<p>&quot;end&quot;</p>`;
+    const out = sanitizeContent(html, OPTIONS);
+    expect(out.html).toContain(
+      '<p><a href="https://blog.example.com/search?a=1&amp;b=2" rel="noopener noreferrer">fish &amp; chips</a> 1 &lt; 2</p>',
+    );
+    expect(out.text).toContain("fish & chips 1 < 2");
+    expect(out.text.endsWith('"end"')).toBe(true);
+  });
+});
+
 describe("content in and beyond Latin-1", () => {
   it("comes out intact, whichever characters it has", () => {
     const latin1 = "<p>Crème brûlée à la carte, 20 × 3 ÷ 4 ½ ÿ.</p>";
