@@ -71,6 +71,58 @@ const READS_ATTRIBUTES: ReadonlySet<string> = new Set([
   ),
 ]);
 
+/** What the walker does with an element, by its (lowercase) name: the policy, looked up once. */
+interface TagRule {
+  /** Dropped with its content (an iframe may still be written on its own). */
+  dropped: boolean;
+  /** The name it is written as (sectioning elements become divs). */
+  name: string;
+  kind: Kind;
+  /** On the allow-list (its own keys only: "constructor" is not). */
+  allowed: boolean;
+  /** Its end tag as written, or "" for a void element or one not written. */
+  close: string;
+  /** Its start tag as written when it has no attributes. */
+  bareOpen: string;
+  /** Shows an image or a video (an otherwise empty block with it is kept). */
+  media: boolean;
+}
+
+function tagRule(tag: string): TagRule {
+  const name = AS_DIV.has(tag) ? "div" : tag;
+  const allowed = Object.hasOwn(ALLOWED, name);
+  return {
+    dropped: DROPPED.has(tag),
+    name,
+    kind: DEDUPED_BLOCKS.has(tag)
+      ? Kind.Deduped
+      : CONTAINER_BLOCKS.has(tag)
+        ? Kind.Block
+        : Kind.Inline,
+    allowed,
+    close: allowed && !VOID.has(name) ? `</${name}>` : "",
+    bareOpen: `<${name}${name === "a" ? ' rel="noopener noreferrer"' : ""}>`,
+    media: name === "img" || name === "video" || name === "audio",
+  };
+}
+
+/**
+ * Rules of the names met so far: one lookup an element instead of one per
+ * set of the policy, and its tags made once. Feeds can make up any number
+ * of names: past a few hundred, the rest are worked out each time.
+ */
+const TAG_RULES = new Map<string, TagRule>();
+const TAG_RULES_MAX = 512;
+
+function ruleOf(tag: string): TagRule {
+  let rule = TAG_RULES.get(tag);
+  if (rule === undefined) {
+    rule = tagRule(tag);
+    if (TAG_RULES.size < TAG_RULES_MAX) TAG_RULES.set(tag, rule);
+  }
+  return rule;
+}
+
 /** What the tracker-pixel check needs of a URL. */
 interface UrlPlace {
   hostname: string;
@@ -245,17 +297,13 @@ class ContentWalker implements HtmlHandler {
       this.skip++;
       return;
     }
-    if (DROPPED.has(tag)) {
+    const rule = ruleOf(tag);
+    if (rule.dropped) {
       if (tag === "iframe") this.iframe(attribs);
       this.skip = 1;
       return;
     }
-    const name = AS_DIV.has(tag) ? "div" : tag;
-    const kind = DEDUPED_BLOCKS.has(tag)
-      ? Kind.Deduped
-      : CONTAINER_BLOCKS.has(tag)
-        ? Kind.Block
-        : Kind.Inline;
+    const kind = rule.kind;
     if (tag === "br") this.seg += " ";
     if (kind !== Kind.Inline) {
       // a block inside the current leaf: the leaf's text so far is plain loose text now
@@ -264,16 +312,20 @@ class ContentWalker implements HtmlHandler {
     }
     const start = this.out.length;
     let close = "";
-    // own keys only: an element called "constructor" is not on the allow-list
-    if (Object.hasOwn(ALLOWED, name)) {
+    if (rule.allowed) {
+      const name = rule.name;
       const attrs = this.attributes(name, attribs);
       if (!this.keep(name, attrs, attribs)) {
         this.push("", Kind.Inline, start);
         return;
       }
-      this.out.push(`<${name}${attrs}${name === "a" ? ' rel="noopener noreferrer"' : ""}>`);
-      if (!VOID.has(name)) close = `</${name}>`;
-      if (name === "img" || name === "video" || name === "audio") this.leafMedia = true;
+      this.out.push(
+        attrs === ""
+          ? rule.bareOpen
+          : `<${name}${attrs}${name === "a" ? ' rel="noopener noreferrer"' : ""}>`,
+      );
+      close = rule.close;
+      if (rule.media) this.leafMedia = true;
     }
     this.push(close, kind, start);
     if (kind === Kind.Deduped) {
