@@ -4,6 +4,7 @@
  * shortcut and on the ones just beside it.
  */
 import { describe, expect, it } from "vitest";
+import { parseDate } from "../../functions/core/normalize/dates.ts";
 import { sanitizeContent } from "../../functions/core/normalize/sanitize.ts";
 import { SimHasher, simhash } from "../../functions/core/normalize/simhash.ts";
 import { collapseWhitespace, escapeHtml } from "../../functions/core/normalize/text.ts";
@@ -124,5 +125,24 @@ describe("SimHash words, in Latin-1 text and beyond", () => {
     for (const part of latin1.split(" ")) pieces.addLowercase(`${part} `);
     expect(pieces.digest()).toBe(whole.digest());
     expect(pieces.words).toBe(whole.words);
+  });
+});
+
+describe("dates built without Date objects", () => {
+  it("reads zones across day, month and year ends", () => {
+    expect(parseDate("Tue, 31 Dec 2024 23:30:00 -0100")).toBe("2025-01-01T00:30:00Z");
+    expect(parseDate("Wed, 01 Jan 2025 00:15:00 +0530")).toBe("2024-12-31T18:45:00Z");
+    expect(parseDate("Thu, 29 Feb 2024 12:00:00 GMT")).toBe("2024-02-29T12:00:00Z");
+  });
+
+  it("refuses a day the month does not have", () => {
+    expect(parseDate("Thu, 29 Feb 2023 12:00:00 GMT")).toBeNull();
+    expect(parseDate("31 Apr 2024 08:00:00 GMT")).toBeNull();
+    expect(parseDate("1900-02-29T00:00:00Z")).toBeNull();
+    expect(parseDate("2000-02-29T00:00:00Z")).toBe("2000-02-29T00:00:00Z");
+  });
+
+  it("keeps a leap second as the last second of its minute", () => {
+    expect(parseDate("2016-12-31T23:59:60Z")).toBe("2016-12-31T23:59:59Z");
   });
 });
