@@ -4,6 +4,7 @@
  * shortcut and on the ones just beside it.
  */
 import { describe, expect, it } from "vitest";
+import { canonicalUrl } from "../../functions/core/normalize/canonicalUrl.ts";
 import { parseDate } from "../../functions/core/normalize/dates.ts";
 import { sanitizeContent } from "../../functions/core/normalize/sanitize.ts";
 import { SimHasher, simhash } from "../../functions/core/normalize/simhash.ts";
@@ -144,5 +145,18 @@ describe("dates built without Date objects", () => {
 
   it("keeps a leap second as the last second of its minute", () => {
     expect(parseDate("2016-12-31T23:59:60Z")).toBe("2016-12-31T23:59:59Z");
+  });
+});
+
+describe("rooted links against changing bases", () => {
+  it("resolves each link against its own base, in any order", () => {
+    expect(canonicalUrl("/a?utm_source=x&id=1", "https://One.example/feed")).toBe(
+      "https://one.example/a?id=1",
+    );
+    expect(canonicalUrl("/a", "http://two.example/x/")).toBe("http://two.example/a");
+    expect(canonicalUrl("/a", "https://xn--bcher-kva.example/")).toBe(
+      "https://xn--bcher-kva.example/a",
+    );
+    expect(canonicalUrl("/b", "https://One.example/feed")).toBe("https://one.example/b");
   });
 });
