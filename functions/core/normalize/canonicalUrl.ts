@@ -117,6 +117,24 @@ const PLAIN_ROOTED = /^(\/(?!\/)[\w\-.~!$&'()*+,;=:@/%]*)(\?[\w\-.~!$&()*+,;=:@/
 const DOT_SEGMENT = /\/\.\.?(?:\/|$)|%2e/i;
 const PUNYCODE_LABEL = /(?:^|\.)xn--/i;
 
+// The base of the last rooted link and its origin: every item of a feed has the same
+let lastBase: string | null = null;
+let lastBaseOrigin: string | null = null;
+
+/** `scheme://host` of a base in the plain shape (lowercase), or null for any other base. */
+function plainOrigin(base: string): string | null {
+  if (base === lastBase) return lastBaseOrigin;
+  const b = PLAIN_ABSOLUTE.exec(base);
+  const origin =
+    b === null || PUNYCODE_LABEL.test(b[2] as string)
+      ? null
+      : `${(b[1] as string).toLowerCase()}://${(b[2] as string).toLowerCase()}`;
+  // the base's own copy: a key cut from a document must not keep it alive (ownStrings.ts)
+  lastBase = ownCopy(base);
+  lastBaseOrigin = origin === null ? null : ownCopy(origin);
+  return origin;
+}
+
 /**
  * `canonicalUrl` without the URL parser, for links in the plain shape above
  * (absolute, or from the root against a plain base); undefined for any other
@@ -133,10 +151,10 @@ export function plainCanonical(url: string, base: string | null): string | null 
   let query: string | undefined;
   if (first === 0x2f /* / */) {
     if (base === null) return undefined;
-    const b = PLAIN_ABSOLUTE.exec(base);
+    const baseOrigin = plainOrigin(base);
     const r = PLAIN_ROOTED.exec(url);
-    if (b === null || r === null || PUNYCODE_LABEL.test(b[2] as string)) return undefined;
-    origin = `${(b[1] as string).toLowerCase()}://${(b[2] as string).toLowerCase()}`;
+    if (baseOrigin === null || r === null) return undefined;
+    origin = baseOrigin;
     path = r[1];
     query = r[2];
   } else {

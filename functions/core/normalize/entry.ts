@@ -202,6 +202,10 @@ function isStartOf(excerpt: string, content: string): boolean {
  * The item's summary: the feed's own when it says something the content does
  * not start with, else the start of a long content; null when it would only
  * repeat the title, or repeat a content short enough to be read whole.
+ *
+ * Both texts are collapsed already (cleanText's and the sanitizer's are, and
+ * truncateOnWord cuts on a space and drops what it ends on): lowercasing is
+ * all that "comparable" would add to them.
  */
 function summary(
   summaryText: string | null,
@@ -213,13 +217,13 @@ function summary(
   if (
     summaryText !== null &&
     summaryText !== "" &&
-    !isStartOf(comparable(summaryText), contentKey)
+    !isStartOf(summaryText.toLowerCase(), contentKey)
   ) {
     s = truncateOnWord(summaryText, SUMMARY_MAX);
   } else if (contentText.length > SUMMARY_MAX) {
     s = truncateOnWord(contentText, SUMMARY_MAX);
   }
-  return s !== null && comparable(s) === titleKey ? null : s;
+  return s !== null && s.toLowerCase() === titleKey ? null : s;
 }
 
 // Content that shows something besides its text: never dropped for its words alone

@@ -125,6 +125,36 @@ const HTML_INTEGRATION = new Set([
   "title",
 ]);
 
+/** How an element name reads, from the sets above: looked up once per element. */
+interface NameRule {
+  /** The open elements its start ends while they are innermost, or undefined. */
+  implied: ReadonlySet<string> | undefined;
+  isVoid: boolean;
+  /** 1: `/>` closes inside it (svg, math); 2: no longer inside it; 0: no change. */
+  foreign: 0 | 1 | 2;
+}
+
+function nameRule(name: string): NameRule {
+  return {
+    implied: IMPLIES_CLOSE.get(name),
+    isVoid: VOID.has(name),
+    foreign: FOREIGN.has(name) ? 1 : HTML_INTEGRATION.has(name) ? 2 : 0,
+  };
+}
+
+/** Rules of the names met so far, a bounded number (feeds make names up). */
+const NAME_RULES = new Map<string, NameRule>();
+const NAME_RULES_MAX = 512;
+
+function ruleOf(name: string): NameRule {
+  let rule = NAME_RULES.get(name);
+  if (rule === undefined) {
+    rule = nameRule(name);
+    if (NAME_RULES.size < NAME_RULES_MAX) NAME_RULES.set(name, rule);
+  }
+  return rule;
+}
+
 // shared by every element whose attributes nobody reads; never written to
 const NO_ATTRIBUTES: Record<string, string> = Object.freeze({}) as Record<string, string>;
 
@@ -136,6 +166,8 @@ class HtmlEvents {
   /** Whether `/>` closes, innermost last; the bottom entry is HTML's (false). */
   private readonly foreign: boolean[] = [false];
   private tagname = "";
+  /** `tagname` is a void element's. */
+  private tagVoid = false;
   /** The element being opened has had its start event? (false between name and `>`) */
   private opening = false;
   private attribs: Record<string, string> | null = null;
@@ -171,17 +203,19 @@ class HtmlEvents {
 
   private openTag(name: string): void {
     this.tagname = name;
-    const implied = IMPLIES_CLOSE.get(name);
+    const rule = ruleOf(name);
+    this.tagVoid = rule.isVoid;
+    const implied = rule.implied;
     if (implied !== undefined) {
       const stack = this.stack;
       while (stack.length > 0 && implied.has(stack[stack.length - 1] as string)) {
         this.handler.onclosetag(stack.pop() as string);
       }
     }
-    if (!VOID.has(name)) {
+    if (!rule.isVoid) {
       this.stack.push(name);
-      if (FOREIGN.has(name)) this.foreign.push(true);
-      else if (HTML_INTEGRATION.has(name)) this.foreign.push(false);
+      if (rule.foreign === 1) this.foreign.push(true);
+      else if (rule.foreign === 2) this.foreign.push(false);
     }
     this.opening = true;
     this.attribs = this.handler.wantsAttributes(name) ? {} : null;
@@ -214,8 +248,9 @@ class HtmlEvents {
       this.opening = false;
       this.attribs = null;
     }
-    if (VOID.has(this.tagname)) this.handler.onclosetag(this.tagname);
+    if (this.tagVoid) this.handler.onclosetag(this.tagname);
     this.tagname = "";
+    this.tagVoid = false;
   }
 
   onopentagend(): void {
@@ -239,8 +274,9 @@ class HtmlEvents {
 
   onclosetag(start: number, end: number): void {
     const name = this.buffer.slice(start, end).toLowerCase();
-    if (FOREIGN.has(name) || HTML_INTEGRATION.has(name)) this.foreign.pop();
-    if (!VOID.has(name)) {
+    const rule = ruleOf(name);
+    if (rule.foreign !== 0) this.foreign.pop();
+    if (!rule.isVoid) {
       const stack = this.stack;
       const at = stack.lastIndexOf(name);
       if (at !== -1) {

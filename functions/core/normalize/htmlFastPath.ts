@@ -109,12 +109,29 @@ function reference(s: string, amp: number): number {
 }
 
 /**
+ * The last search for `&` in the document being read: where it started and
+ * what it found (-1: none after it). Each run of text or value asks for the
+ * next `&`, which may be paragraphs away: one native search answers every
+ * question up to the `&` it found, instead of each searching that far again.
+ */
+let ampFrom = -1;
+let ampAt = -1;
+
+/** Index of the first `&` at or after `from` in `s`, or -1. */
+function nextAmp(s: string, from: number): number {
+  if (ampFrom !== -1 && from >= ampFrom && (ampAt === -1 || from <= ampAt)) return ampAt;
+  ampFrom = from;
+  ampAt = s.indexOf("&", from);
+  return ampAt;
+}
+
+/**
  * Reports the text from `start` to `end` (an attribute value when `inValue`),
  * references decoded; false when a reference is one to leave to the Tokenizer.
  */
 function pieces(s: string, start: number, end: number, cbs: TokenCallbacks, inValue: boolean) {
   let from = start;
-  let amp = s.indexOf("&", start);
+  let amp = nextAmp(s, start);
   while (amp !== -1 && amp < end) {
     const cp = reference(s, amp);
     if (cp === UNSURE || (cp !== LITERAL && refEnd > end)) return false;
@@ -128,7 +145,7 @@ function pieces(s: string, start: number, end: number, cbs: TokenCallbacks, inVa
       }
       from = refEnd;
     }
-    amp = s.indexOf("&", cp === LITERAL ? amp + 1 : refEnd);
+    amp = nextAmp(s, cp === LITERAL ? amp + 1 : refEnd);
   }
   if (end > from) {
     if (inValue) cbs.onattribdata(from, end);
@@ -236,6 +253,8 @@ function rawText(s: string, from: number, name: string, cbs: TokenCallbacks): nu
 export function tokenizeFast(s: string, cbs: TokenCallbacks): boolean {
   // the Tokenizer matches end tags of raw text by (c | 0x20): these two would pass for < and /
   if (s.includes("\u001c") || s.includes("\u000f")) return false;
+  // a new document: what the last search found was in another
+  ampFrom = -1;
   const n = s.length;
   // text since the last tag starts here
   let text = 0;

@@ -29,19 +29,21 @@ export function ownCopyOrNull(s: string | null): string | null {
   return s === null ? null : ownCopy(s);
 }
 
-const BEYOND_LATIN1 = /[^\u0000-\u00ff]/;
-
 /**
  * The same text in one byte per character when all of it is Latin-1 (a new
  * string of its own); else `s` itself.
  */
 export function latin1Copy(s: string): string {
-  if (s.length < SLICE_MIN || BEYOND_LATIN1.test(s)) return s;
+  if (s.length < SLICE_MIN) return s;
   // through one reused buffer: no allocation but the new string's
   if (scratch.length < s.length)
     scratch = Buffer.allocUnsafe(Math.max(s.length, 2 * scratch.length));
   const n = scratch.write(s, 0, "latin1");
-  return scratch.toString("latin1", 0, n);
+  const copy = scratch.toString("latin1", 0, n);
+  // writing Latin-1 keeps only the low byte of a character beyond it: the copy
+  // then differs. Copying and comparing (both native) costs less than a regex
+  // looking for such a character first, and most content is Latin-1
+  return copy === s ? copy : s;
 }
 
 let scratch = Buffer.allocUnsafe(16 * 1024);

@@ -28,7 +28,7 @@ import {
   VOID,
 } from "./policy.ts";
 import { SimHasher } from "./simhash.ts";
-import { collapseWhitespace, escapeHtml } from "./text.ts";
+import { collapseWhitespace, collapseWhitespaceAs, escapeHtml } from "./text.ts";
 
 export interface SanitizeOptions {
   /** Absolute base URL for relative links, or null (relative links are then dropped). */
@@ -71,6 +71,58 @@ const READS_ATTRIBUTES: ReadonlySet<string> = new Set([
   ),
 ]);
 
+/** What the walker does with an element, by its (lowercase) name: the policy, looked up once. */
+interface TagRule {
+  /** Dropped with its content (an iframe may still be written on its own). */
+  dropped: boolean;
+  /** The name it is written as (sectioning elements become divs). */
+  name: string;
+  kind: Kind;
+  /** On the allow-list (its own keys only: "constructor" is not). */
+  allowed: boolean;
+  /** Its end tag as written, or "" for a void element or one not written. */
+  close: string;
+  /** Its start tag as written when it has no attributes. */
+  bareOpen: string;
+  /** Shows an image or a video (an otherwise empty block with it is kept). */
+  media: boolean;
+}
+
+function tagRule(tag: string): TagRule {
+  const name = AS_DIV.has(tag) ? "div" : tag;
+  const allowed = Object.hasOwn(ALLOWED, name);
+  return {
+    dropped: DROPPED.has(tag),
+    name,
+    kind: DEDUPED_BLOCKS.has(tag)
+      ? Kind.Deduped
+      : CONTAINER_BLOCKS.has(tag)
+        ? Kind.Block
+        : Kind.Inline,
+    allowed,
+    close: allowed && !VOID.has(name) ? `</${name}>` : "",
+    bareOpen: `<${name}${name === "a" ? ' rel="noopener noreferrer"' : ""}>`,
+    media: name === "img" || name === "video" || name === "audio",
+  };
+}
+
+/**
+ * Rules of the names met so far: one lookup an element instead of one per
+ * set of the policy, and its tags made once. Feeds can make up any number
+ * of names: past a few hundred, the rest are worked out each time.
+ */
+const TAG_RULES = new Map<string, TagRule>();
+const TAG_RULES_MAX = 512;
+
+function ruleOf(tag: string): TagRule {
+  let rule = TAG_RULES.get(tag);
+  if (rule === undefined) {
+    rule = tagRule(tag);
+    if (TAG_RULES.size < TAG_RULES_MAX) TAG_RULES.set(tag, rule);
+  }
+  return rule;
+}
+
 /** What the tracker-pixel check needs of a URL. */
 interface UrlPlace {
   hostname: string;
@@ -100,6 +152,34 @@ function isTrackerPixel(
   return u.hostname.endsWith("facebook.com") && u.pathname === "/tr";
 }
 
+/** Blocks an item's seen texts are looked through one by one; beyond, a Set. */
+const SEEN_LIST_MAX = 64;
+
+/**
+ * The texts of an item's blocks so far, to find a repeated one. An item has
+ * a dozen blocks or so: comparing lengths first, and characters only when
+ * they are equal, costs a fraction of what a Set does, which hashes every
+ * character of every new block (the key of a block is a new string each
+ * time). A long list of blocks goes to a Set all the same.
+ */
+class SeenTexts {
+  private readonly list: string[] = [];
+  private set: Set<string> | null = null;
+
+  has(text: string): boolean {
+    if (this.set !== null) return this.set.has(text);
+    const n = text.length;
+    for (const seen of this.list) if (seen.length === n && seen === text) return true;
+    return false;
+  }
+
+  /** Adds a text that `has` said was not there yet. */
+  add(text: string): void {
+    if (this.set !== null) this.set.add(text);
+    else if (this.list.push(text) > SEEN_LIST_MAX) this.set = new Set(this.list);
+  }
+}
+
 class ContentWalker implements HtmlHandler {
   /**
    * The output, as pieces: a block is cut back out by truncating the array
@@ -111,7 +191,7 @@ class ContentWalker implements HtmlHandler {
   /** Each part lowercased (a space is a hard boundary for lowercasing: joined, they are the text's). */
   private readonly keys: string[] = [];
   readonly hasher = new SimHasher();
-  private readonly seen = new Set<string>();
+  private readonly seen = new SeenTexts();
 
   // the open elements we passed through (not the dropped ones)
   private readonly closeTags: string[] = [];
@@ -139,7 +219,7 @@ class ContentWalker implements HtmlHandler {
     const key = text.toLowerCase();
     this.parts.push(text);
     this.keys.push(key);
-    this.hasher.addLowercase(key);
+    this.addWords(key);
   }
 
   /**
@@ -217,17 +297,13 @@ class ContentWalker implements HtmlHandler {
       this.skip++;
       return;
     }
-    if (DROPPED.has(tag)) {
+    const rule = ruleOf(tag);
+    if (rule.dropped) {
       if (tag === "iframe") this.iframe(attribs);
       this.skip = 1;
       return;
     }
-    const name = AS_DIV.has(tag) ? "div" : tag;
-    const kind = DEDUPED_BLOCKS.has(tag)
-      ? Kind.Deduped
-      : CONTAINER_BLOCKS.has(tag)
-        ? Kind.Block
-        : Kind.Inline;
+    const kind = rule.kind;
     if (tag === "br") this.seg += " ";
     if (kind !== Kind.Inline) {
       // a block inside the current leaf: the leaf's text so far is plain loose text now
@@ -236,16 +312,20 @@ class ContentWalker implements HtmlHandler {
     }
     const start = this.out.length;
     let close = "";
-    // own keys only: an element called "constructor" is not on the allow-list
-    if (Object.hasOwn(ALLOWED, name)) {
+    if (rule.allowed) {
+      const name = rule.name;
       const attrs = this.attributes(name, attribs);
       if (!this.keep(name, attrs, attribs)) {
         this.push("", Kind.Inline, start);
         return;
       }
-      this.out.push(`<${name}${attrs}${name === "a" ? ' rel="noopener noreferrer"' : ""}>`);
-      if (!VOID.has(name)) close = `</${name}>`;
-      if (name === "img" || name === "video" || name === "audio") this.leafMedia = true;
+      this.out.push(
+        attrs === ""
+          ? rule.bareOpen
+          : `<${name}${attrs}${name === "a" ? ' rel="noopener noreferrer"' : ""}>`,
+      );
+      close = rule.close;
+      if (rule.media) this.leafMedia = true;
     }
     this.push(close, kind, start);
     if (kind === Kind.Deduped) {
@@ -326,12 +406,19 @@ class ContentWalker implements HtmlHandler {
         this.out.length = start;
         return;
       }
+    } else {
+      this.seen.add(key);
     }
-    this.seen.add(key);
     if (close !== "") this.out.push(close);
     this.parts.push(text);
     this.keys.push(key);
-    this.hasher.addLowercase(key);
+    this.addWords(key);
+  }
+
+  /** Adds the words of the text takeSeg made last (`key`: that text lowercased). */
+  private addWords(key: string): void {
+    if (this.segRead) this.hasher.addRead();
+    else this.hasher.addLowercase(key);
   }
 
   ontext(data: string): void {
@@ -340,11 +427,20 @@ class ContentWalker implements HtmlHandler {
     this.seg += data;
   }
 
-  /** `seg` with its whitespace collapsed and trimmed; `seg` is emptied. */
+  /** Whether the hasher has read the words of the text takeSeg made last. */
+  private segRead = false;
+
+  /**
+   * `seg` with its whitespace collapsed and trimmed; `seg` is emptied. The
+   * hasher reads its words on the way (addWords adds them), in the same pass
+   * that finds whether there is whitespace to collapse.
+   */
   private takeSeg(): string {
-    const text = collapseWhitespace(this.seg);
+    const seg = this.seg;
     this.seg = "";
-    return text;
+    const oddSpace = this.hasher.read(seg);
+    this.segRead = oddSpace !== null;
+    return oddSpace === null ? collapseWhitespace(seg) : collapseWhitespaceAs(seg, oddSpace);
   }
 
   finish(): SanitizedContent {

@@ -4,6 +4,8 @@
  * by Hamming distance. 64 bits are kept as two 32-bit halves, because BigInt
  * arithmetic costs an order of magnitude more.
  */
+import { Buffer } from "node:buffer";
+import { endianness } from "node:os";
 
 const FNV_PRIME = 0x01000193;
 const FNV_OFFSET = 0x811c9dc5;
@@ -11,15 +13,18 @@ const FNV_OFFSET = 0x811c9dc5;
 const SEED_HI = 0x9e3779b1;
 const SEED_LO = 0x5bd1e995;
 
-/** murmur3's finalizer: spreads every input bit over the whole word. */
+/**
+ * murmur3's finalizer: spreads every input bit over the whole word. Signed:
+ * only its bits are used, and a 32-bit integer stays one in V8 (an unsigned
+ * value of 2^31 or more is a heap number when it leaves a register).
+ */
 function fmix(h0: number): number {
   let h = h0;
   h ^= h >>> 16;
   h = Math.imul(h, 0x85ebca6b);
   h ^= h >>> 13;
   h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h >>> 0;
+  return h ^ (h >>> 16);
 }
 
 /**
@@ -73,6 +78,139 @@ function blockKey(w: number): number {
 function blockStep(h0: number): number {
   const h = (h0 << 13) | (h0 >>> 19);
   return (Math.imul(h, 5) + 0xe6546b64) | 0;
+}
+
+/** FNV-1a hashes of the words of the text being scanned (as int32), reused. */
+let WORD_HASHES = new Int32Array(4096);
+/** The text being scanned, as UTF-16 code units, reused (through UNIT_BYTES). */
+let UNITS = new Uint16Array(8192);
+let UNIT_BYTES = Buffer.from(UNITS.buffer, UNITS.byteOffset, UNITS.byteLength);
+// the code units are read back in the machine's order: the copy is UTF-16LE
+const LITTLE_ENDIAN = endianness() === "LE";
+/**
+ * Per Latin-1 character, for `readLatin1Words`: whether it makes words (as
+ * isWordCode says: 1), is a plain space (2) or other whitespace (4).
+ */
+const LATIN1_KIND = new Uint8Array(256);
+/**
+ * Per Latin-1 character, what its FNV-1a step xors into the hash so far:
+ * its lowercase (what toLowerCase makes of it, one Latin-1 character for
+ * one) for a word character, and for any other RESTART, which the step turns
+ * into the offset a word's hash starts from (the hash so far being masked
+ * to 0 first).
+ */
+const LATIN1_STEP = new Int32Array(256);
+/** LATIN1_STEP for text taken as it is (`scan`: the caller lowercased it). */
+const LATIN1_STEP_AS_IS = new Int32Array(256);
+/** The inverse of the FNV prime modulo 2^32 (it is odd), by Newton's iteration. */
+function inversePrime(): number {
+  let x = FNV_PRIME;
+  for (let i = 0; i < 5; i++) x = Math.imul(x, 2 - Math.imul(FNV_PRIME, x));
+  return x;
+}
+const RESTART = Math.imul(FNV_OFFSET, inversePrime());
+for (let c = 0; c < 256; c++) {
+  const ch = String.fromCharCode(c);
+  const word = isWordCode(c);
+  LATIN1_KIND[c] = word ? 1 : c === 32 ? 2 : /\s/.test(ch) ? 4 : 0;
+  LATIN1_STEP[c] = word ? ch.toLowerCase().charCodeAt(0) : RESTART;
+  LATIN1_STEP_AS_IS[c] = word ? c : RESTART;
+}
+/** Set by `readLatin1Words`: whether the text had whitespace collapseWhitespace rewrites. */
+let readOddSpace = false;
+
+/** Makes room for the words of a text of `length` code units (at most one per two). */
+function reserveWords(length: number): Int32Array {
+  if (WORD_HASHES.length <= length >> 1) WORD_HASHES = new Int32Array((length >> 1) + 1024);
+  return WORD_HASHES;
+}
+
+/**
+ * The FNV-1a hashes of the words of `text`, into WORD_HASHES, lowercased as
+ * they are read (what lowercasing the text would give: whitespace and
+ * punctuation only ever separate words) unless `steps` says otherwise; returns their number, or -1 (nothing
+ * done) when the text has a character beyond Latin-1. Notes in
+ * `readOddSpace` whether the text has a run of whitespace or any but a plain
+ * space, which spares collapseWhitespace looking for them.
+ *
+ * The text is copied into a typed array by one native call, and read without
+ * a branch on the characters: a word boundary every few characters is a
+ * branch the processor mispredicts, and that cost more than the hashing.
+ * Every character takes a hash step, `(h & mask) ^ step` times the prime,
+ * whose mask and step come from tables: inside a word that is FNV-1a's step,
+ * outside it restarts the hash. The hash so far is written at the current
+ * word's slot each time, the slot moving on where a word ends.
+ */
+function readLatin1Words(text: string, steps: Int32Array = LATIN1_STEP): number {
+  if (!LITTLE_ENDIAN) return -1;
+  const length = text.length;
+  if (UNITS.length < length) {
+    UNITS = new Uint16Array(Math.max(length, 2 * UNITS.length));
+    UNIT_BYTES = Buffer.from(UNITS.buffer, UNITS.byteOffset, UNITS.byteLength);
+  }
+  UNIT_BYTES.write(text, 0, "utf16le");
+  const units = UNITS;
+  const hashes = reserveWords(length);
+  let h = FNV_OFFSET | 0;
+  let count = 0;
+  let inWord = 0;
+  // bit 4: other whitespace; bit 2 of both this and the last character: two spaces
+  let odd = 0;
+  let last = 0;
+  for (let i = 0; i < length; i++) {
+    const c = units[i] as number;
+    if (c > 255) return -1;
+    const kind = LATIN1_KIND[c] as number;
+    const isWord = kind & 1;
+    hashes[count] = h;
+    count += inWord & (isWord ^ 1);
+    h = Math.imul((h & -isWord) ^ (steps[c] as number), FNV_PRIME);
+    inWord = isWord;
+    odd |= kind & (4 | (last & 2));
+    last = kind;
+  }
+  // the last word ends with the text
+  if (inWord === 1) hashes[count++] = h;
+  readOddSpace = odd !== 0;
+  return count;
+}
+
+/** `readLatin1Words` for any text (already lowercase): a word is letters and digits of any script. */
+function wordHashes(text: string, start: number, end: number): number {
+  const hashes = reserveWords(end - start);
+  let count = 0;
+  let h = FNV_OFFSET;
+  let inWord = false;
+  for (let i = start; i < end; i++) {
+    const c = text.charCodeAt(i);
+    let isWord: boolean;
+    if (c < 128) {
+      isWord = isAsciiWordCode(c);
+    } else if (c >= 0xd800 && c <= 0xdbff && i + 1 < end) {
+      // astral characters: classify the whole code point, hash both halves
+      if (WORD_CHAR.test(String.fromCodePoint(text.codePointAt(i) as number))) {
+        h = Math.imul(h ^ c, FNV_PRIME);
+        h = Math.imul(h ^ text.charCodeAt(i + 1), FNV_PRIME);
+        inWord = true;
+        i++;
+        continue;
+      }
+      i++;
+      isWord = false;
+    } else {
+      isWord = isWordCode(c);
+    }
+    if (isWord) {
+      h = Math.imul(h ^ c, FNV_PRIME);
+      inWord = true;
+    } else if (inWord) {
+      hashes[count++] = h;
+      h = FNV_OFFSET;
+      inWord = false;
+    }
+  }
+  if (inWord) hashes[count++] = h;
+  return count;
 }
 
 const NIBBLES = 0x11111111;
@@ -130,11 +268,44 @@ export class SimHasher {
     this.scan(text, 0, text.length);
   }
 
+  /** Words `read` found, not added yet (-1: none read). */
+  private readCount = -1;
+
   /**
-   * Adds the words of `text` from `start` to `end` (already lowercase): words
-   * are hashed as they are scanned, no substring per word.
+   * Reads the words of a text in any case whose whitespace is not collapsed
+   * yet, to add them later with `addRead` (when the text is kept): the words
+   * of its collapsed, trimmed and lowercased form, in one pass. Returns
+   * whether that text needs collapseWhitespace's rewriting (a run of
+   * whitespace or any but a plain space), or null when it was not read (a
+   * character beyond Latin-1: collapse and lowercase it, then `addLowercase`).
+   * Nothing else may read or add words in between.
+   */
+  read(text: string): boolean | null {
+    this.readCount = readLatin1Words(text);
+    return this.readCount === -1 ? null : readOddSpace;
+  }
+
+  /** Adds the words of the text `read` last read. */
+  addRead(): void {
+    if (this.readCount === -1) throw new Error("SimHasher.addRead: no text read");
+    this.mix(this.readCount);
+    this.readCount = -1;
+  }
+
+  /**
+   * Adds the words of `text` from `start` to `end` (already lowercase): first
+   * their FNV-1a hashes, into a reused buffer, then the mixing of each.
    */
   scan(text: string, start: number, end: number): void {
+    const part = start === 0 && end === text.length ? text : text.slice(start, end);
+    let count = readLatin1Words(part, LATIN1_STEP_AS_IS);
+    if (count === -1) count = wordHashes(text, start, end);
+    this.mix(count);
+  }
+
+  /** Adds the words whose FNV-1a hashes are the first `count` of WORD_HASHES. */
+  private mix(count: number): void {
+    const hashes = WORD_HASHES;
     let w1 = this.w1;
     let w2 = this.w2;
     let k1 = this.k1;
@@ -155,61 +326,10 @@ export class SimHasher {
     let b1 = nibbles[5] as number;
     let b2 = nibbles[6] as number;
     let b3 = nibbles[7] as number;
-    let i = start;
-    while (i < end) {
-      // separators up to the next word
-      let h = FNV_OFFSET;
-      let inWord = false;
-      while (i < end) {
-        const c = text.charCodeAt(i);
-        if (c < 128) {
-          i++;
-          if (isAsciiWordCode(c)) {
-            h = Math.imul(h ^ c, FNV_PRIME);
-            inWord = true;
-            break;
-          }
-        } else if (c >= 0xd800 && c <= 0xdbff && i + 1 < end) {
-          // astral characters: classify the whole code point, hash both halves
-          const low = text.charCodeAt(i + 1);
-          i += 2;
-          if (WORD_CHAR.test(String.fromCodePoint(text.codePointAt(i - 2) as number))) {
-            h = Math.imul(h ^ c, FNV_PRIME);
-            h = Math.imul(h ^ low, FNV_PRIME);
-            inWord = true;
-            break;
-          }
-        } else {
-          i++;
-          if (isWordCode(c)) {
-            h = Math.imul(h ^ c, FNV_PRIME);
-            inWord = true;
-            break;
-          }
-        }
-      }
-      if (!inWord) break;
-      // the rest of the word, up to and including the separator after it
-      while (i < end) {
-        const c = text.charCodeAt(i);
-        if (c < 128) {
-          i++;
-          if (!isAsciiWordCode(c)) break;
-          h = Math.imul(h ^ c, FNV_PRIME);
-        } else if (c >= 0xd800 && c <= 0xdbff && i + 1 < end) {
-          const low = text.charCodeAt(i + 1);
-          i += 2;
-          if (!WORD_CHAR.test(String.fromCodePoint(text.codePointAt(i - 2) as number))) break;
-          h = Math.imul(h ^ c, FNV_PRIME);
-          h = Math.imul(h ^ low, FNV_PRIME);
-        } else {
-          i++;
-          if (!isWordCode(c)) break;
-          h = Math.imul(h ^ c, FNV_PRIME);
-        }
-      }
-      // the word ended: its share of the mixing, then the shingle it closes
-      const w = h >>> 0;
+    for (let j = 0; j < count; j++) {
+      // the word's share of the mixing, then the shingle it closes
+      // signed, as fmix: only the bits matter
+      const w = hashes[j] as number;
       const k = blockKey(w);
       if (++words >= 3) {
         const hi = fmix(blockStep(blockStep(hi2 ^ k1) ^ k) ^ 12);
@@ -224,7 +344,15 @@ export class SimHasher {
         b3 += (lo >>> 3) & NIBBLES;
         shingles++;
         if (++pending === NIBBLE_MAX) {
-          this.fold(a0, a1, a2, a3, b0, b1, b2, b3);
+          nibbles[0] = a0;
+          nibbles[1] = a1;
+          nibbles[2] = a2;
+          nibbles[3] = a3;
+          nibbles[4] = b0;
+          nibbles[5] = b1;
+          nibbles[6] = b2;
+          nibbles[7] = b3;
+          this.fold();
           pending = 0;
           a0 = a1 = a2 = a3 = b0 = b1 = b2 = b3 = 0;
         }
@@ -258,36 +386,23 @@ export class SimHasher {
   }
 
   /**
-   * Adds the 4-bit lanes into the 8-bit ones: 4-bit lane k counts bits k+4j,
-   * its even counters go to 8-bit lane k, its odd ones to lane k+4.
+   * Adds the 4-bit lanes (as stored in `nibbles`, which are then zeroed) into
+   * the 8-bit ones: 4-bit lane k counts bits k+4j, its even counters go to
+   * 8-bit lane k, its odd ones to lane k+4. They come through the typed array,
+   * not as arguments: a lane is a full 32-bit word, which as an argument
+   * would be a new heap number.
    */
-  private fold(
-    a0: number,
-    a1: number,
-    a2: number,
-    a3: number,
-    b0: number,
-    b1: number,
-    b2: number,
-    b3: number,
-  ): void {
+  private fold(): void {
     const lanes = this.lanes;
-    lanes[0] = (lanes[0] as number) + (a0 & LOW_NIBBLES);
-    lanes[4] = (lanes[4] as number) + ((a0 >>> 4) & LOW_NIBBLES);
-    lanes[1] = (lanes[1] as number) + (a1 & LOW_NIBBLES);
-    lanes[5] = (lanes[5] as number) + ((a1 >>> 4) & LOW_NIBBLES);
-    lanes[2] = (lanes[2] as number) + (a2 & LOW_NIBBLES);
-    lanes[6] = (lanes[6] as number) + ((a2 >>> 4) & LOW_NIBBLES);
-    lanes[3] = (lanes[3] as number) + (a3 & LOW_NIBBLES);
-    lanes[7] = (lanes[7] as number) + ((a3 >>> 4) & LOW_NIBBLES);
-    lanes[8] = (lanes[8] as number) + (b0 & LOW_NIBBLES);
-    lanes[12] = (lanes[12] as number) + ((b0 >>> 4) & LOW_NIBBLES);
-    lanes[9] = (lanes[9] as number) + (b1 & LOW_NIBBLES);
-    lanes[13] = (lanes[13] as number) + ((b1 >>> 4) & LOW_NIBBLES);
-    lanes[10] = (lanes[10] as number) + (b2 & LOW_NIBBLES);
-    lanes[14] = (lanes[14] as number) + ((b2 >>> 4) & LOW_NIBBLES);
-    lanes[11] = (lanes[11] as number) + (b3 & LOW_NIBBLES);
-    lanes[15] = (lanes[15] as number) + ((b3 >>> 4) & LOW_NIBBLES);
+    const n = this.nibbles;
+    for (let k = 0; k < 8; k++) {
+      const v = n[k] as number;
+      // the high half's lanes are 0-3 here and 0-7 there, the low half's 4-7 and 8-15
+      const to = k < 4 ? k : k + 4;
+      lanes[to] = (lanes[to] as number) + (v & LOW_NIBBLES);
+      lanes[to + 4] = (lanes[to + 4] as number) + ((v >>> 4) & LOW_NIBBLES);
+      n[k] = 0;
+    }
     if (++this.folds === FOLDS_MAX) this.flush();
   }
 
@@ -328,25 +443,41 @@ export class SimHasher {
       }
       this.shingles++;
     }
-    this.fold(
-      n[0] as number,
-      n[1] as number,
-      n[2] as number,
-      n[3] as number,
-      n[4] as number,
-      n[5] as number,
-      n[6] as number,
-      n[7] as number,
-    );
-    n.fill(0);
+    this.fold();
     this.pending = 0;
     this.flush();
-    return hex32(this.majority(0)) + hex32(this.majority(1));
+    return hex64(this.majority(0), this.majority(1));
   }
 }
 
-function hex32(n: number): string {
-  return (n >>> 0).toString(16).padStart(8, "0");
+/** Code of the lowercase hex digit for 0-15. */
+function hexDigit(d: number): number {
+  return d < 10 ? 48 + d : 87 + d;
+}
+
+/**
+ * Two 32-bit words as 16 lowercase hex digits, `hi` first: one string made
+ * at once (a number's toString(16) and padStart took a tenth of a digest).
+ */
+function hex64(hi: number, lo: number): string {
+  return String.fromCharCode(
+    hexDigit((hi >>> 28) & 15),
+    hexDigit((hi >>> 24) & 15),
+    hexDigit((hi >>> 20) & 15),
+    hexDigit((hi >>> 16) & 15),
+    hexDigit((hi >>> 12) & 15),
+    hexDigit((hi >>> 8) & 15),
+    hexDigit((hi >>> 4) & 15),
+    hexDigit(hi & 15),
+    hexDigit((lo >>> 28) & 15),
+    hexDigit((lo >>> 24) & 15),
+    hexDigit((lo >>> 20) & 15),
+    hexDigit((lo >>> 16) & 15),
+    hexDigit((lo >>> 12) & 15),
+    hexDigit((lo >>> 8) & 15),
+    hexDigit((lo >>> 4) & 15),
+    hexDigit(lo & 15),
+  );
 }
 
 /** SimHash (16 hex digits) of a whole text. */

@@ -9,12 +9,23 @@ import { FastTokenizer } from "./htmlTokenizer.ts";
 // plain space. Single spaces, most of any text, are left alone: replacing each of
 // them by itself made this the hottest function of the normalizer.
 const WHITESPACE_RUN = / \s+|[^\S ]\s*/g;
-const NEEDS_COLLAPSE = / \s|[^\S ]/;
+// Whitespace other than a plain space. With a search for two spaces, this finds
+// exactly what WHITESPACE_RUN would rewrite, in well under half the time of one
+// regex for both (`/ \s|[^\S ]/`): a single class is a tight native scan, an
+// alternation is tried at every position.
+const ODD_WHITESPACE = /[^\S ]/;
 
 /** Collapses every run of whitespace (including NBSP and newlines) to one space and trims. */
 export function collapseWhitespace(value: string): string {
-  const collapsed = NEEDS_COLLAPSE.test(value) ? value.replace(WHITESPACE_RUN, " ") : value;
-  return collapsed.trim();
+  return collapseWhitespaceAs(value, ODD_WHITESPACE.test(value) || value.includes("  "));
+}
+
+/**
+ * collapseWhitespace for a caller that knows already whether `value` has a
+ * run of whitespace or any whitespace but a plain space (`oddSpace`).
+ */
+export function collapseWhitespaceAs(value: string, oddSpace: boolean): string {
+  return (oddSpace ? value.replace(WHITESPACE_RUN, " ") : value).trim();
 }
 
 /** The key two texts are compared by: collapsed whitespace, lowercase. */
@@ -192,11 +203,27 @@ const ESCAPES: Record<string, string> = {
 };
 const NEEDS_ESCAPE = /[&<>"]/g;
 
-const HAS_SPECIAL = /[&<>"]/;
+/** Below this length a look at each character beats four native searches. */
+const SHORT_TEXT = 16;
+
+/** Whether `value` holds a character escapeHtml rewrites. */
+function hasSpecial(value: string): boolean {
+  if (value.length < SHORT_TEXT) {
+    for (let i = 0; i < value.length; i++) {
+      const c = value.charCodeAt(i);
+      // & < > "
+      if (c === 38 || c === 60 || c === 62 || c === 34) return true;
+    }
+    return false;
+  }
+  // four native searches take two thirds of the time of one regex test over the
+  // text, and most text (the sanitizer's every piece) has none of them
+  return value.includes("&") || value.includes("<") || value.includes(">") || value.includes('"');
+}
 
 /** Escapes text for use in HTML text or a double-quoted attribute value. */
 export function escapeHtml(value: string): string {
-  return HAS_SPECIAL.test(value) ? value.replace(NEEDS_ESCAPE, (c) => ESCAPES[c] as string) : value;
+  return hasSpecial(value) ? value.replace(NEEDS_ESCAPE, (c) => ESCAPES[c] as string) : value;
 }
 
 // A line this long is a paragraph on its own, not a hard-wrapped line of one.
