@@ -4,6 +4,7 @@
  * shortcut and on the ones just beside it.
  */
 import { describe, expect, it } from "vitest";
+import { normalizeAuthors } from "../../functions/core/normalize/authors.ts";
 import { canonicalUrl } from "../../functions/core/normalize/canonicalUrl.ts";
 import { parseDate } from "../../functions/core/normalize/dates.ts";
 import { sanitizeContent } from "../../functions/core/normalize/sanitize.ts";
@@ -158,5 +159,17 @@ describe("rooted links against changing bases", () => {
       "https://xn--bcher-kva.example/a",
     );
     expect(canonicalUrl("/b", "https://One.example/feed")).toBe("https://one.example/b");
+  });
+});
+
+describe("people credited item after item", () => {
+  it("splits the same RSS author string alike every time, each item with its own record", () => {
+    const raw = { name: null, email: null, uri: null, raw: "jo@news.example (Jo Bloggs)" };
+    const first = normalizeAuthors([raw], null);
+    const second = normalizeAuthors([{ ...raw }], null);
+    expect(first).toEqual([{ name: "Jo Bloggs", email: "jo@news.example", uri: null }]);
+    expect(second).toEqual(first);
+    (first[0] as { name: string | null }).name = "changed";
+    expect(normalizeAuthors([raw], null)[0]?.name).toBe("Jo Bloggs");
   });
 });
