@@ -2,6 +2,7 @@
  * RawEntry -> NormalizedItem: every rule of the product's promise about one
  * item (text, links, dates, people, content, summary, fingerprint).
  */
+import { Buffer } from "node:buffer";
 import { hash } from "node:crypto";
 import type { Author, Enclosure, ItemSource, NormalizedItem } from "../item.ts";
 import type { RawEntry, RawFeed, RawLink, RawText } from "../parse/raw.ts";
@@ -248,9 +249,23 @@ function ownAuthors(authors: Author[]): Author[] {
   return exactSize(authors);
 }
 
-function sha256(value: string): string {
-  // one-shot: no Hash object per item
-  return hash("sha256", value, "hex");
+// UTF-8 of what the content hash covers, reused from item to item
+let hashInput = Buffer.allocUnsafe(64 * 1024);
+
+/**
+ * SHA-256 (hex) of the UTF-8 of `${title}\n${key}`: the two are written into
+ * one reused buffer, not joined into a string the size of the content first
+ * (the string hashed would be encoded into UTF-8 all the same). One-shot: no
+ * Hash object per item.
+ */
+function contentHash(title: string, key: string): string {
+  // UTF-8 takes at most 3 bytes per UTF-16 code unit
+  const most = 3 * (title.length + 1 + key.length);
+  if (hashInput.length < most) hashInput = Buffer.allocUnsafe(Math.max(most, 2 * hashInput.length));
+  let n = hashInput.write(title, 0, "utf8");
+  hashInput[n++] = 0x0a;
+  n += hashInput.write(key, n, "utf8");
+  return hash("sha256", hashInput.subarray(0, n), "hex");
 }
 
 /**
@@ -316,7 +331,7 @@ export function normalizeWithScope(entry: RawEntry, scope: FeedScope): Normalize
       },
     },
     fingerprint: {
-      contentHash: sha256(`${titleComparable}\n${contentKey}`),
+      contentHash: contentHash(titleComparable, contentKey),
       simhash: content?.simhash ?? "0000000000000000",
       words: content?.words ?? 0,
     },
