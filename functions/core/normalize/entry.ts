@@ -34,6 +34,8 @@ const FUTURE_TOLERANCE_MS = 24 * 60 * 60 * 1000;
 /** Everything about the feed that every entry shares, worked out once per feed. */
 export interface FeedScope {
   base: string | null;
+  /** The base of an entry without an xml:base of its own: `base` resolved once, not per entry. */
+  entryBase: string | null;
   source: Omit<ItemSource, "id">;
   authors: Author[];
   language: string | null;
@@ -56,6 +58,7 @@ export function feedScope(feed: RawFeed, ctx: NormalizeContext): FeedScope {
   const title = feed.title === null ? "" : cleanText(feed.title.value, feed.title.type);
   return {
     base,
+    entryBase: resolveBase([null, base]),
     source: {
       feedUrl: ownCopyOrNull(
         fetchedFrom ?? (feed.feedUrl === null ? null : canonicalUrl(feed.feedUrl, base)),
@@ -273,7 +276,9 @@ function contentHash(title: string, key: string): string {
  * nothing to show (no title, no content and no link).
  */
 export function normalizeWithScope(entry: RawEntry, scope: FeedScope): NormalizedItem | null {
-  const base = resolveBase([entry.base, scope.base]);
+  // resolveBase skips a missing or blank candidate: what is left is the feed's, resolved once
+  const ownBase = entry.base !== null && entry.base !== undefined && entry.base.trim() !== "";
+  const base = ownBase ? resolveBase([entry.base, scope.base]) : scope.entryBase;
   // one byte a character where it can be (ownStrings.ts): the title is compared and hashed
   let title = latin1Copy(text(entry.title));
   const titleKey = title === "" ? null : title.toLowerCase();
