@@ -254,6 +254,7 @@ function ownAuthors(authors: Author[]): Author[] {
 
 // UTF-8 of what the content hash covers, reused from item to item
 let hashInput = Buffer.allocUnsafe(64 * 1024);
+const HASH_INPUT_KEPT = 1 << 20;
 
 /**
  * SHA-256 (hex) of the UTF-8 of `${title}\n${key}`: the two are written into
@@ -264,11 +265,16 @@ let hashInput = Buffer.allocUnsafe(64 * 1024);
 function contentHash(title: string, key: string): string {
   // UTF-8 takes at most 3 bytes per UTF-16 code unit
   const most = 3 * (title.length + 1 + key.length);
-  if (hashInput.length < most) hashInput = Buffer.allocUnsafe(Math.max(most, 2 * hashInput.length));
-  let n = hashInput.write(title, 0, "utf8");
-  hashInput[n++] = 0x0a;
-  n += hashInput.write(key, n, "utf8");
-  return hash("sha256", hashInput.subarray(0, n), "hex");
+  let input = hashInput;
+  if (input.length < most) {
+    input = Buffer.allocUnsafe(Math.max(most, 2 * input.length));
+    // one grown for an outsized item is not kept: a warm process would hold on to it
+    if (input.length <= HASH_INPUT_KEPT) hashInput = input;
+  }
+  let n = input.write(title, 0, "utf8");
+  input[n++] = 0x0a;
+  n += input.write(key, n, "utf8");
+  return hash("sha256", input.subarray(0, n), "hex");
 }
 
 /**
