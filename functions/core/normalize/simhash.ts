@@ -132,10 +132,11 @@ function reserveWords(length: number): Int32Array {
 /**
  * The FNV-1a hashes of the words of `text`, into WORD_HASHES, lowercased as
  * they are read (what lowercasing the text would give: whitespace and
- * punctuation only ever separate words) unless `steps` says otherwise; returns their number, or -1 (nothing
- * done) when the text has a character beyond Latin-1. Notes in
- * `readOddSpace` whether the text has a run of whitespace or any but a plain
- * space, which spares collapseWhitespace looking for them.
+ * punctuation only ever separate words) unless `steps` says otherwise;
+ * returns their number, or -1 (nothing done) when the text has a character
+ * beyond Latin-1. Notes in `readOddSpace` whether the text has a run of
+ * whitespace or any but a plain space, which spares collapseWhitespace
+ * looking for them.
  *
  * The text is copied into a typed array by one native call, and read without
  * a branch on the characters: a word boundary every few characters is a
