@@ -3,12 +3,17 @@
  * each must give what the plain way gave, on the inputs that take the
  * shortcut and on the ones just beside it.
  */
+import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
+import { generateBenchRawFeed } from "../../bench/feed-generator.ts";
+import { normalizeAuthors } from "../../functions/core/normalize/authors.ts";
 import { canonicalUrl } from "../../functions/core/normalize/canonicalUrl.ts";
 import { parseDate } from "../../functions/core/normalize/dates.ts";
+import { feedScope, normalizeWithScope } from "../../functions/core/normalize/entry.ts";
 import { sanitizeContent } from "../../functions/core/normalize/sanitize.ts";
 import { SimHasher, simhash } from "../../functions/core/normalize/simhash.ts";
 import { collapseWhitespace, escapeHtml } from "../../functions/core/normalize/text.ts";
+import type { RawEntry } from "../../functions/core/parse/raw.ts";
 
 const OPTIONS = { base: "https://blog.example.com/", iframeHosts: new Set<string>(), title: null };
 
@@ -158,5 +163,38 @@ describe("rooted links against changing bases", () => {
       "https://xn--bcher-kva.example/a",
     );
     expect(canonicalUrl("/b", "https://One.example/feed")).toBe("https://one.example/b");
+  });
+});
+
+describe("people credited item after item", () => {
+  it("splits the same RSS author string alike every time, each item with its own record", () => {
+    const raw = { name: null, email: null, uri: null, raw: "jo@news.example (Jo Bloggs)" };
+    const first = normalizeAuthors([raw], null);
+    const second = normalizeAuthors([{ ...raw }], null);
+    expect(first).toEqual([{ name: "Jo Bloggs", email: "jo@news.example", uri: null }]);
+    expect(second).toEqual(first);
+    (first[0] as { name: string | null }).name = "changed";
+    expect(normalizeAuthors([raw], null)[0]?.name).toBe("Jo Bloggs");
+  });
+});
+
+describe("the content hash stays the SHA-256 of title and text", () => {
+  it("hashes the UTF-8 of the comparable title, a line break and the content's key", () => {
+    const feed = generateBenchRawFeed(1);
+    const entry = feed.entries[0] as RawEntry;
+    const odd = {
+      ...entry,
+      title: { value: "Ünïcode … 日本 😀 Title", type: "text" as const },
+      content: { value: "<p>Größe — naïve “quotes” \ud800 lone</p>", type: "html" as const },
+    };
+    const scope = feedScope(feed, {
+      now: "2024-05-20T12:00:00Z",
+      documentUrl: null,
+      iframeHosts: [],
+    });
+    const item = normalizeWithScope(odd, scope);
+    const key = "größe — naïve “quotes” \ud800 lone";
+    const expected = createHash("sha256").update(`ünïcode … 日本 😀 title\n${key}`).digest("hex");
+    expect(item?.fingerprint.contentHash).toBe(expected);
   });
 });

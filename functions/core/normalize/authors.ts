@@ -5,6 +5,7 @@
 import type { Author } from "../item.ts";
 import type { RawPerson } from "../parse/raw.ts";
 import { canonicalUrl } from "./canonicalUrl.ts";
+import { ownCopy, ownCopyOrNull } from "./ownStrings.ts";
 import { cleanText, collapseWhitespace } from "./text.ts";
 
 const EMAIL = /^[^\s@<>()]+@[^\s@<>()]+$/;
@@ -46,6 +47,24 @@ function splitRaw(raw: string): { name: string | null; email: string | null } {
   return split(collapseWhitespace(raw)) ?? split(text) ?? { name: name(text), email: null };
 }
 
+// A feed credits the same few people item after item: their split is remembered, a
+// bounded number of them (keys and values copied: they must not keep a document alive)
+const SPLIT_RAW = new Map<string, { name: string | null; email: string | null }>();
+const SPLIT_RAW_MAX = 256;
+
+/** `splitRaw`, remembered. */
+function splitRawOnce(raw: string): { name: string | null; email: string | null } {
+  const known = SPLIT_RAW.get(raw);
+  if (known !== undefined) return { name: known.name, email: known.email };
+  const split = splitRaw(raw);
+  if (SPLIT_RAW.size >= SPLIT_RAW_MAX) SPLIT_RAW.clear();
+  SPLIT_RAW.set(ownCopy(raw), {
+    name: ownCopyOrNull(split.name),
+    email: ownCopyOrNull(split.email),
+  });
+  return split;
+}
+
 /** One person, cleaned; null when nothing usable is left. */
 export function normalizePerson(p: RawPerson, base: string | null): Author | null {
   let n = name(p.name);
@@ -58,7 +77,7 @@ export function normalizePerson(p: RawPerson, base: string | null): Author | nul
     e = inName.email;
   }
   if (p.raw !== null && n === null && e === null) {
-    const split = splitRaw(p.raw);
+    const split = splitRawOnce(p.raw);
     n = split.name;
     e = split.email;
   }

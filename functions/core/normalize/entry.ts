@@ -2,6 +2,7 @@
  * RawEntry -> NormalizedItem: every rule of the product's promise about one
  * item (text, links, dates, people, content, summary, fingerprint).
  */
+import { Buffer } from "node:buffer";
 import { hash } from "node:crypto";
 import type { Author, Enclosure, ItemSource, NormalizedItem } from "../item.ts";
 import type { RawEntry, RawLink, RawText, StreamedFeed } from "../parse/raw.ts";
@@ -33,6 +34,8 @@ const FUTURE_TOLERANCE_MS = 24 * 60 * 60 * 1000;
 /** Everything about the feed that every entry shares, worked out once per feed. */
 export interface FeedScope {
   base: string | null;
+  /** The base of an entry without an xml:base of its own: `base` resolved once, not per entry. */
+  entryBase: string | null;
   source: Omit<ItemSource, "id">;
   authors: Author[];
   language: string | null;
@@ -55,6 +58,7 @@ export function feedScope(feed: StreamedFeed, ctx: NormalizeContext): FeedScope 
   const title = feed.title === null ? "" : cleanText(feed.title.value, feed.title.type);
   return {
     base,
+    entryBase: resolveBase([null, base]),
     source: {
       feedUrl: ownCopyOrNull(
         fetchedFrom ?? (feed.feedUrl === null ? null : canonicalUrl(feed.feedUrl, base)),
@@ -248,9 +252,29 @@ function ownAuthors(authors: Author[]): Author[] {
   return exactSize(authors);
 }
 
-function sha256(value: string): string {
-  // one-shot: no Hash object per item
-  return hash("sha256", value, "hex");
+// UTF-8 of what the content hash covers, reused from item to item
+let hashInput = Buffer.allocUnsafe(64 * 1024);
+const HASH_INPUT_KEPT = 1 << 20;
+
+/**
+ * SHA-256 (hex) of the UTF-8 of `${title}\n${key}`: the two are written into
+ * one reused buffer, not joined into a string the size of the content first
+ * (the string hashed would be encoded into UTF-8 all the same). One-shot: no
+ * Hash object per item.
+ */
+function contentHash(title: string, key: string): string {
+  // UTF-8 takes at most 3 bytes per UTF-16 code unit
+  const most = 3 * (title.length + 1 + key.length);
+  let input = hashInput;
+  if (input.length < most) {
+    input = Buffer.allocUnsafe(Math.max(most, 2 * input.length));
+    // one grown for an outsized item is not kept: a warm process would hold on to it
+    if (input.length <= HASH_INPUT_KEPT) hashInput = input;
+  }
+  let n = input.write(title, 0, "utf8");
+  input[n++] = 0x0a;
+  n += input.write(key, n, "utf8");
+  return hash("sha256", input.subarray(0, n), "hex");
 }
 
 /**
@@ -258,7 +282,9 @@ function sha256(value: string): string {
  * nothing to show (no title, no content and no link).
  */
 export function normalizeWithScope(entry: RawEntry, scope: FeedScope): NormalizedItem | null {
-  const base = resolveBase([entry.base, scope.base]);
+  // resolveBase skips a missing or blank candidate: what is left is the feed's, resolved once
+  const ownBase = entry.base !== null && entry.base !== undefined && entry.base.trim() !== "";
+  const base = ownBase ? resolveBase([entry.base, scope.base]) : scope.entryBase;
   // one byte a character where it can be (ownStrings.ts): the title is compared and hashed
   let title = latin1Copy(text(entry.title));
   const titleKey = title === "" ? null : title.toLowerCase();
@@ -316,7 +342,7 @@ export function normalizeWithScope(entry: RawEntry, scope: FeedScope): Normalize
       },
     },
     fingerprint: {
-      contentHash: sha256(`${titleComparable}\n${contentKey}`),
+      contentHash: contentHash(titleComparable, contentKey),
       simhash: content?.simhash ?? "0000000000000000",
       words: content?.words ?? 0,
     },

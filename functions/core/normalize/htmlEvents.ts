@@ -16,6 +16,7 @@
  */
 import { Tokenizer } from "htmlparser2";
 import { tokenizeFast } from "./htmlFastPath.ts";
+import { ownCopy } from "./ownStrings.ts";
 
 /** What a handler of HTML events implements. */
 export interface HtmlHandler {
@@ -150,7 +151,8 @@ function ruleOf(name: string): NameRule {
   let rule = NAME_RULES.get(name);
   if (rule === undefined) {
     rule = nameRule(name);
-    if (NAME_RULES.size < NAME_RULES_MAX) NAME_RULES.set(name, rule);
+    // a long name may be cut from the document: the cache must not keep that alive
+    if (NAME_RULES.size < NAME_RULES_MAX) NAME_RULES.set(ownCopy(name), rule);
   }
   return rule;
 }

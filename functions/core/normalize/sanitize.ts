@@ -12,7 +12,7 @@
 import { canonicalize, parseUrl, plainCanonical } from "./canonicalUrl.ts";
 import { type HtmlHandler, readHtml } from "./htmlEvents.ts";
 import { FastTokenizer } from "./htmlTokenizer.ts";
-import { latin1Copy } from "./ownStrings.ts";
+import { latin1Copy, ownCopy } from "./ownStrings.ts";
 import {
   ALLOWED,
   AS_DIV,
@@ -117,8 +117,10 @@ const TAG_RULES_MAX = 512;
 function ruleOf(tag: string): TagRule {
   let rule = TAG_RULES.get(tag);
   if (rule === undefined) {
-    rule = tagRule(tag);
-    if (TAG_RULES.size < TAG_RULES_MAX) TAG_RULES.set(tag, rule);
+    // a long name may be cut from the document: the cache must not keep that alive
+    const own = ownCopy(tag);
+    rule = tagRule(own);
+    if (TAG_RULES.size < TAG_RULES_MAX) TAG_RULES.set(own, rule);
   }
   return rule;
 }

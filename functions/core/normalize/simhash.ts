@@ -82,6 +82,10 @@ function blockStep(h0: number): number {
 
 /** FNV-1a hashes of the words of the text being scanned (as int32), reused. */
 let WORD_HASHES = new Int32Array(4096);
+// Buffers grown for an outsized text are not kept beyond it (a warm process would
+// hold on to them): these are the sizes kept from text to text.
+const WORD_HASHES_KEPT = 1 << 18;
+const UNITS_KEPT = 1 << 20;
 /** The text being scanned, as UTF-16 code units, reused (through UNIT_BYTES). */
 let UNITS = new Uint16Array(8192);
 let UNIT_BYTES = Buffer.from(UNITS.buffer, UNITS.byteOffset, UNITS.byteLength);
@@ -128,10 +132,11 @@ function reserveWords(length: number): Int32Array {
 /**
  * The FNV-1a hashes of the words of `text`, into WORD_HASHES, lowercased as
  * they are read (what lowercasing the text would give: whitespace and
- * punctuation only ever separate words) unless `steps` says otherwise; returns their number, or -1 (nothing
- * done) when the text has a character beyond Latin-1. Notes in
- * `readOddSpace` whether the text has a run of whitespace or any but a plain
- * space, which spares collapseWhitespace looking for them.
+ * punctuation only ever separate words) unless `steps` says otherwise;
+ * returns their number, or -1 (nothing done) when the text has a character
+ * beyond Latin-1. Notes in `readOddSpace` whether the text has a run of
+ * whitespace or any but a plain space, which spares collapseWhitespace
+ * looking for them.
  *
  * The text is copied into a typed array by one native call, and read without
  * a branch on the characters: a word boundary every few characters is a
@@ -144,12 +149,17 @@ function reserveWords(length: number): Int32Array {
 function readLatin1Words(text: string, steps: Int32Array = LATIN1_STEP): number {
   if (!LITTLE_ENDIAN) return -1;
   const length = text.length;
-  if (UNITS.length < length) {
-    UNITS = new Uint16Array(Math.max(length, 2 * UNITS.length));
-    UNIT_BYTES = Buffer.from(UNITS.buffer, UNITS.byteOffset, UNITS.byteLength);
+  let units = UNITS;
+  let bytes = UNIT_BYTES;
+  if (units.length < length) {
+    units = new Uint16Array(Math.max(length, 2 * units.length));
+    bytes = Buffer.from(units.buffer, units.byteOffset, units.byteLength);
+    if (units.length <= UNITS_KEPT) {
+      UNITS = units;
+      UNIT_BYTES = bytes;
+    }
   }
-  UNIT_BYTES.write(text, 0, "utf16le");
-  const units = UNITS;
+  bytes.write(text, 0, "utf16le");
   const hashes = reserveWords(length);
   let h = FNV_OFFSET | 0;
   let count = 0;
@@ -306,6 +316,8 @@ export class SimHasher {
   /** Adds the words whose FNV-1a hashes are the first `count` of WORD_HASHES. */
   private mix(count: number): void {
     const hashes = WORD_HASHES;
+    // read: an outsized buffer goes (the next long text grows one again)
+    if (hashes.length > WORD_HASHES_KEPT) WORD_HASHES = new Int32Array(4096);
     let w1 = this.w1;
     let w2 = this.w2;
     let k1 = this.k1;
