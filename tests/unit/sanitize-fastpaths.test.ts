@@ -132,6 +132,18 @@ describe("SimHash words, in Latin-1 text and beyond", () => {
     expect(pieces.digest()).toBe(whole.digest());
     expect(pieces.words).toBe(whole.words);
   });
+
+  it("adds the words it read even when another hasher read other words in between", () => {
+    // read() leaves the words in a buffer shared by every hasher until addRead()
+    const first = new SimHasher();
+    const second = new SimHasher();
+    expect(first.read("Alpha beta gamma delta epsilon")).not.toBeNull();
+    expect(second.read("one two three four five six")).not.toBeNull();
+    second.addRead();
+    first.addRead();
+    expect(first.digest()).toBe(simhash("alpha beta gamma delta epsilon"));
+    expect(second.digest()).toBe(simhash("one two three four five six"));
+  });
 });
 
 describe("dates built without Date objects", () => {

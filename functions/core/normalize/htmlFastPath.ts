@@ -116,10 +116,13 @@ function reference(s: string, amp: number): number {
  */
 let ampFrom = -1;
 let ampAt = -1;
+/** The document it was searched in (the answer is only good for that one). */
+let ampIn: string | null = null;
 
 /** Index of the first `&` at or after `from` in `s`, or -1. */
 function nextAmp(s: string, from: number): number {
-  if (ampFrom !== -1 && from >= ampFrom && (ampAt === -1 || from <= ampAt)) return ampAt;
+  if (ampIn === s && from >= ampFrom && (ampAt === -1 || from <= ampAt)) return ampAt;
+  ampIn = s;
   ampFrom = from;
   ampAt = s.indexOf("&", from);
   return ampAt;
@@ -248,13 +251,15 @@ function rawText(s: string, from: number, name: string, cbs: TokenCallbacks): nu
 /**
  * Reads `s` to `cbs` as htmlparser2's Tokenizer would (HTML mode, entities
  * decoded); false, part way through, when it meets something it leaves to
- * the Tokenizer: the caller must then start over, from fresh state.
+ * the Tokenizer: the caller must then start over, from fresh state. Not
+ * re-entrant (the last reference's end and the last search for `&` are
+ * module state): a callback must not read another document with it.
  */
 export function tokenizeFast(s: string, cbs: TokenCallbacks): boolean {
   // the Tokenizer matches end tags of raw text by (c | 0x20): these two would pass for < and /
   if (s.includes("\u001c") || s.includes("\u000f")) return false;
   // a new document: what the last search found was in another
-  ampFrom = -1;
+  ampIn = null;
   const n = s.length;
   // text since the last tag starts here
   let text = 0;

@@ -125,9 +125,12 @@ let readOddSpace = false;
 
 /** Makes room for the words of a text of `length` code units (at most one per two). */
 function reserveWords(length: number): Int32Array {
+  wordsWritten++;
   if (WORD_HASHES.length <= length >> 1) WORD_HASHES = new Int32Array((length >> 1) + 1024);
   return WORD_HASHES;
 }
+/** Counts the texts whose words went into WORD_HASHES: `addRead` checks its own are still there. */
+let wordsWritten = 0;
 
 /**
  * The FNV-1a hashes of the words of `text`, into WORD_HASHES, lowercased as
@@ -280,6 +283,9 @@ export class SimHasher {
 
   /** Words `read` found, not added yet (-1: none read). */
   private readCount = -1;
+  /** The text `read` read, and `wordsWritten` after it: read again if another text came since. */
+  private readText = "";
+  private readMark = 0;
 
   /**
    * Reads the words of a text in any case whose whitespace is not collapsed
@@ -288,18 +294,23 @@ export class SimHasher {
    * whether that text needs collapseWhitespace's rewriting (a run of
    * whitespace or any but a plain space), or null when it was not read (a
    * character beyond Latin-1: collapse and lowercase it, then `addLowercase`).
-   * Nothing else may read or add words in between.
+   * Words read in between (another hasher's) make `addRead` read it again.
    */
   read(text: string): boolean | null {
     this.readCount = readLatin1Words(text);
+    this.readText = text;
+    this.readMark = wordsWritten;
     return this.readCount === -1 ? null : readOddSpace;
   }
 
   /** Adds the words of the text `read` last read. */
   addRead(): void {
     if (this.readCount === -1) throw new Error("SimHasher.addRead: no text read");
+    // the shared word buffer holds someone else's words now: read ours again
+    if (this.readMark !== wordsWritten) this.readCount = readLatin1Words(this.readText);
     this.mix(this.readCount);
     this.readCount = -1;
+    this.readText = "";
   }
 
   /**
