@@ -16,6 +16,7 @@
 import { decodeBytes, hasHighBytes } from "./byteText.ts";
 import { newElement } from "./element.ts";
 import { decodeEntities } from "./entities.ts";
+import { endTagName, tagEnd } from "./prescan.ts";
 import type { El, SourceSpan } from "./xmlTree.ts";
 
 /** Names fast-xml-parser refuses or renames (prototype keys), as tags or attributes. */
@@ -53,19 +54,6 @@ interface OpenTag {
   close: number;
 }
 
-/** Index of the `>` ending a tag opened at `lt`, skipping quoted values (as fast-xml-parser). */
-function tagClose(xml: string, lt: number): number {
-  for (let k = lt + 1; k < xml.length; k++) {
-    const code = xml.charCodeAt(k);
-    if (code === 62) return k;
-    if (code === 34 || code === 39) {
-      k = xml.indexOf(code === 34 ? '"' : "'", k + 1);
-      if (k === -1) return -1;
-    }
-  }
-  return -1;
-}
-
 /**
  * Index of the `?` of the `?>` ending a processing instruction opened at
  * `lt`, read as fast-xml-parser does: from the `?` after `<` (so `<?>` ends
@@ -91,7 +79,7 @@ function piEnd(xml: string, lt: number): number {
  * compared as bytes elsewhere.
  */
 function readTag(xml: string, lt: number, bytes: boolean): OpenTag | null {
-  const close = tagClose(xml, lt);
+  const close = tagEnd(xml, lt);
   if (close === -1) return null;
   // tabs outside quotes become spaces there: whitespace either way for what follows
   let data = xml.slice(lt + 1, close);
@@ -145,8 +133,7 @@ function stopNodeEnd(xml: string, name: string, from: number, bytes: boolean): [
     if (c1 === 47) {
       const gt = xml.indexOf(">", i);
       if (gt === -1) throw new GiveUp();
-      const end = xml.slice(i + 2, gt);
-      if ((bytes ? decodeBytes(end) : end).trim() === name && --open === 0) return [i, gt];
+      if (endTagName(xml, i + 2, gt, bytes) === name && --open === 0) return [i, gt];
       i = gt;
     } else if (c1 === 63) {
       const end = xml.indexOf("?>", i + 1);

@@ -183,16 +183,11 @@ function checked(feed: XmlFeed, source: string, maxItems: number): StreamedFeed 
 function typedErrors(entries: Iterable<RawEntry>, source: string): Iterable<RawEntry> {
   return {
     *[Symbol.iterator]() {
-      const it = entries[Symbol.iterator]();
-      for (;;) {
-        let next: IteratorResult<RawEntry>;
-        try {
-          next = it.next();
-        } catch (e) {
-          throw asFeedError(e, source);
-        }
-        if (next.done) return;
-        yield next.value;
+      // only the entries' own reading throws in here: a consumer's error never enters
+      try {
+        yield* entries;
+      } catch (e) {
+        throw asFeedError(e, source);
       }
     },
   };

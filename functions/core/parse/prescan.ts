@@ -66,7 +66,7 @@ function where(text: string, pos: number): string {
  * (byteText.ts) a name with bytes beyond ASCII is decoded first, so that
  * trimming takes what it takes from the decoded text and nothing else.
  */
-function endTagName(text: string, from: number, gt: number, bytes: boolean): string {
+export function endTagName(text: string, from: number, gt: number, bytes: boolean): string {
   const raw = text.slice(from, gt);
   return (bytes ? decodeBytes(raw) : raw).trim();
 }
@@ -86,8 +86,11 @@ function isSpace(code: number): boolean {
   return code === 32 || code === 9 || code === 10 || code === 13;
 }
 
-/** Index of the `>` closing the tag opened at `lt`, skipping quoted values; -1 if none. */
-function tagEnd(text: string, lt: number): number {
+/**
+ * Index of the `>` closing the tag opened at `lt`, skipping quoted values; -1
+ * if none. fast-xml-parser finds a tag's end the same way.
+ */
+export function tagEnd(text: string, lt: number): number {
   for (let k = lt + 1; k < text.length; k++) {
     const code = text.charCodeAt(k);
     if (code === 62) return k; // >
