@@ -2,10 +2,10 @@
  * RawEntry -> NormalizedItem: every rule of the product's promise about one
  * item (text, links, dates, people, content, summary, fingerprint).
  */
-import { Buffer } from "node:buffer";
 import { hash } from "node:crypto";
 import type { Author, Enclosure, ItemSource, NormalizedItem } from "../item.ts";
 import type { RawEntry, RawLink, RawText, StreamedFeed } from "../parse/raw.ts";
+import { scratchBuffer } from "../scratch.ts";
 import { normalizeAuthors } from "./authors.ts";
 import { canonicalUrl, resolveBase } from "./canonicalUrl.ts";
 import { parseDate } from "./dates.ts";
@@ -252,10 +252,6 @@ function ownAuthors(authors: Author[]): Author[] {
   return exactSize(authors);
 }
 
-// UTF-8 of what the content hash covers, reused from item to item
-let hashInput = Buffer.allocUnsafe(64 * 1024);
-const HASH_INPUT_KEPT = 1 << 20;
-
 /**
  * SHA-256 (hex) of the UTF-8 of `${title}\n${key}`: the two are written into
  * one reused buffer, not joined into a string the size of the content first
@@ -264,13 +260,7 @@ const HASH_INPUT_KEPT = 1 << 20;
  */
 function contentHash(title: string, key: string): string {
   // UTF-8 takes at most 3 bytes per UTF-16 code unit
-  const most = 3 * (title.length + 1 + key.length);
-  let input = hashInput;
-  if (input.length < most) {
-    input = Buffer.allocUnsafe(Math.max(most, 2 * input.length));
-    // one grown for an outsized item is not kept: a warm process would hold on to it
-    if (input.length <= HASH_INPUT_KEPT) hashInput = input;
-  }
+  const input = scratchBuffer(3 * (title.length + 1 + key.length));
   let n = input.write(title, 0, "utf8");
   input[n++] = 0x0a;
   n += input.write(key, n, "utf8");

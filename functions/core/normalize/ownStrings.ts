@@ -11,7 +11,7 @@
  * HTML that is all Latin-1, as most is, is copied into one byte per character
  * before the sanitizer cuts it up: its output then takes half the memory.
  */
-import { Buffer } from "node:buffer";
+import { scratchBuffer } from "../scratch.ts";
 
 // V8 never makes a view shorter than this: a shorter substring is a copy already
 const SLICE_MIN = 13;
@@ -36,14 +36,11 @@ export function ownCopyOrNull(s: string | null): string | null {
 export function latin1Copy(s: string): string {
   if (s.length < SLICE_MIN) return s;
   // through one reused buffer: no allocation but the new string's
-  if (scratch.length < s.length)
-    scratch = Buffer.allocUnsafe(Math.max(s.length, 2 * scratch.length));
-  const n = scratch.write(s, 0, "latin1");
-  const copy = scratch.toString("latin1", 0, n);
+  const bytes = scratchBuffer(s.length);
+  const n = bytes.write(s, 0, "latin1");
+  const copy = bytes.toString("latin1", 0, n);
   // writing Latin-1 keeps only the low byte of a character beyond it: the copy
   // then differs. Copying and comparing (both native) costs less than a regex
   // looking for such a character first, and most content is Latin-1
   return copy === s ? copy : s;
 }
-
-let scratch = Buffer.allocUnsafe(16 * 1024);

@@ -19,6 +19,7 @@
  */
 
 import { Buffer, isUtf8 } from "node:buffer";
+import { scratchBuffer } from "../scratch.ts";
 
 /** A byte at or above 0x80: part of a character beyond ASCII. */
 const HIGH = /[\u0080-\u00ff]/;
@@ -48,17 +49,10 @@ export function hasHighBytes(piece: string): boolean {
   return HIGH.test(piece);
 }
 
-let scratch = Buffer.allocUnsafe(64 * 1024);
-// the reused buffer grows to the largest piece up to this; a bigger one gets a buffer of its own
-const SCRATCH_MAX = 1 << 20;
-
 /** The text a piece of a byte text stands for (the piece itself when it is all ASCII). */
 export function decodeBytes(piece: string): string {
   if (!HIGH.test(piece)) return piece;
-  if (piece.length > SCRATCH_MAX) return Buffer.from(piece, "latin1").toString("utf8");
-  if (scratch.length < piece.length) {
-    scratch = Buffer.allocUnsafe(Math.min(SCRATCH_MAX, Math.max(piece.length, 2 * scratch.length)));
-  }
-  const n = scratch.write(piece, 0, "latin1");
-  return scratch.toString("utf8", 0, n);
+  const bytes = scratchBuffer(piece.length);
+  const n = bytes.write(piece, 0, "latin1");
+  return bytes.toString("utf8", 0, n);
 }
