@@ -15,11 +15,11 @@ import type { Log } from "../runtime/log.ts";
 import { type FetchResult, fetchFeed } from "../sources/fetch.ts";
 import { mapBounded } from "../sources/poll.ts";
 import {
-  initialSourceState,
   isDue,
   recordAccepted,
   recordFetch,
   type SourceState,
+  stateForSource,
 } from "../sources/state.ts";
 import { PREFIX } from "../store/layout.ts";
 import type { Objects } from "../store/objects.ts";
@@ -122,9 +122,10 @@ async function pollOne(
   const now = deps.now();
   const key = recordKey(source);
   const stored = await objects.getJson<SourceRecord>(key);
-  const before: SourceRecord = stored?.value ?? {
-    state: initialSourceState(source.name, sourceLabel(source)),
-    known: {},
+  // a source whose URL changed in the config starts afresh (stateForSource)
+  const before: SourceRecord = {
+    state: stateForSource(stored?.value.state ?? null, source.name, sourceLabel(source)),
+    known: stored?.value.known ?? {},
   };
   if (!isDue(before.state, now)) {
     return { source: source.name, status: "not due", report: null, error: null };
@@ -243,7 +244,7 @@ export async function readSourceStates(objects: Objects, config: IngestDeps["con
   return Promise.all(
     config.sources.map(async (s) => {
       const got = await objects.getJson<SourceRecord>(recordKey(s));
-      return got?.value.state ?? initialSourceState(s.name, sourceLabel(s));
+      return stateForSource(got?.value.state ?? null, s.name, sourceLabel(s));
     }),
   );
 }

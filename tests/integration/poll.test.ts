@@ -101,6 +101,19 @@ describe("polling sources", () => {
     expect(requests.slice(before).map((r) => r.url)).not.toContain("/gone.xml");
   });
 
+  it("polls a source whose URL the config changed afresh: the old URL's 410 stays behind", async () => {
+    respond = (url) => (url === "/old.xml" ? { status: 410 } : { status: 200, body: FEED });
+    const old = depsFor([{ name: "desk", url: `${base()}/old.xml` }]);
+    await pollSources(old.deps, { allowLoopback: true, log: quiet });
+    expect((await readSourceStates(store.objects, old.deps.config))[0]?.dead).toBe(true);
+
+    const moved = depsFor([{ name: "desk", url: `${base()}/new.xml` }]);
+    expect((await readSourceStates(store.objects, moved.deps.config))[0]?.dead).toBe(false);
+    const polled = await pollSources(moved.deps, { allowLoopback: true, log: quiet });
+    expect(polled[0]?.report?.new).toBe(2);
+    expect(requests.at(-1)).toEqual({ url: "/new.xml", inm: undefined });
+  });
+
   it("refuses loopback sources in cloud mode, before any request reaches them", async () => {
     respond = () => ({ status: 200, body: FEED });
     const { deps } = depsFor([{ name: "internal", url: `${base()}/feed.xml` }]);
