@@ -14,8 +14,8 @@
  * generic callback object, an attribute object per element and a buffer
  * list per item; over a feed's worth of HTML that was a tenth of the time.
  */
-import { Tokenizer } from "htmlparser2";
 import { tokenizeFast } from "./htmlFastPath.ts";
+import { FastTokenizer } from "./htmlTokenizer.ts";
 import { ownCopy } from "./ownStrings.ts";
 
 /** What a handler of HTML events implements. */
@@ -184,9 +184,9 @@ class HtmlEvents {
     return tokenizeFast(html, this);
   }
 
-  run(html: string, TokenizerClass: typeof Tokenizer): void {
+  run(html: string): void {
     this.buffer = html;
-    const tokenizer = new TokenizerClass({ xmlMode: false, decodeEntities: true }, this);
+    const tokenizer = new FastTokenizer({ xmlMode: false, decodeEntities: true }, this);
     if (html !== "") tokenizer.write(html);
     tokenizer.end();
   }
@@ -312,17 +312,13 @@ class HtmlEvents {
  * Reads `html` and reports its elements and text to a handler, as
  * htmlparser2's `Parser` would with `{ decodeEntities: true }`: first the fast
  * way (htmlFastPath.ts); when that gives up part way, a fresh handler hears
- * it all again from htmlparser2's `Tokenizer` (or the subclass given).
- * Returns the handler that heard the whole of it.
+ * it all again from htmlparser2's Tokenizer (htmlTokenizer.ts's faster
+ * subclass of it). Returns the handler that heard the whole of it.
  */
-export function readHtml<H extends HtmlHandler>(
-  html: string,
-  makeHandler: () => H,
-  TokenizerClass: typeof Tokenizer = Tokenizer,
-): H {
+export function readHtml<H extends HtmlHandler>(html: string, makeHandler: () => H): H {
   const fast = makeHandler();
   if (new HtmlEvents(fast).runFast(html)) return fast;
   const handler = makeHandler();
-  new HtmlEvents(handler).run(html, TokenizerClass);
+  new HtmlEvents(handler).run(html);
   return handler;
 }

@@ -11,7 +11,6 @@
  */
 import { canonicalize, parseUrl, plainCanonical } from "./canonicalUrl.ts";
 import { type HtmlHandler, readHtml } from "./htmlEvents.ts";
-import { FastTokenizer } from "./htmlTokenizer.ts";
 import { latin1Copy, ownCopy } from "./ownStrings.ts";
 import {
   ALLOWED,
@@ -466,5 +465,5 @@ class ContentWalker implements HtmlHandler {
 export function sanitizeContent(html: string, opts: SanitizeOptions): SanitizedContent {
   // the pieces the output is joined from are cut from this: one byte per character
   // where possible halves the output (ownStrings.ts)
-  return readHtml(latin1Copy(html), () => new ContentWalker(opts), FastTokenizer).finish();
+  return readHtml(latin1Copy(html), () => new ContentWalker(opts)).finish();
 }

@@ -3,7 +3,6 @@
  * on a word boundary and turning plain text into paragraphs.
  */
 import { type HtmlHandler, readHtml } from "./htmlEvents.ts";
-import { FastTokenizer } from "./htmlTokenizer.ts";
 
 // Runs that need rewriting: two or more whitespace characters, or one that is not a
 // plain space. Single spaces, most of any text, are left alone: replacing each of
@@ -123,7 +122,7 @@ const MARKUP = /[<&]/;
  */
 export function htmlToText(html: string): string {
   if (!MARKUP.test(html)) return collapseWhitespace(html);
-  const reader = readHtml(html, () => new TextReader(), FastTokenizer);
+  const reader = readHtml(html, () => new TextReader());
   return collapseWhitespace(reader.text);
 }
 
