@@ -237,13 +237,16 @@ async function main(argv: string[]): Promise<number> {
       if (args.length !== 1) throw new UsageError("normalize takes one file or URL");
       const { config } = loadConfig(values.config);
       const { bytes, info } = await readDocument(args[0]!);
-      const { copies } = normalizeDocument(bytes, info, config, clock());
+      const { raw, copies } = normalizeDocument(bytes, info, config, clock());
       for (const copy of copies) {
         print(
           values.explain
             ? {
                 ...copy.item,
-                explain: { fingerprint: copy.fingerprint, keys: storyKeys(copy, scopeOf(info)) },
+                explain: {
+                  fingerprint: copy.fingerprint,
+                  keys: storyKeys(copy, scopeOf(info, raw)),
+                },
               }
             : copy.item,
         );
