@@ -17,6 +17,7 @@ import {
   renderRss,
 } from "../core/render/index.ts";
 import { type HeadStory, readHead } from "../store/head.ts";
+import { PUBLIC_FILES } from "../store/layout.ts";
 import { type Objects, withRetry } from "../store/objects.ts";
 import {
   type ArchiveState,
@@ -60,7 +61,7 @@ export function feedMeta(config: Config, publicUrl: string): FeedMeta {
     subtitle: config.feed.subtitle,
     author: config.feed.author,
     siteUrl: config.feed.siteUrl,
-    selfUrl: `${publicUrl}feed.atom`,
+    selfUrl: `${publicUrl}${PUBLIC_FILES.atom}`,
     language: config.feed.language,
     hubUrl: config.feed.hubUrl,
   };
@@ -104,7 +105,7 @@ export async function regenerate(deps: RegenerateDeps): Promise<RegenerateResult
   // regeneration may have sealed a smaller page than this one's window needs.
   let archive: ArchiveState;
   for (let round = 0; ; round++) {
-    const step = await withRetry("archive", () => archiveStep(deps, meta, live, windowFloor));
+    const step = await withRetry(() => archiveStep(deps, meta, live, windowFloor));
     archive = step.state;
     if (step.wrote) written.push(step.wrote);
     if (!step.sealed || round > 8) break;
@@ -114,8 +115,11 @@ export async function regenerate(deps: RegenerateDeps): Promise<RegenerateResult
   const page: PageLinks = {
     self: meta.selfUrl,
     current: meta.selfUrl,
-    alternates: { rss: `${publicUrl}feed.rss`, json: `${publicUrl}feed.json` },
-    prevArchive: archive.pages > 0 ? `${publicUrl}archive/${archive.pages}.atom` : null,
+    alternates: {
+      rss: `${publicUrl}${PUBLIC_FILES.rss}`,
+      json: `${publicUrl}${PUBLIC_FILES.json}`,
+    },
+    prevArchive: archive.pages > 0 ? `${publicUrl}${PUBLIC_FILES.archive(archive.pages)}` : null,
     nextArchive: null,
     archive: false,
     updated: latestUpdate(entries),
@@ -123,20 +127,20 @@ export async function regenerate(deps: RegenerateDeps): Promise<RegenerateResult
   const atom = renderAtom(meta, entries, page);
   const rss = renderRss(meta, entries, page);
   const json = renderJsonFeed(meta, entries, page);
-  problemsOf("feed.atom", checkAtom(atom));
-  problemsOf("feed.rss", checkRss(rss));
-  problemsOf("feed.json", checkJsonFeed(json));
+  problemsOf(PUBLIC_FILES.atom, checkAtom(atom));
+  problemsOf(PUBLIC_FILES.rss, checkRss(rss));
+  problemsOf(PUBLIC_FILES.json, checkJsonFeed(json));
   // The Atom feed last: a reader that sees it new finds its alternates new too.
   const files = [
-    { path: "feed.rss", body: rss, contentType: "application/rss+xml; charset=utf-8" },
-    { path: "feed.json", body: json, contentType: "application/feed+json; charset=utf-8" },
-    { path: "feed.atom", body: atom, contentType: "application/atom+xml; charset=utf-8" },
+    { path: PUBLIC_FILES.rss, body: rss, contentType: "application/rss+xml; charset=utf-8" },
+    { path: PUBLIC_FILES.json, body: json, contentType: "application/feed+json; charset=utf-8" },
+    { path: PUBLIC_FILES.atom, body: atom, contentType: "application/atom+xml; charset=utf-8" },
   ];
   for (const file of files) {
     if (await publish(objects, { ...file, cacheControl: FEED_CACHE })) written.push(file.path);
   }
   let hubError: string | null = null;
-  if (written.includes("feed.atom") && config.feed.hubUrl && deps.pingHub) {
+  if (written.includes(PUBLIC_FILES.atom) && config.feed.hubUrl && deps.pingHub) {
     // The feed is published either way; a hub that is down only delays readers.
     hubError = await deps.pingHub(config.feed.hubUrl, meta.selfUrl).then(
       () => null,
@@ -182,13 +186,13 @@ async function archiveStep(
   const entries = newestFirst(
     stories.flatMap((s) => (s && !s.value.removed ? [s.value.entry] : [])),
   );
-  const path = `archive/${pending.page}.atom`;
+  const path = PUBLIC_FILES.archive(pending.page);
   // Immutable once written, so no next-archive link: the page cannot know its successor.
   const page: PageLinks = {
     self: `${publicUrl}${path}`,
     current: meta.selfUrl,
     alternates: null,
-    prevArchive: pending.page > 1 ? `${publicUrl}archive/${pending.page - 1}.atom` : null,
+    prevArchive: pending.page > 1 ? `${publicUrl}${PUBLIC_FILES.archive(pending.page - 1)}` : null,
     nextArchive: null,
     archive: true,
     updated: latestUpdate(entries),

@@ -122,7 +122,7 @@ export async function commitToHead(
   stories: readonly StoredStory[],
   limits: HeadLimits,
 ): Promise<ReturnType<typeof applyToHead>> {
-  return withRetry("head", async () => {
+  return withRetry(async () => {
     const { head, etag } = await readHead(objects);
     const next = applyToHead(head, stories, limits);
     if (JSON.stringify(next.head) === JSON.stringify(head)) return next;

@@ -21,10 +21,13 @@ export const PREFIX = {
 
 export const HEAD_INDEX_KEY = `${PREFIX.index}head.json`;
 
-/** Published objects, relative to the bucket (CloudFront serves `public/` as its root). */
+/**
+ * Published files, as paths below `public/`: what CloudFront and the local
+ * server serve at the feed's public URL (the bucket key is `public/` + path).
+ */
 export const PUBLIC_FILES = {
-  atom: `${PREFIX.public}feed.atom`,
-  rss: `${PREFIX.public}feed.rss`,
-  json: `${PREFIX.public}feed.json`,
-  archive: (page: number) => `${PREFIX.public}archive/${page}.atom`,
+  atom: "feed.atom",
+  rss: "feed.rss",
+  json: "feed.json",
+  archive: (page: number) => `archive/${page}.atom`,
 } as const;

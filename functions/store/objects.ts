@@ -130,11 +130,7 @@ export class Objects {
  * Runs a read-modify-write until its conditional write wins, with a bounded
  * number of attempts and jittered backoff between them.
  */
-export async function withRetry<T>(
-  label: string,
-  attempt: () => Promise<T>,
-  tries = 12,
-): Promise<T> {
+export async function withRetry<T>(attempt: () => Promise<T>, tries = 12): Promise<T> {
   for (let i = 1; ; i++) {
     try {
       return await attempt();
@@ -144,6 +140,4 @@ export async function withRetry<T>(
       await new Promise((r) => setTimeout(r, delay));
     }
   }
-  // biome-ignore lint/correctness/noUnreachable: the loop returns or throws
-  throw new Error(`${label}: gave up`);
 }

@@ -263,7 +263,7 @@ export async function updateStory(
   id: string,
   change: (story: StoredStory) => StoredStory | null,
 ): Promise<StoredStory | null> {
-  return withRetry(`story ${id}`, async () => {
+  return withRetry(async () => {
     const got = await readStory(objects, id);
     if (got === null) return null;
     const next = change(got.value);
