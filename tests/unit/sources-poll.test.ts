@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { type FetchOptions, fetchFeed } from "../../functions/sources/fetch.ts";
-import { mapBounded, pollSources } from "../../functions/sources/poll.ts";
+import { mapBounded } from "../../functions/sources/poll.ts";
 import {
   formatSourcesTable,
   initialSourceState,
@@ -102,32 +102,5 @@ describe("polling sources", () => {
     expect(table).toContain("retired");
     expect(table).toContain("gone (dead)");
     expect(table).toContain("HTTP 410 Gone");
-  });
-});
-
-describe("pollSources", () => {
-  it("fetches only due sources, sends their validators back and records the outcome", async () => {
-    const s = await startServer((req, res) => {
-      if (req.headers["if-none-match"] === '"e1"') return void res.writeHead(304).end();
-      res.writeHead(200, { etag: '"e2"' }).end("<rss/>");
-    });
-    servers.push(s);
-    const known = { ...initialSourceState("known", `${s.origin}/known`), etag: '"e1"' };
-    const resting = {
-      ...initialSourceState("resting", `${s.origin}/resting`),
-      nextFetchAfter: "2024-05-16T09:00:00Z",
-    };
-    const dead = { ...initialSourceState("dead", `${s.origin}/dead`), dead: true };
-    const fresh = initialSourceState("fresh", `${s.origin}/fresh`);
-    const out = await pollSources(
-      [known, resting, dead, fresh],
-      { ...local, concurrency: 2 },
-      () => "2024-05-16T08:00:00Z",
-    );
-    expect(out.map((o) => o.result?.kind ?? null)).toEqual(["not-modified", null, null, "ok"]);
-    expect(out.map((o) => o.state.lastStatus)).toEqual(["304", null, null, "200"]);
-    expect(out[3]?.state.etag).toBe('"e2"');
-    expect(out[1]?.state).toBe(resting);
-    expect(s.seen.map((r) => r.url).sort()).toEqual(["/fresh", "/known"]);
   });
 });
