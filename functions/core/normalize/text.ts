@@ -84,11 +84,6 @@ const INLINE = new Set([
   "wbr",
 ]);
 
-/** True for elements that do not break a line of text. */
-export function isInline(name: string): boolean {
-  return INLINE.has(name);
-}
-
 /** Collects the readable text of HTML events (see htmlToText). */
 class TextReader implements HtmlHandler {
   text = "";
@@ -120,7 +115,7 @@ const MARKUP = /[<&]/;
  * The readable text of an HTML fragment: tags stripped, entities decoded,
  * script/style and similar content dropped, whitespace collapsed.
  */
-export function htmlToText(html: string): string {
+function htmlToText(html: string): string {
   if (!MARKUP.test(html)) return collapseWhitespace(html);
   const reader = readHtml(html, () => new TextReader());
   return collapseWhitespace(reader.text);
@@ -146,7 +141,7 @@ export function cleanText(value: string, type?: "text" | "html" | "xhtml"): stri
 }
 
 /** JavaScript's \s (what trim and collapseWhitespace take for whitespace), for one code unit. */
-export function isWhitespaceCode(c: number): boolean {
+function isWhitespaceCode(c: number): boolean {
   if (c === 32 || (c >= 9 && c <= 13)) return true;
   if (c < 0xa0) return false;
   return (

@@ -159,15 +159,6 @@ function stopNodeEnd(xml: string, name: string, from: number, bytes: boolean): [
   throw new GiveUp();
 }
 
-function element(
-  name: string,
-  attrs: Record<string, string> | null,
-  parent: El | null,
-  span: SourceSpan,
-): El {
-  return newElement(name, attrs, parent, null, span);
-}
-
 function build(body: string, stopNames: string[], maxDepth: number, bytes: boolean): El {
   const xml = body.includes("\r") ? body.replace(/\r\n?/g, "\n") : body;
   const stops = new Set(stopNames);
@@ -225,7 +216,7 @@ function build(body: string, stopNames: string[], maxDepth: number, bytes: boole
       }
       flush();
       const span: SourceSpan = { doc, start: lt, end: tag.close + 1 };
-      const el = element(name, attributes(tag.attrText), current, span);
+      const el = newElement(name, attributes(tag.attrText), current, null, span);
       if (current === null) {
         if (root !== null) throw new GiveUp();
         root = el;
