@@ -81,11 +81,11 @@ export const AS_DIV = new Set([
 ]);
 
 /**
- * Removed together with everything inside: executable, styling, embedding,
- * form and document-level elements, and the raw-text elements a browser would
- * parse differently from us. `iframe` is handled apart (allowed hosts only).
+ * Elements whose content is never readable text: plain-text extraction
+ * (text.ts, for titles and names) skips what is inside them. The sanitizer
+ * drops them too, among the rest of DROPPED.
  */
-export const DROPPED = new Set([
+export const TEXTLESS: ReadonlySet<string> = new Set([
   "script",
   "style",
   "template",
@@ -94,6 +94,22 @@ export const DROPPED = new Set([
   "math",
   "object",
   "embed",
+  "iframe",
+  "select",
+  "textarea",
+  "head",
+  "title",
+]);
+
+/**
+ * Removed together with everything inside: executable, styling, embedding,
+ * form and document-level elements, and the raw-text elements a browser would
+ * parse differently from us. `iframe` is handled apart (allowed hosts only).
+ * Plain-text extraction keeps the text inside those beyond TEXTLESS (a
+ * button's caption, say).
+ */
+export const DROPPED = new Set([
+  ...TEXTLESS,
   "applet",
   "param",
   "frame",
@@ -106,19 +122,14 @@ export const DROPPED = new Set([
   "form",
   "input",
   "button",
-  "select",
   "option",
-  "textarea",
   "keygen",
-  "head",
-  "title",
   "base",
   "meta",
   "link",
   "canvas",
   "dialog",
   "portal",
-  "iframe",
 ]);
 
 /** Elements without content or end tag. */

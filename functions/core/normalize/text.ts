@@ -3,6 +3,7 @@
  * on a word boundary and turning plain text into paragraphs.
  */
 import { type HtmlHandler, readHtml } from "./htmlEvents.ts";
+import { TEXTLESS } from "./policy.ts";
 
 // Runs that need rewriting: two or more whitespace characters, or one that is not a
 // plain space. Single spaces, most of any text, are left alone: replacing each of
@@ -31,23 +32,6 @@ export function collapseWhitespaceAs(value: string, oddSpace: boolean): string {
 export function comparable(value: string): string {
   return collapseWhitespace(value).toLowerCase();
 }
-
-// Elements whose content is never readable text (kept in sync with the sanitizer's drop list).
-const SILENT = new Set([
-  "script",
-  "style",
-  "template",
-  "noscript",
-  "svg",
-  "math",
-  "object",
-  "embed",
-  "iframe",
-  "select",
-  "textarea",
-  "head",
-  "title",
-]);
 
 // Elements whose boundaries separate words: "<p>a</p><p>b</p>" reads "a b", not "ab".
 const INLINE = new Set([
@@ -90,7 +74,7 @@ class TextReader implements HtmlHandler {
   private silent = 0;
 
   onopentag(name: string): void {
-    if (this.silent > 0 || SILENT.has(name)) this.silent++;
+    if (this.silent > 0 || TEXTLESS.has(name)) this.silent++;
     else if (!INLINE.has(name)) this.text += " ";
   }
 
