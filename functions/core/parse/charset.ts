@@ -32,7 +32,7 @@ export function dropForbiddenControls(text: string): string {
 }
 
 /** The `charset` parameter of a Content-Type header, lowercased, or null. */
-export function httpCharset(contentType: string | null | undefined): string | null {
+function httpCharset(contentType: string | null | undefined): string | null {
   if (!contentType) return null;
   const m = /;\s*charset\s*=\s*["']?([^"';\s]+)/i.exec(contentType);
   return m?.[1] ? m[1].toLowerCase() : null;
@@ -92,11 +92,17 @@ function decodeWith(label: string, bytes: Uint8Array): DecodedText | null {
   }
 }
 
-/** The encoding a feed document's bytes are in, and where its text starts (after a BOM). */
+/** The encoding a feed document's bytes are in (a label), and where its text starts (after a BOM). */
+export interface FeedEncoding {
+  label: string;
+  start: number;
+}
+
+/** The encoding of a feed document's bytes, by BOM, HTTP charset and XML declaration. */
 export function feedEncoding(
   bytes: Uint8Array,
   contentType: string | null | undefined,
-): { label: string; start: number } {
+): FeedEncoding {
   const bom = bomEncoding(bytes);
   if (bom) return { label: bom[0], start: bom[1] };
   const sniffed = sniffUtf16(bytes);
@@ -130,8 +136,9 @@ export function encodingName(label: string): string | null {
 export function decodeFeedBytes(
   bytes: Uint8Array,
   contentType: string | null | undefined,
+  encoding: FeedEncoding = feedEncoding(bytes, contentType),
 ): DecodedText {
-  const { label, start } = feedEncoding(bytes, contentType);
+  const { label, start } = encoding;
   const text = start === 0 ? bytes : bytes.subarray(start);
   // an unknown label is read as UTF-8
   return decodeWith(label, text) ?? (decodeWith("utf-8", text) as DecodedText);

@@ -8,7 +8,13 @@
 import { Buffer } from "node:buffer";
 import { FeedLimitError, FeedParseError } from "../errors.ts";
 import { byteText } from "./byteText.ts";
-import { decodeFeedBytes, dropForbiddenControls, encodingName, feedEncoding } from "./charset.ts";
+import {
+  decodeFeedBytes,
+  dropForbiddenControls,
+  encodingName,
+  type FeedEncoding,
+  feedEncoding,
+} from "./charset.ts";
 import { fastTree } from "./fastTree.ts";
 import { parseJsonFeed } from "./jsonFeed.ts";
 import { prescan } from "./prescan.ts";
@@ -123,11 +129,14 @@ export function readFeed(input: Uint8Array | string, opts: ParseOptions): Stream
         typeof input === "string" ? undefined : `${size} bytes`,
       );
     }
-    if (typeof input !== "string") {
-      const feed = readByteText(input, opts, maxItems);
+    let text: string;
+    if (typeof input === "string") text = input;
+    else {
+      const encoding = feedEncoding(input, opts.contentType);
+      const feed = readByteText(input, encoding, opts, maxItems);
       if (feed !== null) return feed;
+      text = decodeFeedBytes(input, opts.contentType, encoding).text;
     }
-    let text = typeof input === "string" ? input : decodeFeedBytes(input, opts.contentType).text;
     if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
     if (!plain) text = dropForbiddenControls(text);
 
@@ -155,10 +164,10 @@ export function readFeed(input: Uint8Array | string, opts: ParseOptions): Stream
  */
 function readByteText(
   bytes: Uint8Array,
+  { label, start }: FeedEncoding,
   opts: ParseOptions,
   maxItems: number,
 ): StreamedFeed | null {
-  const { label, start } = feedEncoding(bytes, opts.contentType);
   if (encodingName(label) !== "utf-8") return null;
   const text = byteText(start === 0 ? bytes : bytes.subarray(start));
   if (text === null || HTML_PAGE.test(text.slice(0, 4096))) return null;
