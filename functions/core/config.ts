@@ -5,6 +5,7 @@
  */
 import { ConfigError } from "./errors.ts";
 import type { Author } from "./item.ts";
+import { isObject, type JsonObject as Json } from "./json.ts";
 
 export interface SourceConfig {
   /** Short unique name, shown in logs and in `cleanfeed sources`. */
@@ -74,12 +75,6 @@ export const DEFAULT_IFRAME_HOSTS = [
   "www.youtube-nocookie.com",
   "player.vimeo.com",
 ];
-
-type Json = Record<string, unknown>;
-
-function isObject(v: unknown): v is Json {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
-}
 
 function section(root: Json, key: string, known: readonly string[]): Json {
   const v = root[key];

@@ -3,6 +3,8 @@
  * only looks at the JSON Lambda hands over.
  */
 
+import { isObject, type JsonObject as Json } from "./json.ts";
+
 /** An object that was created in the bucket (S3 notification record). */
 export interface CreatedObject {
   bucket: string;
@@ -18,10 +20,6 @@ export type IngestEvent =
   | { kind: "items"; items: unknown; source: string }
   | { kind: "remove"; id: string }
   | { kind: "unknown"; reason: string };
-
-type Json = Record<string, unknown>;
-const isObject = (v: unknown): v is Json =>
-  typeof v === "object" && v !== null && !Array.isArray(v);
 
 /** S3 keys arrive URL-encoded, with `+` for spaces. */
 function decodeKey(key: string): string {

@@ -22,6 +22,7 @@
  *   source      { title, url }: the outlet the story comes from
  */
 import { FeedLimitError, FeedParseError, ItemValidationError } from "./errors.ts";
+import { isObject, type JsonObject as Json } from "./json.ts";
 import type { RawEntry, RawFeed, RawPerson, RawText } from "./parse/raw.ts";
 
 /** Limits of one push. Strings over a limit fail their item (never silently cut). */
@@ -68,8 +69,6 @@ const ITEM_FIELDS = [
   "source",
 ] as const;
 
-type Json = Record<string, unknown>;
-
 /** Thrown inside one item's validation; becomes that item's error. */
 class Invalid extends Error {
   constructor(
@@ -78,10 +77,6 @@ class Invalid extends Error {
   ) {
     super(message);
   }
-}
-
-function isObject(v: unknown): v is Json {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
 }
 
 function describe(v: unknown): string {

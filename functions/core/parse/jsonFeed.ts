@@ -4,14 +4,9 @@
  */
 
 import { FeedLimitError, FeedParseError } from "../errors.ts";
+import { isObject, type JsonObject as Json } from "../json.ts";
 import { jsonFeedFormat } from "./format.ts";
 import type { RawEntry, RawFeed, RawLink, RawPerson } from "./raw.ts";
-
-type Json = Record<string, unknown>;
-
-function isObject(v: unknown): v is Json {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
-}
 
 function str(v: unknown): string | null {
   if (typeof v !== "string") return null;
