@@ -109,13 +109,7 @@ describe("concurrent ingests and regenerations", () => {
   it("a replay of every event of a run changes nothing stored", async () => {
     const rt = testRuntime();
     const config = testConfig();
-    let n = 0;
-    const deps: IngestDeps = {
-      objects: store.objects,
-      config,
-      now: rt.now,
-      newId: () => `urn:uuid:00000000-0000-4000-8000-${String(++n).padStart(12, "0")}`,
-    };
+    const deps: IngestDeps = { objects: store.objects, config, now: rt.now, newId: rt.newId };
     const run = async () => {
       for (let o = 0; o < 3; o++) {
         await ingestDocument(deps, feed(`outlet${o}`, [o, o + 1, o + 2, 10 + o]), {
