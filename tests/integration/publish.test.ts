@@ -9,10 +9,10 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { type IngestDeps, ingestPushed, removeEntry } from "../../functions/ingest/ingest.ts";
+import { ingestPushed, removeEntry } from "../../functions/ingest/ingest.ts";
 import { regenerate } from "../../functions/regenerate/regenerate.ts";
 import { notifyHub } from "../../functions/sources/websub.ts";
-import { testConfig, testRuntime } from "../helpers/config.ts";
+import { ingestDeps } from "../helpers/ingest.ts";
 import { startTestStore, type TestStore } from "../helpers/store.ts";
 import { requireTool } from "../helpers/tools.ts";
 
@@ -49,9 +49,8 @@ function links(xml: string, rel: string): string[] {
 
 describe("archive pages (RFC 5005)", () => {
   it("walk back from the current feed to the first entry ever stored, nothing missing, nothing twice", async () => {
-    const rt = testRuntime();
-    const config = testConfig({ feed: { windowSize: 5 } });
-    const deps: IngestDeps = { objects: store.objects, config, now: rt.now, newId: rt.newId };
+    const deps = ingestDeps(store, { feed: { windowSize: 5 } });
+    const { config } = deps;
     const all: string[] = [];
     // Batches of different sizes, each followed by a regeneration, as in production.
     for (const [from, to] of [
@@ -103,9 +102,8 @@ describe("archive pages (RFC 5005)", () => {
   });
 
   it("never rewrites an archive page, and a removed story leaves the current feed", async () => {
-    const rt = testRuntime();
-    const config = testConfig({ feed: { windowSize: 3 } });
-    const deps: IngestDeps = { objects: store.objects, config, now: rt.now, newId: rt.newId };
+    const deps = ingestDeps(store, { feed: { windowSize: 3 } });
+    const { config } = deps;
     await ingestPushed(deps, [0, 1, 2, 3, 4].map(story), "outlet");
     await regenerate({ objects: store.objects, config, publicUrl: PUBLIC });
     const page1 = await store.objects.getFile("public/archive/1.atom");
@@ -142,9 +140,8 @@ describe("WebSub", () => {
 
   it("announces the hub in the feed and pings it only when the feed changed", async () => {
     const hubUrl = `http://127.0.0.1:${(hub.address() as AddressInfo).port}/`;
-    const rt = testRuntime();
-    const config = testConfig({ feed: { hubUrl } });
-    const deps: IngestDeps = { objects: store.objects, config, now: rt.now, newId: rt.newId };
+    const deps = ingestDeps(store, { feed: { hubUrl } });
+    const { config } = deps;
     const regen = () =>
       regenerate({ objects: store.objects, config, publicUrl: PUBLIC, pingHub: notifyHub });
     await ingestPushed(deps, [story(1)], "outlet");
