@@ -5,13 +5,12 @@
  */
 import { execFileSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { ingestPushed, removeEntry } from "../../functions/ingest/ingest.ts";
 import { regenerate } from "../../functions/regenerate/regenerate.ts";
 import { notifyHub } from "../../functions/sources/websub.ts";
+import { startServer, type TestServer } from "../helpers/http.ts";
 import { ingestDeps } from "../helpers/ingest.ts";
 import { startTestStore, type TestStore } from "../helpers/store.ts";
 import { requireTool } from "../helpers/tools.ts";
@@ -120,11 +119,11 @@ describe("archive pages (RFC 5005)", () => {
 });
 
 describe("WebSub", () => {
-  let hub: Server;
+  let hub: TestServer;
   let pings: string[];
   beforeEach(async () => {
     pings = [];
-    hub = createServer((req, res) => {
+    hub = await startServer((req, res) => {
       let body = "";
       req.on("data", (d) => {
         body += d;
@@ -134,12 +133,11 @@ describe("WebSub", () => {
         res.writeHead(202).end();
       });
     });
-    await new Promise<void>((r) => hub.listen(0, "127.0.0.1", r));
   });
-  afterEach(() => new Promise<void>((r) => hub.close(() => r())));
+  afterEach(() => hub.close());
 
   it("announces the hub in the feed and pings it only when the feed changed", async () => {
-    const hubUrl = `http://127.0.0.1:${(hub.address() as AddressInfo).port}/`;
+    const hubUrl = `${hub.origin}/`;
     const deps = ingestDeps(store, { feed: { hubUrl } });
     const { config } = deps;
     const regen = () =>
