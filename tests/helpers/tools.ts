@@ -1,25 +1,55 @@
 /**
- * Real readers and validators from Debian (jing, feedparser, newsboat). A test
+ * Real readers and validators from Debian (jing, feedparser, newsboat): the one
+ * place that says whether each is installed and how to install it. A test
  * that needs one skips loudly when it is missing on a user's machine; under
  * CI (CI=true) a missing tool is a failure, never a silent skip.
  */
 import { spawnSync } from "node:child_process";
 
-const onPath = (command: string) => spawnSync("which", [command]).status === 0;
+/** The Python that has (or lacks) feedparser: Debian's, not whatever is first on PATH. */
+export const PYTHON = "/usr/bin/python3";
+/** The jing command; `JING_BIN` overrides it (e.g. to check the missing-tool path). */
+export const JING = process.env.JING_BIN ?? "jing";
 
-export const tools = {
-  jing: onPath("jing"),
-  feedparser: spawnSync("/usr/bin/python3", ["-c", "import feedparser"]).status === 0,
-  newsboat: onPath("newsboat"),
+/** Whether `cmd` could be started at all (its exit status does not matter). */
+const starts = (cmd: string, args: string[]) => spawnSync(cmd, args).error === undefined;
+
+/** Each tool: how to tell it is there, and the Debian package that provides it. */
+const TABLE = {
+  // jing exits non-zero on `-h`, so only a failure to start counts as absent.
+  jing: { present: () => starts(JING, ["-h"]), apt: "jing" },
+  feedparser: {
+    present: () => spawnSync(PYTHON, ["-c", "import feedparser"]).status === 0,
+    apt: "python3-feedparser",
+  },
+  newsboat: { present: () => starts("newsboat", ["-v"]), apt: "newsboat" },
 };
 
+export type Tool = keyof typeof TABLE;
+
+/** Whether each tool is installed, probed once when the test file loads. */
+export const tools = Object.fromEntries(
+  Object.entries(TABLE).map(([name, t]) => [name, t.present()]),
+) as Record<Tool, boolean>;
+
+/** What to tell someone who lacks `name`. */
+export function missingMessage(name: Tool): string {
+  return `${name} is not installed: apt-get install ${TABLE[name].apt}`;
+}
+
+const warned = new Set<Tool>();
+
+/** Warn once per tool that the tests needing it are skipped. */
+export function warnSkipping(name: Tool): void {
+  if (warned.has(name)) return;
+  warned.add(name);
+  console.warn(`\n*** SKIPPING tests that need ${name}: ${missingMessage(name)} ***\n`);
+}
+
 /** Call at the top of a describe: skip loudly, or fail under CI. */
-export function requireTool(name: keyof typeof tools): boolean {
+export function requireTool(name: Tool): boolean {
   if (tools[name]) return true;
-  const message = `${name} is not installed: apt-get install ${
-    { jing: "jing", feedparser: "python3-feedparser", newsboat: "newsboat" }[name]
-  }`;
-  if (process.env.CI === "true") throw new Error(`CI: ${message}`);
-  console.warn(`\n*** SKIPPING tests that need ${name}: ${message} ***\n`);
+  if (process.env.CI === "true") throw new Error(`CI: ${missingMessage(name)}`);
+  warnSkipping(name);
   return false;
 }

@@ -10,39 +10,18 @@ import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { it } from "vitest";
+import { JING, missingMessage, PYTHON, tools, warnSkipping } from "./tools.ts";
 
 /** RFC 4287's RELAX NG schema (Appendix B), copied into the repo so any clone can validate. */
-export const ATOM_RNC = resolve(dirname(fileURLToPath(import.meta.url)), "../fixtures/atom.rnc");
-
-const PYTHON = "/usr/bin/python3";
-/** The jing command; `JING_BIN` overrides it (e.g. to check the missing-tool path). */
-const JING = process.env.JING_BIN ?? "jing";
-
-function toolRuns(cmd: string, args: string[]): boolean {
-  const r = spawnSync(cmd, args, { encoding: "utf8" });
-  return r.error === undefined && r.status === 0;
-}
-
-/** Whether jing is installed (it exits non-zero on `-h`, so only its absence counts). */
-export const hasJing = spawnSync(JING, ["-h"]).error === undefined;
-/** Whether python3 with feedparser is installed. */
-export const hasFeedparser = toolRuns(PYTHON, ["-c", "import feedparser"]);
-
-const warned = new Set<string>();
+const ATOM_RNC = resolve(dirname(fileURLToPath(import.meta.url)), "../fixtures/atom.rnc");
 
 /**
  * `it` when the tool is there (or under CI, where its absence must fail the
  * test), otherwise `it.skip` after a warning nobody can miss.
  */
 export function itWithTool(tool: "jing" | "feedparser"): typeof it {
-  const present = tool === "jing" ? hasJing : hasFeedparser;
-  if (present || process.env.CI === "true") return it;
-  if (!warned.has(tool))
-    console.warn(
-      `\n!!! ${tool} is not installed: tests that need it are SKIPPED.\n` +
-        `!!! Install it with: apt-get install ${tool === "jing" ? "jing" : "python3-feedparser"}\n`,
-    );
-  warned.add(tool);
+  if (tools[tool] || process.env.CI === "true") return it;
+  warnSkipping(tool);
   return it.skip as typeof it;
 }
 
@@ -64,7 +43,7 @@ export function runJing(xml: string): JingResult {
  * keyed by the names given; each result lists only its own document's messages.
  */
 export function runJingAll(docs: Record<string, string>): Record<string, JingResult> {
-  if (!hasJing) throw new Error("jing is not installed (apt-get install jing)");
+  if (!tools.jing) throw new Error(missingMessage("jing"));
   const dir = mkdtempSync(join(tmpdir(), "cleanfeed-jing-"));
   try {
     const names = Object.keys(docs);
@@ -145,8 +124,7 @@ json.dump(out, sys.stdout)
 
 /** Parse `xml` with Python's feedparser and report bozo and the entries it saw. */
 export function runFeedparser(xml: string): FeedparserResult {
-  if (!hasFeedparser)
-    throw new Error("feedparser is not installed (apt-get install python3-feedparser)");
+  if (!tools.feedparser) throw new Error(missingMessage("feedparser"));
   const r = spawnSync(PYTHON, ["-c", FEEDPARSER_SCRIPT], { input: xml, encoding: "utf8" });
   if (r.error) throw r.error;
   if (r.status !== 0) throw new Error(`feedparser failed: ${r.stderr}`);

@@ -182,9 +182,9 @@ describe("functions", () => {
       expect(fn.LoggingConfig).toMatchObject({ LogFormat: "JSON" });
     }
     for (const fn of [built.stack.ingest, built.stack.regenerate]) {
-      template.hasResourceProperties("AWS::Logs::LogGroup", {
-        RetentionInDays: 14,
-      });
+      // This function's own log group, not just any group with that retention.
+      const group = template.findResources("AWS::Logs::LogGroup")[id(fn.logGroup)];
+      expect(group?.Properties).toMatchObject({ RetentionInDays: 14 });
       template.hasResourceProperties("AWS::Lambda::Function", {
         LoggingConfig: { LogFormat: "JSON", LogGroup: { Ref: id(fn.logGroup) } },
       });

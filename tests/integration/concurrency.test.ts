@@ -6,11 +6,11 @@
  */
 import { ListObjectsV2Command } from "@aws-sdk/client-s3";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { type IngestDeps, ingestDocument } from "../../functions/ingest/ingest.ts";
+import { ingestDocument } from "../../functions/ingest/ingest.ts";
 import { regenerate } from "../../functions/regenerate/regenerate.ts";
 import { readHead } from "../../functions/store/head.ts";
 import { readStory } from "../../functions/store/stories.ts";
-import { testConfig, testRuntime } from "../helpers/config.ts";
+import { ingestDeps } from "../helpers/ingest.ts";
 import { startTestStore, type TestStore } from "../helpers/store.ts";
 
 const WORDS =
@@ -63,14 +63,11 @@ async function listAll(): Promise<Map<string, string>> {
 
 describe("concurrent ingests and regenerations", () => {
   it("stores every story once, with one id, and the next feed has them all", async () => {
-    const rt = testRuntime();
-    const config = testConfig({ feed: { windowSize: 100 } });
-    const deps: IngestDeps = {
-      objects: store.objects,
-      config,
-      now: rt.now,
+    const deps = {
+      ...ingestDeps(store, { feed: { windowSize: 100 } }),
       newId: () => `urn:uuid:${crypto.randomUUID()}`,
     };
+    const { config } = deps;
     // 8 outlets, 24 stories, each outlet carrying an overlapping third of them.
     const feeds = Array.from({ length: 8 }, (_, o) =>
       feed(
@@ -107,15 +104,8 @@ describe("concurrent ingests and regenerations", () => {
   });
 
   it("a replay of every event of a run changes nothing stored", async () => {
-    const rt = testRuntime();
-    const config = testConfig();
-    let n = 0;
-    const deps: IngestDeps = {
-      objects: store.objects,
-      config,
-      now: rt.now,
-      newId: () => `urn:uuid:00000000-0000-4000-8000-${String(++n).padStart(12, "0")}`,
-    };
+    const deps = ingestDeps(store);
+    const { config } = deps;
     const run = async () => {
       for (let o = 0; o < 3; o++) {
         await ingestDocument(deps, feed(`outlet${o}`, [o, o + 1, o + 2, 10 + o]), {

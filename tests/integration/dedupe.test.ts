@@ -6,15 +6,10 @@
 import { readFileSync } from "node:fs";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { StoredStory } from "../../functions/core/dedupe/story.ts";
-import {
-  type IngestDeps,
-  ingestDocument,
-  ingestPushed,
-  removeEntry,
-} from "../../functions/ingest/ingest.ts";
+import { ingestDocument, ingestPushed, removeEntry } from "../../functions/ingest/ingest.ts";
 import { type HeadIndex, readHead } from "../../functions/store/head.ts";
 import { readStory } from "../../functions/store/stories.ts";
-import { testConfig, testRuntime } from "../helpers/config.ts";
+import { ingestDeps, type TestIngestDeps } from "../helpers/ingest.ts";
 import { startTestStore, type TestStore, total } from "../helpers/store.ts";
 
 const story = (name: string) =>
@@ -28,13 +23,11 @@ const lines = istanbulRaw.split("\n").filter((l) => l.trim());
 const istanbulClean = [lines[0], ...lines.slice(3, 10)].join("\n\n");
 
 let store: TestStore;
-let deps: IngestDeps;
-let clock: ReturnType<typeof testRuntime>;
+let deps: TestIngestDeps;
 
 beforeEach(async () => {
   store = await startTestStore();
-  clock = testRuntime();
-  deps = { objects: store.objects, config: testConfig(), now: clock.now, newId: clock.newId };
+  deps = ingestDeps(store);
 });
 afterEach(async () => {
   await store.close();
@@ -134,7 +127,7 @@ describe("the duplicates users meet become one entry", () => {
     });
     const [before] = await live();
     const was = await stored(before!.id);
-    clock.setNow("2025-06-03T18:00:00Z");
+    deps.setNow("2025-06-03T18:00:00Z");
     await ingestOne({
       guid: "g-8",
       link: "https://outlet.example/rates",
@@ -232,7 +225,7 @@ describe("updated moves only on a meaningful change", () => {
     );
     const [one] = await live();
     const first = await stored(one!.id);
-    clock.setNow("2025-06-04T09:00:00Z");
+    deps.setNow("2025-06-04T09:00:00Z");
     await ingestDocument(
       deps,
       doc(
@@ -243,7 +236,7 @@ describe("updated moves only on a meaningful change", () => {
       info,
     );
     expect((await stored(one!.id)).entry.updated).toBe(first.entry.updated);
-    clock.setNow("2025-06-05T09:00:00Z");
+    deps.setNow("2025-06-05T09:00:00Z");
     await ingestDocument(
       deps,
       doc(`${rates} Correction: the vote was eight to one.`, "https://outlet.example/rates", ""),

@@ -1,22 +1,18 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { GetObjectCommand, PutObjectCommand, S3ServiceException } from "@aws-sdk/client-s3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type EmbeddedS3, startEmbeddedS3 } from "../../functions/local/embedded-s3.ts";
-import { createS3Client } from "../../functions/store/client.ts";
+import { startTestStore, type TestStore } from "../helpers/store.ts";
 
-let s3: EmbeddedS3;
-let dir: string;
-const client = () => createS3Client({ bucket: s3.bucket, endpoint: s3.endpoint, embedded: true });
+// One store for the file: each test uses its own keys, and close() also destroys the client.
+let store: TestStore;
+let s3: TestStore["s3"];
+const client = () => store.objects.client;
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), "cleanfeed-s3-"));
-  s3 = await startEmbeddedS3({ directory: dir, bucket: "test-bucket" });
+  store = await startTestStore();
+  s3 = store.s3;
 });
 afterAll(async () => {
-  await s3.close();
-  rmSync(dir, { recursive: true, force: true });
+  await store.close();
 });
 
 async function statusOf(p: Promise<unknown>): Promise<number> {

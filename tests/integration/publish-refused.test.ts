@@ -7,7 +7,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { ingestPushed } from "../../functions/ingest/ingest.ts";
 import { createRegenerateHandler } from "../../functions/regenerate/dispatch.ts";
-import { testConfig, testRuntime } from "../helpers/config.ts";
+import { ingestDeps } from "../helpers/ingest.ts";
 import { startTestStore, type TestStore } from "../helpers/store.ts";
 
 vi.mock("../../functions/core/render/index.ts", async (original) => ({
@@ -28,10 +28,10 @@ describe("publishing a feed that fails its checks", () => {
     const good =
       '<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom">good</feed>';
     await store.objects.put("public/feed.atom", good, { contentType: "application/atom+xml" });
-    const rt = testRuntime();
-    const config = testConfig();
+    const deps = ingestDeps(store);
+    const { config } = deps;
     await ingestPushed(
-      { objects: store.objects, config, now: rt.now, newId: rt.newId },
+      deps,
       [{ title: "New", url: "https://x.example/new", content: "A new story." }],
       "push",
     );

@@ -7,7 +7,7 @@ import {
   parseMaxAge,
   parseRetryAfter,
 } from "../../functions/sources/fetch.ts";
-import { startServer, type TestServer } from "./fetch-server.ts";
+import { startServer, type TestServer } from "../helpers/http.ts";
 
 const FEED = '<?xml version="1.0"?><rss version="2.0"><channel><title>t</title></channel></rss>';
 const none = { etag: null, lastModified: null };

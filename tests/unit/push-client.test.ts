@@ -2,7 +2,7 @@ import { createHash, createHmac } from "node:crypto";
 import type { IncomingHttpHeaders } from "node:http";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { pushToEndpoint, regionFromFunctionUrl } from "../../functions/sources/push-client.ts";
-import { startServer, type TestServer } from "./fetch-server.ts";
+import { startServer, type TestServer } from "../helpers/http.ts";
 
 const KEY = "AKIDCLEANFEEDTEST";
 const SECRET = "cleanfeed/test/secret/key/0000000000000";

@@ -3,7 +3,7 @@ import * as net from "node:net";
 import { afterEach, beforeEach, describe, expect, it, type MockInstance, vi } from "vitest";
 import { classifyAddress, refusalReason } from "../../functions/sources/address.ts";
 import { type FetchOptions, fetchFeed } from "../../functions/sources/fetch.ts";
-import { startServer, type TestServer } from "./fetch-server.ts";
+import { startServer, type TestServer } from "../helpers/http.ts";
 
 const none = { etag: null, lastModified: null };
 const deployed: FetchOptions = { allowLoopback: false, timeoutMs: 3000, maxBytes: 1 << 20 };
