@@ -8,7 +8,7 @@ import {
   recordFetch,
   type SourceState,
 } from "../../functions/sources/state.ts";
-import { startServer, type TestServer } from "./fetch-server.ts";
+import { startServer, type TestServer } from "../helpers/http.ts";
 
 const local: FetchOptions = { allowLoopback: true, timeoutMs: 400, maxBytes: 1 << 20 };
 let servers: TestServer[] = [];
