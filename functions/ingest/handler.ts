@@ -1,6 +1,6 @@
 /** Lambda entry: ingest. All logic is in dispatch/ingest/poll. */
-import { randomUUID } from "node:crypto";
 import { MetricUnit } from "@aws-lambda-powertools/metrics";
+import { clock, newStoryId } from "../runtime/clock.ts";
 import { lambdaRuntime } from "../runtime/lambda.ts";
 import { createIngestHandler } from "./dispatch.ts";
 import { pollSources } from "./poll.ts";
@@ -8,8 +8,8 @@ import { pollSources } from "./poll.ts";
 const rt = lambdaRuntime();
 const deps = {
   ...rt,
-  now: () => new Date().toISOString().replace(/\.\d{3}Z$/, "Z"),
-  newId: () => `urn:uuid:${randomUUID()}`,
+  now: clock,
+  newId: newStoryId,
 };
 
 const ingest = createIngestHandler({

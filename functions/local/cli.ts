@@ -9,12 +9,13 @@ import { storyKeys } from "../core/dedupe/keys.ts";
 import { FeedError } from "../core/errors.ts";
 import { ingestDocument, normalizeDocument, scopeOf } from "../ingest/ingest.ts";
 import { readSourceStates } from "../ingest/poll.ts";
+import { clock, newStoryId } from "../runtime/clock.ts";
 import { fetchFeed } from "../sources/fetch.ts";
 import { pushToEndpoint } from "../sources/push-client.ts";
 import { formatSourcesTable } from "../sources/state.ts";
 import { readPublic } from "../store/published.ts";
 import { readStory } from "../store/stories.ts";
-import { clock, loadConfig, localHandlers, newStoryId, openStore } from "./runtime.ts";
+import { loadConfig, localHandlers, openStore } from "./runtime.ts";
 import { startFeedServer } from "./serve.ts";
 
 const USAGE = `usage: cleanfeed <command> [options]

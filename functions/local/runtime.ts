@@ -3,13 +3,13 @@
  * Lambdas run: the embedded S3 server (or any S3 endpoint), a stderr log, the
  * real clock and ids. No second pipeline lives here.
  */
-import { randomUUID } from "node:crypto";
 import { dirname, join, resolve } from "node:path";
 import type { Config } from "../core/config.ts";
 import { ConfigError } from "../core/errors.ts";
 import { createIngestHandler } from "../ingest/dispatch.ts";
 import { pollSources } from "../ingest/poll.ts";
 import { createRegenerateHandler } from "../regenerate/dispatch.ts";
+import { clock, newStoryId } from "../runtime/clock.ts";
 import { readConfigFile } from "../runtime/config-file.ts";
 import type { Log } from "../runtime/log.ts";
 import { notifyHub } from "../sources/websub.ts";
@@ -43,9 +43,6 @@ export function stderrLog(quiet = false): Log {
     error: (m, e) => line("error: ", m, e),
   };
 }
-
-export const clock = () => new Date().toISOString().replace(/\.\d{3}Z$/, "Z");
-export const newStoryId = () => `urn:uuid:${randomUUID()}`;
 
 export interface LocalStore {
   objects: Objects;
