@@ -16,6 +16,7 @@ import type { Config } from "../functions/core/config.ts";
 import { type Candidate, findNearDuplicate } from "../functions/core/dedupe/match.ts";
 import type { Fingerprint, NormalizedItem } from "../functions/core/item.ts";
 import { normalizeFeed } from "../functions/core/normalize/index.ts";
+import { acceptOptions } from "../functions/ingest/ingest.ts";
 import { pollSources } from "../functions/ingest/poll.ts";
 import { regenerate } from "../functions/regenerate/regenerate.ts";
 import type { Log } from "../functions/runtime/log.ts";
@@ -307,14 +308,13 @@ async function steadyRound(
   measured: boolean,
 ) {
   const { objects, requests } = h.store;
-  const outcomes = await acceptCopies(objects, batch, "bench-new", {
-    windowSize: config.feed.windowSize,
-    recentWindow: config.dedupe.recentWindow,
-    maxDistance: config.dedupe.hammingDistance,
-    minWords: config.dedupe.minWords,
-    newId: h.nextId,
-    now,
-  });
+  // The options ingest itself passes, so the bench stores what a deploy would.
+  const outcomes = await acceptCopies(
+    objects,
+    batch,
+    "bench-new",
+    acceptOptions({ objects, config, newId: h.nextId, now: () => now }),
+  );
   if (outcomes.some((o) => o.kind !== "new")) throw new Error("bench items were not all new");
   requests.clear();
   const t = performance.now();
