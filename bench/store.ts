@@ -75,20 +75,8 @@ async function objectsUnder(store: TestStore, prefix: string): Promise<number> {
   return out.KeyCount ?? 0;
 }
 
-interface PollFigures {
-  newItems: number;
-  perNewItem: number;
-  putsPerObject: number;
-  firstUnchanged: number;
-  firstUnchangedWrites: number;
-  unchanged: number;
-  unchangedWrites: number;
-  touched: number;
-  touchedWrites: number;
-  tenMorePerItem: number;
-}
-
-async function benchPolls(summary: string[]): Promise<PollFigures> {
+/** Prints the S3 requests of a poll series and adds their summary lines to `summary`. */
+async function benchPolls(summary: string[]): Promise<void> {
   const store = await startStore();
   const feedDir = mkdtempSync(join(tmpdir(), "cleanfeed-bench-feed-"));
   try {
@@ -160,23 +148,10 @@ async function benchPolls(summary: string[]): Promise<PollFigures> {
     );
     console.log(`                     ${breakdown(more.requests)}`);
 
-    const figures: PollFigures = {
-      newItems,
-      perNewItem,
-      putsPerObject,
-      firstUnchanged: total(again.requests),
-      firstUnchangedWrites: writes(again.requests),
-      unchanged: total(steady.requests),
-      unchangedWrites: writes(steady.requests),
-      touched: total(touched.requests),
-      touchedWrites: writes(touched.requests),
-      tenMorePerItem,
-    };
     summary.push(
       `S3 requests per new item: ${perNewItem.toFixed(2)} (first poll of ${newItems}), ${tenMorePerItem.toFixed(2)} (10 new in a later poll); PutObject per object created ${ratio(putsPerObject)}`,
-      `S3 requests per unchanged re-poll: ${figures.unchanged} (${figures.unchangedWrites} writes); the first after a fetch: ${figures.firstUnchanged} (${figures.firstUnchangedWrites} writes); file changed, items same: ${figures.touched} (${figures.touchedWrites} writes)`,
+      `S3 requests per unchanged re-poll: ${total(steady.requests)} (${writes(steady.requests)} writes); the first after a fetch: ${total(again.requests)} (${writes(again.requests)} writes); file changed, items same: ${total(touched.requests)} (${writes(touched.requests)} writes)`,
     );
-    return figures;
   } finally {
     rmSync(feedDir, { recursive: true, force: true });
     await store.close();
