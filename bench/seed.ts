@@ -17,6 +17,7 @@ import type { NormalizedItem } from "../functions/core/item.ts";
 import type { HeadIndex, HeadStory } from "../functions/store/head.ts";
 import { HEAD_INDEX_KEY, PREFIX } from "../functions/store/layout.ts";
 import { ARCHIVE_STATE_KEY, type ArchiveState } from "../functions/store/published.ts";
+import { aliasKey, entryKey } from "../functions/store/stories.ts";
 import { prng } from "./feed-generator.ts";
 
 /** A random 64-bit SimHash as 16 hex digits. */
@@ -143,9 +144,8 @@ export function seedBucket(
   };
   const stories = seededStories(count);
   for (const story of stories) {
-    put(`${PREFIX.entries}${encodeURIComponent(story.id)}.json`, JSON.stringify(story), false);
-    for (const name of story.keys)
-      put(`${PREFIX.keys}${name}`, JSON.stringify({ id: story.id }), false);
+    put(entryKey(story.id), JSON.stringify(story), false);
+    for (const name of story.keys) put(aliasKey({ name }), JSON.stringify({ id: story.id }), false);
   }
   put(HEAD_INDEX_KEY, JSON.stringify(headFor(stories, limits)), true);
   put(ARCHIVE_STATE_KEY, JSON.stringify(archiveStateFor(count, limits.windowSize)), true);

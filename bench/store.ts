@@ -16,6 +16,7 @@ import type { Config } from "../functions/core/config.ts";
 import { type Candidate, findNearDuplicate } from "../functions/core/dedupe/match.ts";
 import type { Fingerprint, NormalizedItem } from "../functions/core/item.ts";
 import { normalizeFeed } from "../functions/core/normalize/index.ts";
+import { acceptOptions } from "../functions/ingest/ingest.ts";
 import { pollSources } from "../functions/ingest/poll.ts";
 import { regenerate } from "../functions/regenerate/regenerate.ts";
 import type { Log } from "../functions/runtime/log.ts";
@@ -74,20 +75,8 @@ async function objectsUnder(store: TestStore, prefix: string): Promise<number> {
   return out.KeyCount ?? 0;
 }
 
-interface PollFigures {
-  newItems: number;
-  perNewItem: number;
-  putsPerObject: number;
-  firstUnchanged: number;
-  firstUnchangedWrites: number;
-  unchanged: number;
-  unchangedWrites: number;
-  touched: number;
-  touchedWrites: number;
-  tenMorePerItem: number;
-}
-
-async function benchPolls(summary: string[]): Promise<PollFigures> {
+/** Prints the S3 requests of a poll series and adds their summary lines to `summary`. */
+async function benchPolls(summary: string[]): Promise<void> {
   const store = await startStore();
   const feedDir = mkdtempSync(join(tmpdir(), "cleanfeed-bench-feed-"));
   try {
@@ -159,23 +148,10 @@ async function benchPolls(summary: string[]): Promise<PollFigures> {
     );
     console.log(`                     ${breakdown(more.requests)}`);
 
-    const figures: PollFigures = {
-      newItems,
-      perNewItem,
-      putsPerObject,
-      firstUnchanged: total(again.requests),
-      firstUnchangedWrites: writes(again.requests),
-      unchanged: total(steady.requests),
-      unchangedWrites: writes(steady.requests),
-      touched: total(touched.requests),
-      touchedWrites: writes(touched.requests),
-      tenMorePerItem,
-    };
     summary.push(
       `S3 requests per new item: ${perNewItem.toFixed(2)} (first poll of ${newItems}), ${tenMorePerItem.toFixed(2)} (10 new in a later poll); PutObject per object created ${ratio(putsPerObject)}`,
-      `S3 requests per unchanged re-poll: ${figures.unchanged} (${figures.unchangedWrites} writes); the first after a fetch: ${figures.firstUnchanged} (${figures.firstUnchangedWrites} writes); file changed, items same: ${figures.touched} (${figures.touchedWrites} writes)`,
+      `S3 requests per unchanged re-poll: ${total(steady.requests)} (${writes(steady.requests)} writes); the first after a fetch: ${total(again.requests)} (${writes(again.requests)} writes); file changed, items same: ${total(touched.requests)} (${writes(touched.requests)} writes)`,
     );
-    return figures;
   } finally {
     rmSync(feedDir, { recursive: true, force: true });
     await store.close();
@@ -307,14 +283,13 @@ async function steadyRound(
   measured: boolean,
 ) {
   const { objects, requests } = h.store;
-  const outcomes = await acceptCopies(objects, batch, "bench-new", {
-    windowSize: config.feed.windowSize,
-    recentWindow: config.dedupe.recentWindow,
-    maxDistance: config.dedupe.hammingDistance,
-    minWords: config.dedupe.minWords,
-    newId: h.nextId,
-    now,
-  });
+  // The options ingest itself passes, so the bench stores what a deploy would.
+  const outcomes = await acceptCopies(
+    objects,
+    batch,
+    "bench-new",
+    acceptOptions({ objects, config, newId: h.nextId, now: () => now }),
+  );
   if (outcomes.some((o) => o.kind !== "new")) throw new Error("bench items were not all new");
   requests.clear();
   const t = performance.now();

@@ -10,7 +10,7 @@ import { CleanfeedStack } from "./cleanfeed-stack.ts";
 import { acknowledgeNagFindings } from "./nag-acknowledgements.ts";
 
 /** The stack's construct id, and so its CloudFormation name. */
-export const STACK_NAME = "CleanfeedStack";
+const STACK_NAME = "CleanfeedStack";
 
 export interface CleanfeedApp {
   app: App;
@@ -23,13 +23,12 @@ export interface CleanfeedApp {
  */
 export function createCleanfeedApp(
   config: Config,
-  options: { app?: App; appProps?: AppProps; projectRoot?: string } = {},
+  options: { app?: App; appProps?: AppProps } = {},
 ): CleanfeedApp {
   const app = options.app ?? new App(options.appProps);
   const stack = new CleanfeedStack(app, STACK_NAME, {
     config,
     description: "cleanfeed: one clean, duplicate-free feed from many sources",
-    ...(options.projectRoot === undefined ? {} : { projectRoot: options.projectRoot }),
   });
   acknowledgeNagFindings(stack, config);
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));

@@ -39,8 +39,6 @@ export const PROJECT_ROOT = fileURLToPath(new URL("..", import.meta.url)).replac
 export interface CleanfeedStackProps extends StackProps {
   /** The parsed `cleanfeed.config.json`. */
   config: Config;
-  /** Where `functions/` and `package-lock.json` are; defaults to this repository. */
-  projectRoot?: string;
 }
 
 /** Names of the S3 actions, so a typo cannot silently grant nothing. */
@@ -72,7 +70,6 @@ export class CleanfeedStack extends Stack {
   constructor(scope: Construct, id: string, props: CleanfeedStackProps) {
     super(scope, id, props);
     const { config } = props;
-    const projectRoot = props.projectRoot ?? PROJECT_ROOT;
     const destroy = config.deploy.removalPolicy === "destroy";
     for (const [i, source] of config.sources.entries()) {
       if (source.path !== null) {
@@ -122,7 +119,7 @@ export class CleanfeedStack extends Stack {
     this.ingest = new CleanfeedFunction(this, "Ingest", {
       name: "ingest",
       config,
-      projectRoot,
+      projectRoot: PROJECT_ROOT,
       timeout: INGEST_TIMEOUT,
       memorySize: 512,
       environment,
@@ -131,7 +128,7 @@ export class CleanfeedStack extends Stack {
     this.regenerate = new CleanfeedFunction(this, "Regenerate", {
       name: "regenerate",
       config,
-      projectRoot,
+      projectRoot: PROJECT_ROOT,
       timeout: REGENERATE_TIMEOUT,
       memorySize: 256,
       environment,

@@ -43,8 +43,10 @@ interface KeyRef {
   id: string;
 }
 
-const entryKey = (id: string) => `${PREFIX.entries}${encodeURIComponent(id)}.json`;
-const aliasKey = (k: StoryKey) => `${PREFIX.keys}${k.name}`;
+/** The object key of a story's entry; exported so bench/seed.ts writes the same keys ingest does. */
+export const entryKey = (id: string) => `${PREFIX.entries}${encodeURIComponent(id)}.json`;
+/** The object key of one alias; only the key's name matters, so a stored name (`story.keys`) will do. */
+export const aliasKey = (k: Pick<StoryKey, "name">) => `${PREFIX.keys}${k.name}`;
 
 export async function readStory(objects: Objects, id: string) {
   return objects.getJson<StoredStory>(entryKey(id));

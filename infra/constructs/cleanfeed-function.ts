@@ -25,7 +25,7 @@ export type FunctionName = keyof typeof FUNCTION_ENTRIES;
  * Lets ESM bundles load the CommonJS dependencies that call `require` on Node
  * built-ins (sanitize-html's postcss, for one); esbuild cannot rewrite those.
  */
-export const ESM_REQUIRE_BANNER =
+const ESM_REQUIRE_BANNER =
   "import { createRequire as __cleanfeedCreateRequire } from 'node:module'; const require = __cleanfeedCreateRequire(import.meta.url);";
 
 /**
@@ -36,7 +36,7 @@ export const ESM_REQUIRE_BANNER =
  * cleanfeed uses (conditional writes with If-Match / If-None-Match) are in
  * every SDK the nodejs24.x runtime has shipped.
  */
-export const EXTERNAL_MODULES = ["@aws-sdk/*"];
+const EXTERNAL_MODULES = ["@aws-sdk/*"];
 
 /** esbuild settings shared by the CDK bundling and the bundle-size test. */
 export interface PresetBuild {
@@ -74,7 +74,7 @@ export function presetBuild(config: Config): PresetBuild {
 }
 
 /** The runtime both functions run on. */
-export const RUNTIME = lambda.Runtime.NODEJS_24_X;
+const RUNTIME = lambda.Runtime.NODEJS_24_X;
 
 export interface CleanfeedFunctionProps {
   name: FunctionName;
@@ -156,7 +156,7 @@ export class CleanfeedFunction extends Construct {
 }
 
 /** CloudWatch Logs accepts only some retention periods: round up to the next one. */
-export function retentionDays(days: number): logs.RetentionDays {
+function retentionDays(days: number): logs.RetentionDays {
   const allowed = Object.values(logs.RetentionDays)
     .filter((v): v is logs.RetentionDays => typeof v === "number" && v > 0)
     .sort((a, b) => a - b);

@@ -4,18 +4,11 @@
  * as HTML, lets control characters through and drops the language.
  */
 import type { Entry, FeedMeta } from "../item.ts";
-import { notBefore, rfc3339 } from "./dates.ts";
+import { rfc3339 } from "./dates.ts";
+import { enclosuresOf, entryDates, entryTitle, relatedOf } from "./entryParts.ts";
 import { webUrl } from "./iri.ts";
 import { GENERATOR, MEDIA_TYPES, type PageLinks, uniqueEntries } from "./page.ts";
-import {
-  feedAuthor,
-  languageTag,
-  mediaType,
-  nonEmpty,
-  type Person,
-  peopleOf,
-  termsOf,
-} from "./people.ts";
+import { feedAuthor, languageTag, nonEmpty, type Person, peopleOf, termsOf } from "./people.ts";
 import { cleanText } from "./xmlText.ts";
 import { el, type XmlElement, xmlDocument } from "./xmlWriter.ts";
 
@@ -61,10 +54,8 @@ function entryElement(entry: Entry, feedLang: string | null): XmlElement {
   const url = webUrl(item.url);
   const content = nonEmpty(item.contentHtml);
   const summary = addsToContent(nonEmpty(item.summary), content);
-  const title = titleOf(item.title, url);
-  const published = rfc3339(entry.published) ?? cleanText(entry.published);
-  const updated = rfc3339(entry.updated) ?? cleanText(entry.updated);
-  const entryUpdated = notBefore(updated, published);
+  const title = entryTitle(item.title, url);
+  const { published, updated: entryUpdated } = entryDates(entry);
   return el(
     "entry",
     { "xml:lang": lang !== null && lang.toLowerCase() !== feedLang?.toLowerCase() ? lang : null },
@@ -111,11 +102,6 @@ function addsToContent(summary: string | null, content: string | null): string |
   return opening !== "" && words(content).startsWith(opening) ? null : summary;
 }
 
-/** The entry title as plain text, never empty. */
-function titleOf(title: string, url: string | null): string {
-  return nonEmpty(title) ?? url ?? "Untitled";
-}
-
 function link(rel: string, href: string | null, type: string | null): XmlElement | null {
   if (href === null) return null;
   return el("link", { rel, type, href: cleanText(href) });
@@ -132,31 +118,16 @@ function personElement(name: "author", p: Person): XmlElement {
 }
 
 function relatedLinks(entry: Entry, url: string | null): XmlElement[] {
-  const seen = new Set<string>(url === null ? [] : [url]);
-  const out: XmlElement[] = [];
-  for (const r of entry.related) {
-    const href = webUrl(r.url);
-    if (href === null || seen.has(href)) continue;
-    seen.add(href);
-    const title = nonEmpty(r.title);
-    const feedTitle = nonEmpty(r.feedTitle);
+  return relatedOf(entry, url).map(({ url: href, title, feedTitle }) => {
     const label = title && feedTitle ? `${title} (${feedTitle})` : (title ?? feedTitle);
-    out.push(el("link", { rel: "related", href, title: label }));
-  }
-  return out;
+    return el("link", { rel: "related", href, title: label });
+  });
 }
 
 function enclosureLinks(entry: Entry): XmlElement[] {
-  const seen = new Set<string>();
-  const out: XmlElement[] = [];
-  for (const e of entry.item.enclosures) {
-    const href = webUrl(e.url);
-    if (href === null || seen.has(href)) continue;
-    seen.add(href);
-    const length = Number.isSafeInteger(e.length) && (e.length ?? -1) >= 0 ? e.length : null;
-    out.push(el("link", { rel: "enclosure", type: mediaType(e.type), length, href }));
-  }
-  return out;
+  return enclosuresOf(entry).map(({ url: href, type, length }) =>
+    el("link", { rel: "enclosure", type, length, href }),
+  );
 }
 
 /**

@@ -3,22 +3,17 @@
  * schema validator skips (authors, content-or-link) and the W3C Feed
  * Validator's complaints we can catch without the network.
  */
+import { openXml, repeatChecker } from "./checkParts.ts";
 import { isRfc3339 } from "./dates.ts";
 import { isAbsoluteIri } from "./iri.ts";
-import { findForbiddenCharacter } from "./xmlText.ts";
-import { attr, child, children, parseXml, text, type XmlNode } from "./xmlTree.ts";
+import { attr, child, children, text, type XmlNode } from "./xmlTree.ts";
 
 const ATOM_NS = "http://www.w3.org/2005/Atom";
 
 /** Problems with an Atom document, in human words; [] when it is fine to publish. */
 export function checkAtom(xml: string): string[] {
-  const problems: string[] = [];
-  const forbidden = findForbiddenCharacter(xml);
-  if (forbidden !== null) problems.push(`document ${forbidden}`);
-  const parsed = parseXml(xml);
-  if ("problem" in parsed) return [...problems, parsed.problem];
-  const feed = child(parsed.root, "feed");
-  if (feed === null) return [...problems, "the root element is not <feed>"];
+  const { problems, root: feed } = openXml(xml, "feed");
+  if (feed === null) return problems;
   if (attr(feed, "xmlns") !== ATOM_NS)
     problems.push(`<feed> is not in the Atom namespace ${ATOM_NS}`);
 
@@ -28,21 +23,15 @@ export function checkAtom(xml: string): string[] {
   checkDate(feed, "updated", where, true, problems);
   checkLinks(feed, where, problems);
   checkPeople(feed, where, problems);
-  if (!children(feed, "link").some((l) => attr(l, "rel") === "self")) {
-    problems.push('feed has no rel="self" link');
-  }
+  if (!hasSelfLink(feed)) problems.push('feed has no rel="self" link');
   const feedHasAuthor = children(feed, "author").length > 0;
 
-  const ids = new Map<string, number>();
+  const checkRepeat = repeatChecker("id", "entry");
   children(feed, "entry").forEach((entry, i) => {
     const id = text(child(entry, "id"));
     const at = `entry ${i + 1}${id ? ` (${id})` : ""}`;
     checkId(entry, at, problems);
-    if (id) {
-      const first = ids.get(id);
-      if (first !== undefined) problems.push(`${at} repeats the id of entry ${first}`);
-      else ids.set(id, i + 1);
-    }
+    if (id) checkRepeat(id, i + 1, at, problems);
     checkOne(entry, "title", at, problems);
     checkDate(entry, "updated", at, true, problems);
     checkDate(entry, "published", at, false, problems);
@@ -72,14 +61,16 @@ export function checkAtom(xml: string): string[] {
       checkId(source, `${at} source`, problems);
       checkOne(source, "title", `${at} source`, problems);
       checkDate(source, "updated", `${at} source`, true, problems);
-      if (!children(source, "link").some((l) => attr(l, "rel") === "self")) {
-        problems.push(`${at} source has no rel="self" link`);
-      }
+      if (!hasSelfLink(source)) problems.push(`${at} source has no rel="self" link`);
       checkLinks(source, `${at} source`, problems);
       checkPeople(source, `${at} source`, problems);
     }
   });
   return problems;
+}
+
+function hasSelfLink(node: XmlNode): boolean {
+  return children(node, "link").some((l) => attr(l, "rel") === "self");
 }
 
 function checkOne(node: XmlNode, name: string, where: string, problems: string[]): void {

@@ -1,4 +1,5 @@
 /** The last look before the JSON Feed 1.1 alternate is published. */
+import { repeatChecker } from "./checkParts.ts";
 import { isRfc3339 } from "./dates.ts";
 import { isAbsoluteIri } from "./iri.ts";
 import { JSON_FEED_VERSION } from "./jsonFeed.ts";
@@ -28,7 +29,7 @@ export function checkJsonFeed(json: string): string[] {
   checkAuthors(feed.authors, "feed", problems);
   if (!Array.isArray(feed.items)) return [...problems, "feed has no items array"];
 
-  const ids = new Map<string, number>();
+  const checkRepeat = repeatChecker("id", "item");
   feed.items.forEach((item: unknown, i: number) => {
     const at = `item ${i + 1}`;
     if (!isObject(item)) {
@@ -36,11 +37,7 @@ export function checkJsonFeed(json: string): string[] {
       return;
     }
     if (typeof item.id !== "string" || item.id === "") problems.push(`${at} has no id`);
-    else {
-      const first = ids.get(item.id);
-      if (first !== undefined) problems.push(`${at} repeats the id of item ${first}`);
-      else ids.set(item.id, i + 1);
-    }
+    else checkRepeat(item.id, i + 1, at, problems);
     checkUrl(item.url, `${at} url`, problems);
     checkUrl(item.external_url, `${at} external_url`, problems);
     if (typeof item.content_html !== "string" && typeof item.content_text !== "string") {

@@ -1,17 +1,12 @@
 /** The last look before the RSS 2.0 alternate is published. */
+import { openXml, repeatChecker } from "./checkParts.ts";
 import { isAbsoluteIri } from "./iri.ts";
-import { findForbiddenCharacter } from "./xmlText.ts";
-import { attr, child, children, parseXml, text } from "./xmlTree.ts";
+import { attr, child, children, text } from "./xmlTree.ts";
 
 /** Problems with an RSS 2.0 document, in human words; [] when it is fine to publish. */
 export function checkRss(xml: string): string[] {
-  const problems: string[] = [];
-  const forbidden = findForbiddenCharacter(xml);
-  if (forbidden !== null) problems.push(`document ${forbidden}`);
-  const parsed = parseXml(xml);
-  if ("problem" in parsed) return [...problems, parsed.problem];
-  const rss = child(parsed.root, "rss");
-  if (rss === null) return [...problems, "the root element is not <rss>"];
+  const { problems, root: rss } = openXml(xml, "rss");
+  if (rss === null) return problems;
   if (attr(rss, "version") !== "2.0") problems.push('<rss> is not version="2.0"');
   const channels = children(rss, "channel");
   const channel = channels[0];
@@ -24,18 +19,14 @@ export function checkRss(xml: string): string[] {
   if (link && !isAbsoluteIri(link)) problems.push(`channel link "${link}" is not an absolute URL`);
   checkDate(text(child(channel, "lastBuildDate")), "channel lastBuildDate", problems);
 
-  const guids = new Map<string, number>();
+  const checkRepeat = repeatChecker("guid", "item");
   children(channel, "item").forEach((item, i) => {
     const at = `item ${i + 1}`;
     if (child(item, "title") === null && child(item, "description") === null) {
       problems.push(`${at} has neither title nor description`);
     }
     const guid = text(child(item, "guid"));
-    if (guid) {
-      const first = guids.get(guid);
-      if (first !== undefined) problems.push(`${at} repeats the guid of item ${first}`);
-      else guids.set(guid, i + 1);
-    }
+    if (guid) checkRepeat(guid, i + 1, at, problems);
     const itemLink = text(child(item, "link"));
     if (child(item, "link") !== null && !isAbsoluteIri(itemLink)) {
       problems.push(`${at} link "${itemLink}" is not an absolute URL`);

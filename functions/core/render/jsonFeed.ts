@@ -4,18 +4,10 @@
  * deprecated single `author`), no language and no attachments.
  */
 import type { Entry, FeedMeta } from "../item.ts";
-import { notBefore, rfc3339 } from "./dates.ts";
+import { enclosuresOf, entryDates, entryTitle, relatedOf } from "./entryParts.ts";
 import { webUrl } from "./iri.ts";
 import { GENERATOR, type PageLinks, uniqueEntries } from "./page.ts";
-import {
-  feedAuthor,
-  languageTag,
-  mediaType,
-  nonEmpty,
-  type Person,
-  peopleOf,
-  termsOf,
-} from "./people.ts";
+import { feedAuthor, languageTag, nonEmpty, type Person, peopleOf, termsOf } from "./people.ts";
 import { cleanText } from "./xmlText.ts";
 
 /** The JSON Feed version this renderer writes. */
@@ -58,11 +50,10 @@ function personJson(p: Person): Json {
 function itemJson(entry: Entry, feedLang: string | null): Json {
   const { item } = entry;
   const url = webUrl(item.url);
-  const title = nonEmpty(item.title) ?? url ?? "Untitled";
+  const title = entryTitle(item.title, url);
   const summary = nonEmpty(item.summary);
   const content = nonEmpty(item.contentHtml);
-  const published = rfc3339(entry.published) ?? cleanText(entry.published);
-  const updated = rfc3339(entry.updated) ?? cleanText(entry.updated);
+  const { published, updated } = entryDates(entry);
   const out: Json = { id: cleanText(entry.id) };
   if (url !== null) out.url = url;
   out.title = title;
@@ -71,7 +62,7 @@ function itemJson(entry: Entry, feedLang: string | null): Json {
   else out.content_text = summary ?? title;
   if (summary !== null) out.summary = summary;
   out.date_published = published;
-  out.date_modified = notBefore(updated, published);
+  out.date_modified = updated;
   const authors = peopleOf(item.authors);
   if (authors.length > 0) out.authors = authors.map(personJson);
   const tags = termsOf(item.categories);
@@ -86,17 +77,11 @@ function itemJson(entry: Entry, feedLang: string | null): Json {
 }
 
 function attachmentsJson(entry: Entry): Json[] {
-  const out: Json[] = [];
-  const seen = new Set<string>();
-  for (const e of entry.item.enclosures) {
-    const url = webUrl(e.url);
-    if (url === null || seen.has(url)) continue;
-    seen.add(url);
-    const a: Json = { url, mime_type: mediaType(e.type) ?? "application/octet-stream" };
-    if (Number.isSafeInteger(e.length) && (e.length ?? -1) >= 0) a.size_in_bytes = e.length;
-    out.push(a);
-  }
-  return out;
+  return enclosuresOf(entry).map(({ url, type, length }) => {
+    const a: Json = { url, mime_type: type ?? "application/octet-stream" };
+    if (length !== null) a.size_in_bytes = length;
+    return a;
+  });
 }
 
 /**
@@ -104,18 +89,10 @@ function attachmentsJson(entry: Entry): Json[] {
  * go in an extension object (names starting with `_` are reserved for that).
  */
 function relatedJson(entry: Entry, url: string | null): Json[] {
-  const seen = new Set<string>(url === null ? [] : [url]);
-  const out: Json[] = [];
-  for (const r of entry.related) {
-    const href = webUrl(r.url);
-    if (href === null || seen.has(href)) continue;
-    seen.add(href);
+  return relatedOf(entry, url).map(({ url: href, title, feedTitle }) => {
     const link: Json = { url: href };
-    const title = nonEmpty(r.title);
     if (title !== null) link.title = title;
-    const feedTitle = nonEmpty(r.feedTitle);
     if (feedTitle !== null) link.feed_title = feedTitle;
-    out.push(link);
-  }
-  return out;
+    return link;
+  });
 }

@@ -6,9 +6,10 @@
  */
 import type { Entry, FeedMeta } from "../item.ts";
 import { rfc822 } from "./dates.ts";
+import { enclosuresOf, entryTitle } from "./entryParts.ts";
 import { webUrl } from "./iri.ts";
 import { GENERATOR, MEDIA_TYPES, type PageLinks, uniqueEntries } from "./page.ts";
-import { feedAuthor, languageTag, mediaType, nonEmpty, peopleOf, termsOf } from "./people.ts";
+import { feedAuthor, languageTag, nonEmpty, peopleOf, termsOf } from "./people.ts";
 import { cleanText, textToHtml } from "./xmlText.ts";
 import { el, type XmlElement, xmlDocument } from "./xmlWriter.ts";
 
@@ -57,11 +58,12 @@ function itemElement(entry: Entry): XmlElement {
   // RSS <author> must be an email address and appears at most once; the
   // other authors go to dc:creator, which readers show as the byline.
   const withEmail = people.find((p) => p.email !== null);
-  const enclosure = item.enclosures.map((e) => ({ ...e, url: webUrl(e.url) })).find((e) => e.url);
+  // RSS allows one enclosure per item: the first one, as podcast apps expect.
+  const enclosure = enclosuresOf(entry)[0];
   return el(
     "item",
     {},
-    el("title", {}, nonEmpty(item.title) ?? url ?? "Untitled"),
+    el("title", {}, entryTitle(item.title, url)),
     url !== null && el("link", {}, url),
     el("guid", { isPermaLink: "false" }, cleanText(entry.id)),
     el("pubDate", {}, rfc822(entry.published) ?? cleanText(entry.published)),
@@ -79,15 +81,12 @@ function itemElement(entry: Entry): XmlElement {
     // Readers merge <author> and dc:creator: naming someone in both doubles them.
     people.filter((p) => p !== withEmail).map((p) => el("dc:creator", {}, p.name)),
     termsOf(item.categories).map((term) => el("category", {}, term)),
-    // RSS allows one enclosure per item: the first one, as podcast apps expect.
-    enclosure?.url &&
+    enclosure !== undefined &&
       el("enclosure", {
         url: enclosure.url,
-        length:
-          Number.isSafeInteger(enclosure.length) && (enclosure.length ?? -1) >= 0
-            ? enclosure.length
-            : 0,
-        type: mediaType(enclosure.type) ?? "application/octet-stream",
+        // RSS requires a length; 0 is the usual stand-in when it is unknown.
+        length: enclosure.length ?? 0,
+        type: enclosure.type ?? "application/octet-stream",
       }),
     sourceElement(entry),
   );
