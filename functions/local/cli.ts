@@ -10,6 +10,7 @@ import { FeedError } from "../core/errors.ts";
 import { ingestDocument, normalizeDocument, scopeOf } from "../ingest/ingest.ts";
 import { readSourceStates } from "../ingest/poll.ts";
 import { clock, newStoryId } from "../runtime/clock.ts";
+import { DEFAULT_CONFIG_FILE } from "../runtime/config-file.ts";
 import { fetchFeed } from "../sources/fetch.ts";
 import { pushToEndpoint } from "../sources/push-client.ts";
 import { formatSourcesTable } from "../sources/state.ts";
@@ -32,7 +33,7 @@ commands:
   remove <entry-id>             remove an entry for good (it never comes back)
 
 options:
-  --config FILE     config file (default cleanfeed.config.json)
+  --config FILE     config file (default ${DEFAULT_CONFIG_FILE})
   --data DIR        embedded S3 data folder (default .cleanfeed)
   --endpoint URL    use this S3 endpoint instead of the embedded one (with --bucket NAME)
   --bucket NAME     bucket on --endpoint
@@ -44,7 +45,7 @@ options:
   -h, --help        this text`;
 
 const OPTIONS = {
-  config: { type: "string", default: "cleanfeed.config.json" },
+  config: { type: "string", default: DEFAULT_CONFIG_FILE },
   data: { type: "string", default: ".cleanfeed" },
   endpoint: { type: "string" },
   bucket: { type: "string" },
@@ -96,9 +97,8 @@ async function readDocument(target: string) {
 async function withStore<T>(
   values: Values,
   run: (ctx: Awaited<ReturnType<typeof open>>) => Promise<T>,
-  publicUrl?: string,
 ): Promise<T> {
-  const ctx = await open(values, publicUrl);
+  const ctx = await open(values);
   try {
     return await run(ctx);
   } finally {
@@ -106,16 +106,15 @@ async function withStore<T>(
   }
 }
 
-async function open(values: Values, publicUrl?: string) {
+async function open(values: Values) {
   const { config, dir } = loadConfig(values.config);
   const store = await openStore({
     data: values.data,
     endpoint: values.endpoint,
     bucket: values.bucket,
   });
-  const url = publicUrl ?? `http://127.0.0.1:${portOf(values.port)}/`;
   const handlers = localHandlers(store.objects, config, dir, {
-    publicUrl: url,
+    publicUrl: `http://127.0.0.1:${portOf(values.port)}/`,
     quiet: values.quiet,
   });
   return { config, dir, store, handlers };

@@ -1,15 +1,10 @@
 /** The last look before the JSON Feed 1.1 alternate is published. */
+import { isObject } from "../json.ts";
 import { repeatChecker } from "./checkParts.ts";
 import { isRfc3339 } from "./dates.ts";
 import { isAbsoluteIri } from "./iri.ts";
 import { JSON_FEED_VERSION } from "./jsonFeed.ts";
 import { findForbiddenCharacter } from "./xmlText.ts";
-
-type Obj = Record<string, unknown>;
-
-function isObject(v: unknown): v is Obj {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
-}
 
 /** Problems with a JSON Feed 1.1 document, in human words; [] when it is fine to publish. */
 export function checkJsonFeed(json: string): string[] {
