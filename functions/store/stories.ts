@@ -244,7 +244,7 @@ async function mergeInto(
     await Promise.all(
       fresh.map((name) =>
         objects
-          .putJson(`${PREFIX.keys}${name}`, { id } satisfies KeyRef, { create: true })
+          .putJson(aliasKey({ name }), { id } satisfies KeyRef, { create: true })
           .catch((e) => {
             if (!(e instanceof ConflictError)) throw e;
           }),

@@ -152,6 +152,8 @@ describe("feedparser, as a reader", () => {
         const parsed = runFeedparser(xml);
         expect(parsed.bozo, parsed.bozoException ?? "").toBe(0);
         expect(parsed.version).toBe("atom10");
+        // every entry written is one feedparser read: the loop below must not pass on none
+        expect(parsed.entries).toHaveLength(entriesOf(xml).length);
         for (const e of parsed.entries) {
           expect(e.id).toMatch(/^urn:uuid:/);
           expect(e.title).toBeTruthy();
