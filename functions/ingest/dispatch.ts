@@ -39,6 +39,16 @@ const json = (statusCode: number, value: unknown): HttpResponse => ({
   body: JSON.stringify(value),
 });
 
+/**
+ * Whether a dropped file holds pushed items (a JSON array or object) rather
+ * than a feed document (XML, or a JSON Feed, which names its version).
+ */
+function isPushedItems(bytes: Buffer): boolean {
+  const head = bytes.toString("utf8", 0, Math.min(bytes.length, 4096)).trimStart();
+  if (head.startsWith("[")) return true;
+  return head.startsWith("{") && !bytes.includes('"version"');
+}
+
 /** Reads one dropped object and stores what it holds; deletes it once stored. */
 async function ingestObject(
   rt: IngestRuntime,
@@ -48,16 +58,15 @@ async function ingestObject(
     rt.log.warn("ignored an object outside incoming/", { key: object.key });
     return null;
   }
-  const got = await rt.objects.getText(object.key);
+  // as bytes: a feed document says its own encoding (XML declaration, BOM), and
+  // the parser reads UTF-8 without decoding it whole (parse/byteText.ts)
+  const got = await rt.objects.getFile(object.key);
   if (got === null) return null; // already processed and deleted: a replayed event
   const name = object.key.slice(PREFIX.incoming.length);
-  const text = got.value;
-  const trimmed = text.trimStart();
   try {
-    const report =
-      trimmed.startsWith("[") || (trimmed.startsWith("{") && !trimmed.includes('"version"'))
-        ? await ingestPushed(rt, JSON.parse(text), name)
-        : await ingestDocument(rt, text, { source: name, documentUrl: null });
+    const report = isPushedItems(got.body)
+      ? await ingestPushed(rt, JSON.parse(new TextDecoder().decode(got.body)), name)
+      : await ingestDocument(rt, got.body, { source: name, documentUrl: null });
     rt.log.info("ingested dropped object", { key: object.key, ...report });
     await rt.objects.delete(object.key);
     return report;

@@ -4,6 +4,7 @@
  */
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { PutObjectCommand } from "@aws-sdk/client-s3";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { localHandlers } from "../../functions/local/runtime.ts";
 import type { HeadIndex } from "../../functions/store/head.ts";
@@ -67,6 +68,28 @@ describe("ingest handler", () => {
     expect(await store.objects.getText("incoming/world desk.atom")).toBeNull();
     const head = await store.objects.getJson<HeadIndex>(HEAD_INDEX_KEY);
     expect(head?.value.stories).toHaveLength(2);
+  });
+
+  it("reads a dropped feed in the encoding it declares, not as UTF-8", async () => {
+    const h = handlersWith([]);
+    const doc = `<?xml version="1.0" encoding="windows-1252"?>
+<rss version="2.0"><channel><title>Desk</title><link>https://desk.example/</link>
+<item><title>Caf\u00e9 \u2013 \u2018quoted\u2019</title><link>https://desk.example/1</link>
+<description>Une histoire de caf\u00e9.</description></item></channel></rss>`;
+    // the bytes a Windows tool writes: é is 0xE9, – 0x96, ‘ ’ 0x91 0x92
+    const cp1252: Record<string, number> = { "\u2013": 0x96, "\u2018": 0x91, "\u2019": 0x92 };
+    const bytes = Uint8Array.from([...doc].map((c) => cp1252[c] ?? c.charCodeAt(0)));
+    await store.objects.client.send(
+      new PutObjectCommand({
+        Bucket: store.s3.bucket,
+        Key: "incoming/world desk.atom",
+        Body: bytes,
+      }),
+    );
+    const out = (await h.ingest(event("s3-object-created.json"))) as { reports: { new: number }[] };
+    expect(out.reports[0]?.new).toBe(1);
+    const head = await store.objects.getJson<HeadIndex>(HEAD_INDEX_KEY);
+    expect(head?.value.stories[0]?.entry?.item.title).toBe("Caf\u00e9 \u2013 \u2018quoted\u2019");
   });
 
   it("acknowledges an s3:TestEvent in an SQS batch and processes the real record beside it", async () => {
