@@ -3,6 +3,8 @@
  * gives it Lambda's runtime; the `cleanfeed` command gives it a local one.
  */
 import { type CreatedObject, classifyIngestEvent } from "../core/events.ts";
+import { isObject } from "../core/json.ts";
+import { jsonFeedFormat } from "../core/parse/format.ts";
 import type { Log } from "../runtime/log.ts";
 import { PREFIX } from "../store/layout.ts";
 import {
@@ -40,13 +42,17 @@ const json = (statusCode: number, value: unknown): HttpResponse => ({
 });
 
 /**
- * Whether a dropped file holds pushed items (a JSON array or object) rather
- * than a feed document (XML, or a JSON Feed, which names its version).
+ * What a pushed or dropped body holds: pushed items (the parsed JSON), or null
+ * for a feed document: XML, or a JSON Feed, which names its jsonfeed.org
+ * version (an item that merely says "version" somewhere is still an item).
+ * @throws SyntaxError for a body that is neither XML nor JSON.
  */
-function isPushedItems(bytes: Buffer): boolean {
-  const head = bytes.toString("utf8", 0, Math.min(bytes.length, 4096)).trimStart();
-  if (head.startsWith("[")) return true;
-  return head.startsWith("{") && !bytes.includes('"version"');
+function pushedItems(text: string): { items: unknown } | null {
+  if (text.trimStart().startsWith("<")) return null;
+  const value: unknown = JSON.parse(text);
+  const isFeed =
+    isObject(value) && typeof value.version === "string" && jsonFeedFormat(value.version) !== null;
+  return isFeed ? null : { items: value };
 }
 
 /** Reads one dropped object and stores what it holds; deletes it once stored. */
@@ -64,8 +70,11 @@ async function ingestObject(
   if (got === null) return null; // already processed and deleted: a replayed event
   const name = object.key.slice(PREFIX.incoming.length);
   try {
-    const report = isPushedItems(got.body)
-      ? await ingestPushed(rt, JSON.parse(new TextDecoder().decode(got.body)), name)
+    // only a body that is not markup is decoded here, to be read as JSON
+    const markup = got.body.toString("utf8", 0, Math.min(got.body.length, 4096)).trimStart();
+    const pushed = markup.startsWith("<") ? null : pushedItems(new TextDecoder().decode(got.body));
+    const report = pushed
+      ? await ingestPushed(rt, pushed.items, name)
       : await ingestDocument(rt, got.body, { source: name, documentUrl: null });
     rt.log.info("ingested dropped object", { key: object.key, ...report });
     await rt.objects.delete(object.key);
@@ -81,10 +90,10 @@ async function ingestObject(
 async function handleHttp(rt: IngestRuntime, method: string, body: string): Promise<HttpResponse> {
   if (method !== "POST") return json(405, { error: "POST items as JSON, or a feed document" });
   try {
-    const trimmed = body.trimStart();
-    const report = trimmed.startsWith("<")
-      ? await ingestDocument(rt, body, { source: "push", documentUrl: null })
-      : await ingestPushed(rt, JSON.parse(body), "push");
+    const pushed = pushedItems(body);
+    const report = pushed
+      ? await ingestPushed(rt, pushed.items, "push")
+      : await ingestDocument(rt, body, { source: "push", documentUrl: null });
     rt.log.info("push accepted", { ...report });
     return json(
       report.rejected.length > 0 && report.items === report.rejected.length ? 400 : 200,

@@ -92,6 +92,33 @@ describe("ingest handler", () => {
     expect(head?.value.stories[0]?.entry?.item.title).toBe("Caf\u00e9 \u2013 \u2018quoted\u2019");
   });
 
+  it("tells dropped items that mention a version from a dropped JSON Feed", async () => {
+    const h = handlersWith([]);
+    const drop = async (body: string) => {
+      await store.objects.put("incoming/world desk.atom", body);
+      return (await h.ingest(event("s3-object-created.json"))) as { reports: { new: number }[] };
+    };
+    const items = {
+      items: [
+        {
+          title: "A new version of the app",
+          url: "https://apps.example/v2",
+          content: "Out today.",
+          categories: ["release", "version"],
+        },
+      ],
+    };
+    expect((await drop(JSON.stringify(items))).reports[0]?.new).toBe(1);
+    const feed = {
+      version: "https://jsonfeed.org/version/1.1",
+      title: "Apps",
+      items: [
+        { id: "3", title: "Version three", url: "https://apps.example/v3", content_text: "Later." },
+      ],
+    };
+    expect((await drop(JSON.stringify(feed))).reports[0]?.new).toBe(1);
+  });
+
   it("acknowledges an s3:TestEvent in an SQS batch and processes the real record beside it", async () => {
     const h = handlersWith([]);
     await store.objects.put(
