@@ -69,12 +69,21 @@ export interface NormalizedItem {
   firstSeen: string;
 }
 
-/** Why an incoming item was recognised as an existing story. */
+/**
+ * Why an incoming item was recognised as an existing story: an exact key, or
+ * a near-duplicate text with the measure and score that matched. (Stories
+ * stored before the near-duplicate matcher was replaced may still name a
+ * SimHash distance.)
+ */
 export type MatchReason =
   | { kind: "guid"; key: string }
   | { kind: "url"; key: string }
   | { kind: "content"; key: string }
+  | { kind: "near"; measure: NearMeasure; score: number }
   | { kind: "simhash"; distance: number };
+
+/** How near-duplicate texts were found alike (see core/dedupe/match.ts). */
+export type NearMeasure = "containment" | "excerpt";
 
 /** Another outlet's copy of a merged story. */
 export interface RelatedLink {

@@ -1,19 +1,18 @@
 /**
  * The ingest function's behaviour for every event it accepts. `handler.ts`
  * gives it Lambda's runtime; the `cleanfeed` command gives it a local one.
+ * Every event is one `Invocation`: its inputs go through the one ingest path
+ * and the head is committed once, at the end.
  */
 import { type CreatedObject, classifyIngestEvent } from "../core/events.ts";
-import { isObject } from "../core/json.ts";
-import { jsonFeedFormat } from "../core/parse/format.ts";
 import type { Log } from "../runtime/log.ts";
 import { PREFIX } from "../store/layout.ts";
 import {
   type IngestDeps,
   type IngestReport,
-  ingestDocument,
-  ingestPushed,
+  Invocation,
   isInputError,
-  removeEntry,
+  StoreFailure,
 } from "./ingest.ts";
 
 export interface IngestRuntime extends IngestDeps {
@@ -41,69 +40,98 @@ const json = (statusCode: number, value: unknown): HttpResponse => ({
   body: JSON.stringify(value),
 });
 
-/**
- * What a pushed or dropped body holds: pushed items (the parsed JSON), or null
- * for a feed document: XML, or a JSON Feed, which names its jsonfeed.org
- * version (an item that merely says "version" somewhere is still an item).
- * @throws SyntaxError for a body that is neither XML nor JSON.
- */
-function pushedItems(text: string): { items: unknown } | null {
-  if (text.trimStart().startsWith("<")) return null;
-  const value: unknown = JSON.parse(text);
-  const isFeed =
-    isObject(value) && typeof value.version === "string" && jsonFeedFormat(value.version) !== null;
-  return isFeed ? null : { items: value };
-}
+const withoutCopies = ({ copies: _, ...report }: IngestReport & { copies: unknown }) => report;
 
-/** Reads one dropped object and stores what it holds; deletes it once stored. */
+/**
+ * Reads one dropped object and stores what it holds. Returns whether it may
+ * be deleted once the invocation commits: yes when stored in full, or when
+ * refused as bad input (kept in place for the user, and never retried).
+ */
 async function ingestObject(
   rt: IngestRuntime,
+  invocation: Invocation,
   object: CreatedObject,
-): Promise<IngestReport | null> {
+): Promise<{ report: IngestReport | null; remove: boolean }> {
   if (!object.key.startsWith(PREFIX.incoming)) {
     rt.log.warn("ignored an object outside incoming/", { key: object.key });
-    return null;
+    return { report: null, remove: false };
   }
-  // as bytes: a feed document says its own encoding (XML declaration, BOM), and
-  // the parser reads UTF-8 without decoding it whole (parse/byteText.ts)
+  // as bytes: a feed document says its own encoding (XML declaration, BOM)
   const got = await rt.objects.getFile(object.key);
-  if (got === null) return null; // already processed and deleted: a replayed event
+  if (got === null) return { report: null, remove: false }; // already done: a replayed event
   const name = object.key.slice(PREFIX.incoming.length);
   try {
-    // only a body that is not markup is decoded here, to be read as JSON
-    const markup = got.body.toString("utf8", 0, Math.min(got.body.length, 4096)).trimStart();
-    const pushed = markup.startsWith("<") ? null : pushedItems(new TextDecoder().decode(got.body));
-    const report = pushed
-      ? await ingestPushed(rt, pushed.items, name)
-      : await ingestDocument(rt, got.body, { source: name, documentUrl: null });
+    const report = withoutCopies(
+      await invocation.ingest({ source: name, body: got.body, contentType: got.contentType }),
+    );
     rt.log.info("ingested dropped object", { key: object.key, ...report });
-    await rt.objects.delete(object.key);
-    return report;
+    return { report, remove: report.failed.length === 0 };
   } catch (e) {
-    if (!isInputError(e) && !(e instanceof SyntaxError)) throw e;
+    if (!isInputError(e)) throw e;
     // The file is wrong, not the service: keep it for the user and do not retry.
     rt.log.error("refused a dropped object", { key: object.key, error: String(e) });
-    return null;
+    return { report: null, remove: false };
   }
 }
 
-async function handleHttp(rt: IngestRuntime, method: string, body: string): Promise<HttpResponse> {
+async function handleHttp(
+  rt: IngestRuntime,
+  method: string,
+  body: string,
+  contentType: string | null,
+): Promise<HttpResponse> {
   if (method !== "POST") return json(405, { error: "POST items as JSON, or a feed document" });
+  const invocation = new Invocation(rt);
+  let report: IngestReport;
   try {
-    const pushed = pushedItems(body);
-    const report = pushed
-      ? await ingestPushed(rt, pushed.items, "push")
-      : await ingestDocument(rt, body, { source: "push", documentUrl: null });
-    rt.log.info("push accepted", { ...report });
-    return json(
-      report.rejected.length > 0 && report.items === report.rejected.length ? 400 : 200,
-      report,
-    );
+    report = withoutCopies(await invocation.ingest({ source: "push", body, contentType }));
   } catch (e) {
-    if (e instanceof SyntaxError) return json(400, { error: `body is not JSON: ${e.message}` });
     if (isInputError(e)) return json(400, { error: e.message });
     throw e;
   }
+  await invocation.commit();
+  rt.log.info("push accepted", { ...report });
+  return json(
+    report.rejected.length > 0 && report.items === report.rejected.length ? 400 : 200,
+    report,
+  );
+}
+
+/** An SQS batch: one invocation, each message failed alone when its objects did not go in. */
+async function handleSqs(
+  rt: IngestRuntime,
+  messages: { id: string; objects: CreatedObject[] }[],
+): Promise<{ batchItemFailures: { itemIdentifier: string }[] }> {
+  const invocation = new Invocation(rt);
+  const failed = new Set<string>();
+  const removable: string[] = [];
+  for (const message of messages) {
+    try {
+      for (const object of message.objects) {
+        const { remove } = await ingestObject(rt, invocation, object);
+        if (remove) removable.push(object.key);
+        else if (object.key.startsWith(PREFIX.incoming)) failed.add(message.id);
+      }
+    } catch (e) {
+      rt.log.error("ingest of a dropped object failed; SQS will retry", {
+        messageId: message.id,
+        error: String(e),
+      });
+      failed.add(message.id);
+    }
+  }
+  try {
+    await invocation.commit();
+  } catch (e) {
+    if (!(e instanceof StoreFailure)) {
+      // nothing was committed: every message goes back to the queue
+      rt.log.error("ingest commit failed; SQS will retry the batch", { error: String(e) });
+      return { batchItemFailures: messages.map((m) => ({ itemIdentifier: m.id })) };
+    }
+  }
+  // Deleted only once committed: a crash before leaves them for the retry.
+  await Promise.all(removable.map((key) => rt.objects.delete(key)));
+  return { batchItemFailures: [...failed].map((id) => ({ itemIdentifier: id })) };
 }
 
 /** Handles any ingest event. SQS batches answer with their failed message ids. */
@@ -114,34 +142,31 @@ export function createIngestHandler(rt: IngestRuntime) {
       case "poll":
         return { sources: await rt.poll() };
       case "objects": {
-        const reports = [];
-        for (const object of what.objects) reports.push(await ingestObject(rt, object));
-        return { reports };
+        const invocation = new Invocation(rt);
+        const results = [];
+        for (const object of what.objects) results.push(await ingestObject(rt, invocation, object));
+        await invocation.commit();
+        for (const [i, r] of results.entries())
+          if (r.remove) await rt.objects.delete(what.objects[i]!.key);
+        return { reports: results.map((r) => r.report) };
       }
-      case "sqs": {
-        const batchItemFailures: { itemIdentifier: string }[] = [];
-        for (const message of what.messages) {
-          try {
-            for (const object of message.objects) await ingestObject(rt, object);
-          } catch (e) {
-            rt.log.error("ingest of a dropped object failed; SQS will retry", {
-              messageId: message.id,
-              error: String(e),
-            });
-            batchItemFailures.push({ itemIdentifier: message.id });
-          }
-        }
-        return { batchItemFailures };
-      }
+      case "sqs":
+        return handleSqs(rt, what.messages);
       case "http":
-        return handleHttp(rt, what.method, what.body);
+        return handleHttp(rt, what.method, what.body, what.contentType);
       case "feed":
-        return ingestDocument(rt, what.feed, { source: what.source, documentUrl: null });
-      case "items":
-        return ingestPushed(rt, what.items, what.source);
+      case "items": {
+        const invocation = new Invocation(rt);
+        const body = what.kind === "feed" ? what.feed : { json: what.items };
+        const report = withoutCopies(await invocation.ingest({ source: what.source, body }));
+        await invocation.commit();
+        return report;
+      }
       case "remove": {
-        const story = await removeEntry(rt, what.id);
+        const invocation = new Invocation(rt);
+        const story = await invocation.remove(what.id);
         if (story === null) throw new Error(`no entry with id ${what.id}`);
+        await invocation.commit();
         return { removed: story.id };
       }
       case "unknown":

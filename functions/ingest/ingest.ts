@@ -1,29 +1,33 @@
 /**
- * What the ingest function does, independent of how it was invoked: turn a
- * feed document or a batch of pushed items into stored stories. The handler
- * and the `cleanfeed` command both call these.
+ * The one ingest path, whatever brought the input (a poll, a dropped file,
+ * an HTTP push, a direct invocation, the `cleanfeed` command): a body and its
+ * media type in, one decision of feed vs pushed items (core/input.ts), then
+ * parse → normalize → store. One `Invocation` stores any number of inputs and
+ * commits the head index once, at its end.
  */
 import type { Config } from "../core/config.ts";
+import type { SourceRef } from "../core/dedupe/facts.ts";
 import { sourceKey } from "../core/dedupe/keys.ts";
 import { FeedError } from "../core/errors.ts";
+import { readBody } from "../core/input.ts";
 import type { NormalizedItem } from "../core/item.ts";
 import { normalizeFeed } from "../core/normalize/index.ts";
 import { readFeed } from "../core/parse/index.ts";
 import type { StreamedFeed } from "../core/parse/raw.ts";
 import { parsePushedItems } from "../core/push.ts";
 import type { Objects } from "../store/objects.ts";
-import { acceptCopies, type Outcome, removeStoryById } from "../store/stories.ts";
+import { type Outcome, StoreSession } from "../store/session.ts";
 
 export interface IngestDeps {
   objects: Objects;
   config: Config;
   /** The current time, RFC 3339 UTC (the core has no clock). */
   now: () => string;
-  /** A fresh story id, `urn:uuid:…`. */
+  /** A fresh unique id (`urn:uuid:…`): names this invocation's writes. */
   newId: () => string;
 }
 
-/** What happened to one document or batch: what a user wants in a log line. */
+/** What happened to one input: what a user wants in a log line. */
 export interface IngestReport {
   source: string;
   items: number;
@@ -33,116 +37,179 @@ export interface IngestReport {
   dropped: number;
   /** Items refused, each naming why (a pushed item's bad field). */
   rejected: string[];
+  /** Items that could not be stored (the store kept failing): retried with the input. */
+  failed: string[];
 }
 
-export interface DocumentInfo {
-  /** Name for errors and logs: the config source name, a file name or a URL. */
+/** One input: a feed document or pushed items, as bytes or text, or an already parsed JSON value. */
+export interface Input {
+  /** Name for errors and logs: the config source name, a file name, a URL, "push". */
   source: string;
-  /** Where the bytes came from, for relative links. */
-  documentUrl: string | null;
+  body: Uint8Array | string | { json: unknown };
+  /** HTTP Content-Type, for its charset. */
   contentType?: string | null;
+  /** Where the bytes came from, for relative links and the guid scope. */
+  documentUrl?: string | null;
 }
 
-/** The store options that come from the config and the runtime. */
-export function acceptOptions(deps: IngestDeps) {
-  const { config } = deps;
-  return {
-    windowSize: config.feed.windowSize,
-    recentWindow: config.dedupe.recentWindow,
-    maxDistance: config.dedupe.hammingDistance,
-    minWords: config.dedupe.minWords,
-    newId: deps.newId,
-    now: deps.now(),
+/** Parsed and normalized, not stored yet. */
+export interface Normalized {
+  /** One group per outlet: a document is one, pushed items one per `source` they name. */
+  groups: { source: SourceRef; copies: NormalizedItem[] }[];
+  rejected: string[];
+}
+
+/** Some items of an invocation could not be stored: the invocation fails, and is retried. */
+export class StoreFailure extends Error {
+  override name = "StoreFailure";
+  constructor(readonly failed: string[]) {
+    super(
+      `${failed.length} item(s) could not be stored and will be retried: ${failed.slice(0, 5).join("; ")}`,
+    );
+  }
+}
+
+/** The scope a document's guids live in: its URL when it has one, else its name. */
+export function scopeOf(source: string, documentUrl: string | null, raw: StreamedFeed): string {
+  return sourceKey(documentUrl ?? raw.feedUrl ?? raw.siteUrl ?? source);
+}
+
+/** Parse and normalize only (what `cleanfeed normalize` prints). Throws FeedError for bad input. */
+export function normalizeInput(input: Input, config: Config, now: string): Normalized {
+  const body =
+    typeof input.body === "object" && "json" in input.body
+      ? ({ kind: "items", value: input.body.json } as const)
+      : readBody(input.body, input.contentType, input.source);
+  const ctx = {
+    now,
+    documentUrl: input.documentUrl ?? null,
+    iframeHosts: config.content.iframeHosts,
   };
-}
-
-/** Counts outcomes the way a user reads them. */
-export function report(source: string, outcomes: Outcome[], rejected: string[]): IngestReport {
-  return {
-    source,
-    items: outcomes.length + rejected.length,
-    new: outcomes.filter((o) => o.kind === "new").length,
-    merged: outcomes.filter((o) => o.kind === "merged").length,
-    dropped: outcomes.filter((o) => o.kind === "removed").length,
-    rejected,
-  };
-}
-
-/** Parse and normalize only (what `cleanfeed normalize` prints). Throws FeedError. */
-export function normalizeDocument(
-  bytes: Uint8Array | string,
-  info: DocumentInfo,
-  config: Config,
-  now: string,
-): { raw: StreamedFeed; copies: NormalizedItem[] } {
+  if (body.kind === "items") {
+    const { feeds, errors } = parsePushedItems(body.value, input.source);
+    const source = { scope: sourceKey(`push:${input.source}`), name: input.source };
+    return {
+      groups: feeds.map((feed) => ({ source, copies: normalizeFeed(feed, ctx) })),
+      rejected: errors.map((e) => e.message),
+    };
+  }
   // entries are read one at a time as they are normalized: a big document is
-  // never held decoded whole (parse/byteText.ts)
-  const raw = readFeed(bytes, {
-    source: info.source,
-    contentType: info.contentType ?? null,
+  // never held decoded whole
+  const raw = readFeed(body.bytes, {
+    source: input.source,
+    contentType: input.contentType ?? null,
     maxBytes: config.limits.maxDocumentBytes,
     maxItems: config.limits.maxItemsPerDocument,
   });
-  return { raw, copies: normalizeRaw(raw, info, config, now) };
+  const copies = normalizeFeed(raw, ctx);
+  const scope = scopeOf(input.source, input.documentUrl ?? null, raw);
+  return { groups: [{ source: { scope, name: input.source }, copies }], rejected: [] };
 }
 
-function normalizeRaw(raw: StreamedFeed, info: DocumentInfo, config: Config, now: string) {
-  return normalizeFeed(raw, {
-    now,
-    documentUrl: info.documentUrl,
-    iframeHosts: config.content.iframeHosts,
-  });
-}
-
-/** The scope a source's guids live in: its URL when it has one, else its name. */
-export function scopeOf(info: DocumentInfo, raw?: StreamedFeed): string {
-  return sourceKey(info.documentUrl ?? raw?.feedUrl ?? raw?.siteUrl ?? info.source);
-}
-
-/** Stores the items of one feed document. A broken document throws a FeedError naming it. */
-export async function ingestDocument(
-  deps: IngestDeps,
-  bytes: Uint8Array | string,
-  info: DocumentInfo,
-): Promise<IngestReport> {
-  const { raw, copies } = normalizeDocument(bytes, info, deps.config, deps.now());
-  const outcomes = await acceptCopies(
-    deps.objects,
-    copies,
-    scopeOf(info, raw),
-    acceptOptions(deps),
-  );
-  return report(info.source, outcomes, []);
+/** Counts outcomes the way a user reads them. */
+function report(source: string, outcomes: Outcome[], rejected: string[], items: number) {
+  const count = (kind: Outcome["kind"]) => outcomes.filter((o) => o.kind === kind).length;
+  return {
+    source,
+    items,
+    new: count("new"),
+    merged: count("merged"),
+    dropped: count("removed"),
+    rejected,
+    failed: outcomes.flatMap((o) => (o.kind === "failed" ? [o.item] : [])),
+  };
 }
 
 /**
- * Stores pushed items (a JSON value: an item, an array, or `{ items: [...] }`).
- * A bad item is refused with a message naming its field; the rest go in.
+ * One ingest invocation: stores inputs as they come, commits once. Use
+ * `commit` at the end; until then nothing stored is in the feed.
  */
-export async function ingestPushed(
-  deps: IngestDeps,
-  value: unknown,
-  source: string,
-): Promise<IngestReport> {
-  const { feed, errors } = parsePushedItems(value, source);
-  const info = { source, documentUrl: null };
-  const copies = normalizeRaw(feed, info, deps.config, deps.now());
-  const outcomes = await acceptCopies(
-    deps.objects,
-    copies,
-    sourceKey(`push:${source}`),
-    acceptOptions(deps),
-  );
-  return report(
-    source,
-    outcomes,
-    errors.map((e) => e.message),
-  );
+export class Invocation {
+  private session: Promise<StoreSession> | null = null;
+  private readonly failed: string[] = [];
+  private readonly started: string;
+  private readonly writer: string;
+
+  constructor(readonly deps: IngestDeps) {
+    this.started = deps.now();
+    // the writer names this invocation's intents and creates: short, unique, safe in a key
+    this.writer = deps
+      .newId()
+      .replace(/^urn:uuid:/, "")
+      .replaceAll("-", "")
+      .slice(0, 20);
+  }
+
+  private store(): Promise<StoreSession> {
+    const { config } = this.deps;
+    this.session ??= StoreSession.open(this.deps.objects, {
+      now: this.started,
+      writer: this.writer,
+      windowSize: config.feed.windowSize,
+      recentWindow: config.dedupe.recentWindow,
+      nearDuplicates: config.dedupe.hammingDistance > 0,
+      minWords: config.dedupe.minWords,
+    });
+    return this.session;
+  }
+
+  /** Stores normalized copies of one source. */
+  async accept(copies: readonly NormalizedItem[], source: SourceRef): Promise<Outcome[]> {
+    if (copies.length === 0) return [];
+    const outcomes = await (await this.store()).accept(copies, source);
+    for (const o of outcomes) if (o.kind === "failed") this.failed.push(o.item);
+    return outcomes;
+  }
+
+  /**
+   * Stores one input. `unchanged` lets a poll skip copies it saw unchanged
+   * last time (they cost no request). Throws FeedError for input that is not
+   * a readable feed or push; anything else is a failure of ours.
+   */
+  async ingest(
+    input: Input,
+    unchanged: (copy: NormalizedItem) => boolean = () => false,
+  ): Promise<IngestReport & { copies: NormalizedItem[] }> {
+    const { groups, rejected } = normalizeInput(input, this.deps.config, this.started);
+    const outcomes: Outcome[] = [];
+    const all: NormalizedItem[] = [];
+    for (const group of groups) {
+      all.push(...group.copies);
+      outcomes.push(
+        ...(await this.accept(
+          group.copies.filter((c) => !unchanged(c)),
+          group.source,
+        )),
+      );
+    }
+    return {
+      ...report(input.source, outcomes, rejected, all.length + rejected.length),
+      copies: all,
+    };
+  }
+
+  /** Tombstones a story: it leaves the feed and no source can bring it back. */
+  async remove(id: string) {
+    return (await this.store()).remove(id);
+  }
+
+  /**
+   * Commits what this invocation stored to the head index (once), then throws
+   * StoreFailure if any item could not be stored, so the invocation is
+   * retried (a replay finds what was stored, and stores what was not).
+   */
+  async commit(): Promise<void> {
+    if (this.session !== null) await (await this.session).commit();
+    if (this.failed.length > 0) throw new StoreFailure(this.failed);
+  }
 }
 
-/** Tombstones a story: it leaves the feed and no source can bring it back. */
-export async function removeEntry(deps: IngestDeps, id: string) {
-  return removeStoryById(deps.objects, id, acceptOptions(deps));
+/** Ingests one input in an invocation of its own (the CLI's and the tests' shortcut). */
+export async function ingestOne(deps: IngestDeps, input: Input): Promise<IngestReport> {
+  const invocation = new Invocation(deps);
+  const { copies: _, ...result } = await invocation.ingest(input);
+  await invocation.commit();
+  return result;
 }
 
 /** True for errors that are the input's fault (report and move on, never retry). */

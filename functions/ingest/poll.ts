@@ -8,7 +8,7 @@ import { createHash } from "node:crypto";
 import { readFile, stat } from "node:fs/promises";
 import { resolve } from "node:path";
 import type { SourceConfig } from "../core/config.ts";
-import { sourceKey, storyKeys } from "../core/dedupe/keys.ts";
+import { sourceKey } from "../core/dedupe/keys.ts";
 import { FeedError } from "../core/errors.ts";
 import type { NormalizedItem } from "../core/item.ts";
 import type { Log } from "../runtime/log.ts";
@@ -23,14 +23,13 @@ import {
 } from "../sources/state.ts";
 import { PREFIX } from "../store/layout.ts";
 import type { Objects } from "../store/objects.ts";
-import { acceptCopies } from "../store/stories.ts";
 import type { PollSummary } from "./dispatch.ts";
 import {
-  acceptOptions,
   type IngestDeps,
   type IngestReport,
-  normalizeDocument,
-  report as reportOf,
+  Invocation,
+  normalizeInput,
+  StoreFailure,
 } from "./ingest.ts";
 
 /** What is kept per source in `sources/<hash>.json`. */
@@ -113,13 +112,26 @@ async function readPathSource(
   }
 }
 
+/** One source's poll, up to the store: what its record becomes once the invocation commits. */
+interface Polled {
+  summary: PollSummary;
+  key: string;
+  before: SourceRecord;
+  next: SourceRecord;
+  etag: string | null;
+  isNew: boolean;
+}
+
+/** The item's identity within its source, for the unchanged-item check. */
+const itemKey = (copy: NormalizedItem) => copy.item.source.id ?? copy.item.url ?? copy.item.title;
+
 async function pollOne(
-  deps: IngestDeps,
+  invocation: Invocation,
   source: SourceConfig,
   options: PollOptions,
-): Promise<PollSummary> {
-  const { objects, config } = deps;
-  const now = deps.now();
+): Promise<Polled | null> {
+  const { objects, config } = invocation.deps;
+  const now = invocation.deps.now();
   const key = recordKey(source);
   const stored = await objects.getJson<SourceRecord>(key);
   // a source whose URL changed in the config starts afresh (stateForSource)
@@ -127,9 +139,7 @@ async function pollOne(
     state: stateForSource(stored?.value.state ?? null, source.name, sourceLabel(source)),
     known: stored?.value.known ?? {},
   };
-  if (!isDue(before.state, now)) {
-    return { source: source.name, status: "not due", report: null, error: null };
-  }
+  if (!isDue(before.state, now)) return null;
   const result = source.url
     ? await fetchFeed(
         source.url,
@@ -153,25 +163,41 @@ async function pollOne(
   let error: string | null = result.kind === "error" ? result.message : null;
   if (result.kind === "ok") {
     try {
-      const info = {
-        source: source.name,
-        documentUrl: source.url ?? null,
-        contentType: result.contentType,
-      };
-      const { copies } = normalizeDocument(result.body, info, config, now);
-      const scope = sourceKey(source.url ?? source.name);
+      const { groups } = normalizeInput(
+        {
+          source: source.name,
+          body: result.body,
+          contentType: result.contentType,
+          documentUrl: source.url ?? null,
+        },
+        config,
+        now,
+      );
+      const [{ source: ref, copies }] = groups as [(typeof groups)[number]];
       known = {};
-      const changed: NormalizedItem[] = [];
-      for (const copy of copies) {
-        const id = storyKeys(copy, scope)[0]!.name;
+      const changed = copies.filter((copy) => {
         const d = digest(copy);
-        known[id] = d;
-        if (before.known[id] !== d) changed.push(copy);
-      }
-      const outcomes = changed.length
-        ? await acceptCopies(objects, changed, scope, { ...acceptOptions(deps), now })
-        : [];
-      report = { ...reportOf(source.name, outcomes, []), items: copies.length };
+        known[itemKey(copy)] = d;
+        return before.known[itemKey(copy)] !== d;
+      });
+      const outcomes = await invocation.accept(changed, ref);
+      outcomes.forEach((o, i) => {
+        // an item the store could not take is tried again on the next poll
+        if (o.kind !== "failed") return;
+        const k = itemKey(changed[i]!);
+        if (before.known[k] === undefined) delete known[k];
+        else known[k] = before.known[k]!;
+      });
+      const count = (kind: string) => outcomes.filter((o) => o.kind === kind).length;
+      report = {
+        source: source.name,
+        items: copies.length,
+        new: count("new"),
+        merged: count("merged"),
+        dropped: count("removed"),
+        rejected: [],
+        failed: outcomes.flatMap((o) => (o.kind === "failed" ? [o.item] : [])),
+      };
       state = recordAccepted(state, report.new);
     } catch (e) {
       if (!(e instanceof FeedError)) throw e;
@@ -192,16 +218,14 @@ async function pollOne(
       );
     }
   }
-  const next: SourceRecord = { state, known };
-  if (worthWriting(before, next, stored === null)) {
-    await objects
-      .putJson(key, next, stored ? { ifMatch: stored.etag } : { create: true })
-      .catch((e) => {
-        // Two polls of one source at once: the other one's record is as good as ours.
-        options.log.warn(`source ${source.name}: state not saved (${String(e)})`);
-      });
-  }
-  return { source: source.name, status: state.lastStatus ?? result.kind, report, error };
+  return {
+    summary: { source: source.name, status: state.lastStatus ?? result.kind, report, error },
+    key,
+    before,
+    next: { state, known },
+    etag: stored?.etag ?? null,
+    isNew: stored === null,
+  };
 }
 
 function worthWriting(before: SourceRecord, next: SourceRecord, isNew: boolean): boolean {
@@ -225,18 +249,50 @@ function worthWriting(before: SourceRecord, next: SourceRecord, isNew: boolean):
   return Number.isNaN(last) || now - last > HEARTBEAT_MS;
 }
 
-/** Polls every configured source, at most `limits.pollConcurrency` at once. */
+/**
+ * Polls every configured source, at most `limits.pollConcurrency` at once, in
+ * one invocation: the head is committed once, after all of them, and only
+ * then is each source's record written (an item stored but not committed is
+ * thus fetched and found again by the next poll). One broken source never
+ * fails the others; the store failing does fail the run, after the others
+ * are committed.
+ */
 export async function pollSources(deps: IngestDeps, options: PollOptions): Promise<PollSummary[]> {
   const sources = deps.config.sources;
+  const invocation = new Invocation(deps);
   const settled = await mapBounded(sources, deps.config.limits.pollConcurrency, (s) =>
-    pollOne(deps, s, options),
+    pollOne(invocation, s, options),
   );
-  return settled.map((r, i) => {
-    if (r.status === "fulfilled") return r.value;
+  const summaries = settled.map((r, i) => {
     const name = sources[i]!.name;
+    if (r.status === "fulfilled") {
+      return r.value?.summary ?? { source: name, status: "not due", report: null, error: null };
+    }
     options.log.error(`source ${name} failed`, { error: String(r.reason) });
     return { source: name, status: "failed", report: null, error: String(r.reason) };
   });
+  let failure: unknown = null;
+  try {
+    await invocation.commit();
+  } catch (e) {
+    if (!(e instanceof StoreFailure)) throw e; // nothing committed: no record moves on
+    failure = e; // committed, but some items failed: their sources keep their old digests
+  }
+  await Promise.all(
+    settled.map(async (r) => {
+      if (r.status !== "fulfilled" || r.value === null) return;
+      const { key, before, next, etag, isNew } = r.value;
+      if (!worthWriting(before, next, isNew)) return;
+      await deps.objects
+        .putJson(key, next, etag === null ? { create: true } : { ifMatch: etag })
+        .catch((e) => {
+          // Two polls of one source at once: the other one's record is as good as ours.
+          options.log.warn(`source ${next.state.name}: state not saved (${String(e)})`);
+        });
+    }),
+  );
+  if (failure !== null) throw failure;
+  return summaries;
 }
 
 /** The stored state of every configured source, for `cleanfeed sources`. */

@@ -5,9 +5,9 @@
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { basename, join, resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { storyKeys } from "../core/dedupe/keys.ts";
+import { copyOf } from "../core/dedupe/facts.ts";
 import { FeedError } from "../core/errors.ts";
-import { ingestDocument, normalizeDocument, scopeOf } from "../ingest/ingest.ts";
+import { Invocation, normalizeInput } from "../ingest/ingest.ts";
 import { readSourceStates } from "../ingest/poll.ts";
 import { clock, newStoryId } from "../runtime/clock.ts";
 import { DEFAULT_CONFIG_FILE } from "../runtime/config-file.ts";
@@ -74,6 +74,12 @@ function portOf(value: string): number {
 }
 
 /** A document from a file or an http(s) URL, as bytes (the parser decodes them). */
+/** A file the user named that is not there or not readable: their mistake, not ours. */
+function isUnreadable(e: unknown): boolean {
+  const code = (e as { code?: string } | null)?.code;
+  return code === "ENOENT" || code === "EACCES" || code === "EISDIR";
+}
+
 async function readDocument(target: string) {
   if (/^https?:\/\//i.test(target)) {
     const result = await fetchFeed(
@@ -201,22 +207,26 @@ async function main(argv: string[]): Promise<number> {
     case "ingest": {
       if (args.length === 0) throw new UsageError("ingest needs at least one file or URL");
       return withStore(values, async ({ handlers, store, config }) => {
+        // one invocation for all the documents: one head commit, then one regeneration
+        const invocation = new Invocation({
+          objects: store.objects,
+          config,
+          now: clock,
+          newId: newStoryId,
+        });
         let failed = 0;
         for (const target of args) {
           try {
             const { bytes, info } = await readDocument(target);
-            const report = await ingestDocument(
-              { objects: store.objects, config, now: clock, newId: newStoryId },
-              bytes,
-              info,
-            );
+            const { copies: _, ...report } = await invocation.ingest({ ...info, body: bytes });
             print(report);
           } catch (e) {
-            if (!(e instanceof FeedError)) throw e;
-            handlers.log.error(e.message);
+            if (!(e instanceof FeedError) && !isUnreadable(e)) throw e;
+            handlers.log.error((e as Error).message);
             failed++;
           }
         }
+        await invocation.commit();
         await handlers.regenerate({});
         return failed > 0 ? 1 : 0;
       });
@@ -237,19 +247,25 @@ async function main(argv: string[]): Promise<number> {
       if (args.length !== 1) throw new UsageError("normalize takes one file or URL");
       const { config } = loadConfig(values.config);
       const { bytes, info } = await readDocument(args[0]!);
-      const { raw, copies } = normalizeDocument(bytes, info, config, clock());
-      for (const copy of copies) {
-        print(
-          values.explain
-            ? {
-                ...copy.item,
-                explain: {
-                  fingerprint: copy.fingerprint,
-                  keys: storyKeys(copy, scopeOf(info, raw)),
-                },
-              }
-            : copy.item,
-        );
+      const { groups } = normalizeInput({ ...info, body: bytes }, config, clock());
+      for (const { source, copies } of groups) {
+        for (const copy of copies) {
+          if (!values.explain) {
+            print(copy.item);
+            continue;
+          }
+          const facts = copyOf(copy, source);
+          print({
+            ...copy.item,
+            explain: {
+              home: facts.home,
+              keys: facts.storyKeys,
+              words: facts.shown.words,
+              sentences: facts.profile.sentences.length,
+              teaser: facts.teaser,
+            },
+          });
+        }
       }
       return 0;
     }

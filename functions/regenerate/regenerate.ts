@@ -16,7 +16,7 @@ import {
   renderJsonFeed,
   renderRss,
 } from "../core/render/index.ts";
-import { type HeadStory, readHead } from "../store/head.ts";
+import { readHead, type WindowStory } from "../store/head.ts";
 import { PUBLIC_FILES } from "../store/layout.ts";
 import { type Objects, withRetry } from "../store/objects.ts";
 import {
@@ -79,7 +79,7 @@ function latestUpdate(entries: Entry[]): string {
   return entries.reduce((max, e) => (e.updated > max ? e.updated : max), EPOCH);
 }
 
-async function entriesOf(objects: Objects, stories: HeadStory[]): Promise<Entry[]> {
+async function entriesOf(objects: Objects, stories: WindowStory[]): Promise<Entry[]> {
   const entries = await Promise.all(
     stories.map(async (s) => s.entry ?? (await readStory(objects, s.id))?.value.entry ?? null),
   );
@@ -161,7 +161,7 @@ interface ArchiveStep {
 async function archiveStep(
   deps: RegenerateDeps,
   meta: FeedMeta,
-  live: HeadStory[],
+  live: WindowStory[],
   windowFloor: number,
 ): Promise<ArchiveStep> {
   const { objects, publicUrl } = deps;

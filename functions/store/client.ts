@@ -13,9 +13,22 @@ export interface S3Location {
   embedded?: boolean;
 }
 
+/**
+ * Retries are the store's (objects.ts: per request, bounded, with the 412 of
+ * a lost response told apart), so the SDK sends each request once; and no
+ * request waits forever on a connection that went silent.
+ */
+const TRANSPORT = {
+  maxAttempts: 1,
+  requestHandler: { connectionTimeout: 5_000, requestTimeout: 30_000 },
+} as const;
+
 export function createS3Client(location: S3Location): S3Client {
-  if (!location.endpoint) return new S3Client(location.region ? { region: location.region } : {});
+  if (!location.endpoint) {
+    return new S3Client({ ...TRANSPORT, ...(location.region ? { region: location.region } : {}) });
+  }
   return new S3Client({
+    ...TRANSPORT,
     endpoint: location.endpoint,
     forcePathStyle: true,
     region: location.region ?? "us-east-1",

@@ -1,136 +1,169 @@
 /**
  * `index/head.json`: the bounded window of recent stories. Ingest reads it once
- * per run for near-duplicate matching and updates it with a compare-and-swap;
- * regenerate reads only it (plus the few stories leaving the window), which is
- * what keeps both flat however much history the bucket holds.
+ * per invocation (its keys and sentence sketches answer most lookups without
+ * a read) and commits to it once, with a compare-and-swap; regenerate reads
+ * only it (plus the few stories leaving the window), which is what keeps both
+ * flat however much history the bucket holds.
  */
 
-import { findNearDuplicate, type NearDuplicateOptions } from "../core/dedupe/match.ts";
-import type { StoredStory } from "../core/dedupe/story.ts";
+import { shortKey } from "../core/dedupe/keys.ts";
+import { MAX_KEYS, type StoredStory } from "../core/dedupe/story.ts";
 import type { Entry } from "../core/item.ts";
 import { HEAD_INDEX_KEY } from "./layout.ts";
-import { type Objects, withRetry } from "./objects.ts";
+import type { Objects } from "./objects.ts";
 
 export interface HeadStory {
   id: string;
   /** Ingest order, assigned here: archive pages are cut along it. */
   seq: number;
   rev: number;
-  simhash: string;
-  words: number;
   removed: boolean;
-  /** The full entry, kept for the newest `windowSize` live stories only. */
+  /** The story's keys, short (keys.ts `shortKey`): exact lookups without a read. */
+  keys: string[];
+  /** Sentence sketch (story.ts `sig`): near-duplicate candidates without a read. */
+  sig: number[];
+  words: number;
+  /** The full entry, kept for the newest `windowSize` live stories within the byte budget. */
   entry: Entry | null;
 }
 
 export interface HeadIndex {
-  version: 1;
+  version: 2;
   /** The last seq given out. */
   seq: number;
   /** Newest seq first; at most `recentWindow` stories. */
   stories: HeadStory[];
+  /**
+   * Intents (intents.ts) whose stories this head holds, until their objects
+   * are gone: a replay that finds one of their stories knows it was committed.
+   */
+  doneIntents: string[];
+  /**
+   * Set for a bucket written before version 2: its guid keys are objects
+   * (`keys/guid/…`), which a new copy must look up before it creates a story.
+   */
+  legacyKeys: boolean;
 }
 
-export interface HeadLimits extends NearDuplicateOptions {
+export interface HeadLimits {
   windowSize: number;
   recentWindow: number;
 }
 
-/** A new story that turned out to be a twin of one committed concurrently. */
-export interface LateMerge {
-  from: string;
-  into: string;
-  distance: number;
-}
-
-export const EMPTY_HEAD: HeadIndex = { version: 1, seq: 0, stories: [] };
-
 /**
- * Folds written stories into the head. A story already there is replaced only
- * by a newer rev (two ingests may commit out of order); a story not there is
- * placed with a new seq only if it was never placed before, so an old story
- * updated long after it left the window does not come back as new.
- *
- * A story about to be placed is checked once more for near-duplicates among
- * the stories already in the head: another ingest may have committed its twin
- * since this one looked. The twin keeps its place; ours becomes a late merge.
- * Returns the new head, the seq given to each placed story, and late merges.
+ * Bytes of entries the head inlines; stories past it are read from their own
+ * objects by regenerate. With content capped at 1 MB an item, a window of 50
+ * could otherwise make a 50 MB head that every ingest reads.
  */
-export function applyToHead(
-  head: HeadIndex,
-  stories: readonly StoredStory[],
-  limits: HeadLimits,
-): { head: HeadIndex; placed: Map<string, number>; late: LateMerge[] } {
-  const byId = new Map(head.stories.map((s) => [s.id, s]));
-  const placed = new Map<string, number>();
-  const late: LateMerge[] = [];
-  const existing = head.stories.map((s) => ({ id: s.id, simhash: s.simhash, words: s.words }));
-  let seq = head.seq;
-  for (const story of stories) {
-    if (story.mergedInto !== null) continue;
-    const current = byId.get(story.id);
-    if (current !== undefined) {
-      if (story.rev <= current.rev) continue;
-      byId.set(story.id, { ...summary(story, current.seq), entry: story.entry });
-    } else if (story.seq === null) {
-      const twin = findNearDuplicate(story.fingerprint, existing, limits);
-      if (twin !== null) {
-        late.push({ from: story.id, into: twin.id, distance: twin.distance });
-        continue;
-      }
-      seq += 1;
-      placed.set(story.id, seq);
-      byId.set(story.id, { ...summary(story, seq), entry: story.entry });
-    }
-  }
-  const ordered = [...byId.values()].sort((a, b) => b.seq - a.seq).slice(0, limits.recentWindow);
-  let live = 0;
-  const trimmed = ordered.map((s) => {
-    if (s.removed) return { ...s, entry: null };
-    live += 1;
-    return live <= limits.windowSize ? s : { ...s, entry: null };
-  });
-  return { head: { version: 1, seq, stories: trimmed }, placed, late };
+export const HEAD_ENTRY_BUDGET = 2 * 1024 * 1024;
+/** Keys of one story the head holds (the rest are still found through their objects). */
+const HEAD_KEYS = 16;
+
+export const EMPTY_HEAD: HeadIndex = {
+  version: 2,
+  seq: 0,
+  stories: [],
+  doneIntents: [],
+  legacyKeys: false,
+};
+
+/** A head as version 1 wrote it: a SimHash per story instead of keys and a sketch. */
+export interface HeadIndexV1 {
+  version: 1;
+  seq: number;
+  stories: { id: string; seq: number; rev: number; removed: boolean; entry: Entry | null }[];
 }
 
-function summary(story: StoredStory, seq: number): HeadStory {
+/** The head's summary of a stored story, at its seq. */
+export function headStory(story: StoredStory, seq: number): HeadStory {
   return {
     id: story.id,
     seq,
     rev: story.rev,
-    simhash: story.fingerprint.simhash,
-    words: story.fingerprint.words,
     removed: story.removed !== null,
-    entry: null,
+    keys: story.keys.slice(0, Math.min(HEAD_KEYS, MAX_KEYS)).map(shortKey),
+    sig: story.sig,
+    words: story.shown.words,
+    entry: story.entry,
   };
 }
 
-export async function readHead(
-  objects: Objects,
-): Promise<{ head: HeadIndex; etag: string | null }> {
-  const got = await objects.getJson<HeadIndex>(HEAD_INDEX_KEY);
-  return got === null ? { head: EMPTY_HEAD, etag: null } : { head: got.value, etag: got.etag };
+export interface HeadChanges {
+  /** Stories to give a place in ingest order (new, or found unplaced by a replay). */
+  place: readonly StoredStory[];
+  /** Stories written again: their summaries are replaced when newer. */
+  update: readonly StoredStory[];
+  /** Intents whose stories this commit holds. */
+  done: readonly string[];
+  /** Intents whose objects are gone: no longer worth remembering. */
+  forget: ReadonlySet<string>;
 }
 
 /**
- * Commits stories to the head with If-Match (If-None-Match for the first one),
- * re-reading and re-applying on every lost race. Writes nothing when nothing
- * changed, so an unchanged re-poll does not wake the regenerate function.
+ * Folds changes into the head. A story already there is replaced only by a
+ * newer rev (two ingests may commit out of order); a story to place that is
+ * already there keeps its seq. Returns the new head and the seq of each story
+ * it placed.
  */
-export async function commitToHead(
-  objects: Objects,
-  stories: readonly StoredStory[],
+export function applyToHead(
+  head: HeadIndex,
+  changes: HeadChanges,
   limits: HeadLimits,
-): Promise<ReturnType<typeof applyToHead>> {
-  return withRetry(async () => {
-    const { head, etag } = await readHead(objects);
-    const next = applyToHead(head, stories, limits);
-    if (JSON.stringify(next.head) === JSON.stringify(head)) return next;
-    await objects.putJson(
-      HEAD_INDEX_KEY,
-      next.head,
-      etag === null ? { create: true } : { ifMatch: etag },
-    );
-    return next;
+): { head: HeadIndex; placed: Map<string, number> } {
+  const byId = new Map(head.stories.map((s) => [s.id, s]));
+  const placed = new Map<string, number>();
+  let seq = head.seq;
+  for (const story of [...changes.place, ...changes.update]) {
+    if (story.mergedInto !== null) continue;
+    const current = byId.get(story.id);
+    if (current !== undefined) {
+      if (story.rev > current.rev) byId.set(story.id, headStory(story, current.seq));
+    } else if (changes.place.includes(story)) {
+      seq += 1;
+      placed.set(story.id, seq);
+      byId.set(story.id, headStory(story, seq));
+    }
+  }
+  const ordered = [...byId.values()].sort((a, b) => b.seq - a.seq).slice(0, limits.recentWindow);
+  let live = 0;
+  let bytes = 0;
+  const trimmed = ordered.map((s) => {
+    const entry = s.entry ?? null;
+    if (s.removed || entry === null) return s.entry === null ? s : { ...s, entry: null };
+    live += 1;
+    const size = live <= limits.windowSize ? JSON.stringify(entry).length : Infinity;
+    if (bytes + size > HEAD_ENTRY_BUDGET) return { ...s, entry: null };
+    bytes += size;
+    return s;
   });
+  const doneIntents = [...new Set([...head.doneIntents, ...changes.done])].filter(
+    (t) => !changes.forget.has(t),
+  );
+  return {
+    head: { ...head, version: 2, seq, stories: trimmed, doneIntents },
+    placed,
+  };
+}
+
+/** What regenerate needs of a story in either version of the head. */
+export type WindowStory = HeadIndexV1["stories"][number];
+
+export async function readHead(
+  objects: Objects,
+): Promise<{ head: HeadIndex | HeadIndexV1; etag: string | null }> {
+  const got = await objects.getJson<HeadIndex | HeadIndexV1>(HEAD_INDEX_KEY);
+  return got === null ? { head: EMPTY_HEAD, etag: null } : { head: got.value, etag: got.etag };
+}
+
+/** Writes the head if it changed: If-Match its version, or create the first one. */
+export async function writeHead(
+  objects: Objects,
+  head: HeadIndex,
+  etag: string | null,
+): Promise<string> {
+  return objects.putJson(
+    HEAD_INDEX_KEY,
+    head,
+    etag === null ? { create: true } : { ifMatch: etag },
+  );
 }

@@ -4,8 +4,10 @@
  *
  *   incoming/…            drops: raw feed documents or JSON arrays of items (ingest reads, then deletes)
  *   entries/<id>.json     one stored story each (Entry plus its keys and merge history)
+ *   entries/<id>.json     …or, for a copy merged into another story, an alias to it (see core/dedupe/story.ts)
  *   keys/<kind>/<hash>    alias → story id; created once with If-None-Match, never rewritten
  *   index/head.json       the bounded window of recent stories: near-duplicate matching and the feed
+ *   index/intents/<t>.json  the stories an ingest is about to create, until its head commit (intents.ts)
  *   sources/<hash>.json   per-source polling state (validators, counters, known guids)
  *   public/…              what readers get: feed.atom, feed.rss, feed.json, archive/N.atom
  */
@@ -14,6 +16,7 @@ export const PREFIX = {
   entries: "entries/",
   keys: "keys/",
   index: "index/",
+  intents: "index/intents/",
   sources: "sources/",
   archiveState: "index/archive/",
   public: "public/",

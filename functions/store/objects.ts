@@ -2,11 +2,18 @@
  * JSON and file objects in the bucket, with the conditional writes the rest
  * of the store builds its compare-and-swap on. Nothing above this file sees
  * the S3 SDK.
+ *
+ * Every request is retried here, on its own, when S3 (or the network) fails
+ * it in a way worth retrying: a 5xx, a throttle, a dropped connection. A
+ * write whose response was lost may have been applied; the retry then meets
+ * its own write (a 412 for a create, a changed ETag for an update), and the
+ * callers tell their own write from another's (`writer` below, `rev`).
  */
 import {
   DeleteObjectCommand,
   GetObjectCommand,
   HeadObjectCommand,
+  ListObjectsV2Command,
   PutObjectCommand,
   type S3Client,
   S3ServiceException,
@@ -15,6 +22,8 @@ import {
 export interface Versioned<T> {
   value: T;
   etag: string;
+  /** The `writer` the object was created with, if any. */
+  writer: string | null;
 }
 
 /** A conditional write lost a race: re-read and try again. */
@@ -29,6 +38,17 @@ export interface PutOptions {
   ifMatch?: string;
   contentType?: string;
   cacheControl?: string;
+  /**
+   * Who writes (stored as object metadata): a create whose response was lost
+   * and that was sent again meets a 412, and this tells that the object there
+   * is its own.
+   */
+  writer?: string;
+}
+
+export interface Listed {
+  key: string;
+  lastModified: Date | null;
 }
 
 function statusOf(e: unknown): number | null {
@@ -48,47 +68,102 @@ function isConflict(e: unknown): boolean {
   return status === 412 || status === 409;
 }
 
+const TRANSIENT_CODES = new Set([
+  "ECONNRESET",
+  "ECONNREFUSED",
+  "EPIPE",
+  "ETIMEDOUT",
+  "EAI_AGAIN",
+  "UND_ERR_SOCKET",
+]);
+
+/** A failure a second attempt may not meet: 5xx, 429, a throttle, a dropped or timed-out connection. */
+export function isTransient(e: unknown): boolean {
+  const status = statusOf(e);
+  if (status !== null) return status >= 500 || status === 429;
+  if (!(e instanceof Error)) return false;
+  const code = (e as { code?: string }).code;
+  return (
+    (code !== undefined && TRANSIENT_CODES.has(code)) ||
+    e.name === "TimeoutError" ||
+    e.name === "RequestTimeout" ||
+    /socket hang up|ECONNRESET|EPIPE|aborted/i.test(e.message)
+  );
+}
+
+/** Attempts per request, and the backoff between them (doubling, jittered, capped). */
+const ATTEMPTS = 8;
+const BASE_DELAY_MS = 40;
+const MAX_DELAY_MS = 2000;
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
 export class Objects {
   constructor(
     readonly client: S3Client,
     readonly bucket: string,
   ) {}
 
-  async getText(key: string): Promise<Versioned<string> | null> {
+  /** Sends one request, retrying it on transient failures with bounded backoff. */
+  private async send<T>(request: () => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await request();
+      } catch (e) {
+        if (attempt >= ATTEMPTS || !isTransient(e)) throw e;
+        await sleep(Math.min(MAX_DELAY_MS, BASE_DELAY_MS * 2 ** attempt) * (0.5 + Math.random()));
+      }
+    }
+  }
+
+  /** An object's body and ETag; the body read is part of the retried request. */
+  private async get(key: string) {
     try {
-      const out = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }));
-      return { value: (await out.Body?.transformToString("utf-8")) ?? "", etag: out.ETag ?? "" };
+      return await this.send(async () => {
+        const out = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }));
+        const body = Buffer.from((await out.Body?.transformToByteArray()) ?? []);
+        return { out, body };
+      });
     } catch (e) {
       if (isMissing(e)) return null;
       throw e;
     }
+  }
+
+  async getText(key: string): Promise<Versioned<string> | null> {
+    const got = await this.get(key);
+    if (got === null) return null;
+    return {
+      value: got.body.toString("utf-8"),
+      etag: got.out.ETag ?? "",
+      writer: got.out.Metadata?.writer ?? null,
+    };
   }
 
   /** An object with the metadata an HTTP server needs to answer conditional GETs. */
   async getFile(key: string) {
-    try {
-      const out = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }));
-      return {
-        body: Buffer.from((await out.Body?.transformToByteArray()) ?? []),
-        etag: out.ETag ?? "",
-        lastModified: out.LastModified ?? null,
-        contentType: out.ContentType ?? "application/octet-stream",
-        cacheControl: out.CacheControl ?? null,
-      };
-    } catch (e) {
-      if (isMissing(e)) return null;
-      throw e;
-    }
+    const got = await this.get(key);
+    if (got === null) return null;
+    const { out, body } = got;
+    return {
+      body,
+      etag: out.ETag ?? "",
+      lastModified: out.LastModified ?? null,
+      contentType: out.ContentType ?? "application/octet-stream",
+      cacheControl: out.CacheControl ?? null,
+    };
   }
 
   async getJson<T>(key: string): Promise<Versioned<T> | null> {
     const text = await this.getText(key);
-    return text === null ? null : { value: JSON.parse(text.value) as T, etag: text.etag };
+    return text === null ? null : { ...text, value: JSON.parse(text.value) as T };
   }
 
   async head(key: string): Promise<{ etag: string; lastModified: Date | null } | null> {
     try {
-      const out = await this.client.send(new HeadObjectCommand({ Bucket: this.bucket, Key: key }));
+      const out = await this.send(() =>
+        this.client.send(new HeadObjectCommand({ Bucket: this.bucket, Key: key })),
+      );
       return { etag: out.ETag ?? "", lastModified: out.LastModified ?? null };
     } catch (e) {
       if (isMissing(e)) return null;
@@ -99,16 +174,19 @@ export class Objects {
   /** Writes and returns the new ETag; a failed condition throws ConflictError. */
   async put(key: string, body: string, options: PutOptions = {}): Promise<string> {
     try {
-      const out = await this.client.send(
-        new PutObjectCommand({
-          Bucket: this.bucket,
-          Key: key,
-          Body: body,
-          ContentType: options.contentType ?? "application/json; charset=utf-8",
-          ...(options.cacheControl ? { CacheControl: options.cacheControl } : {}),
-          ...(options.create ? { IfNoneMatch: "*" } : {}),
-          ...(options.ifMatch ? { IfMatch: options.ifMatch } : {}),
-        }),
+      const out = await this.send(() =>
+        this.client.send(
+          new PutObjectCommand({
+            Bucket: this.bucket,
+            Key: key,
+            Body: body,
+            ContentType: options.contentType ?? "application/json; charset=utf-8",
+            ...(options.cacheControl ? { CacheControl: options.cacheControl } : {}),
+            ...(options.create ? { IfNoneMatch: "*" } : {}),
+            ...(options.ifMatch ? { IfMatch: options.ifMatch } : {}),
+            ...(options.writer ? { Metadata: { writer: options.writer } } : {}),
+          }),
+        ),
       );
       return out.ETag ?? "";
     } catch (e) {
@@ -122,7 +200,31 @@ export class Objects {
   }
 
   async delete(key: string): Promise<void> {
-    await this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: key }));
+    await this.send(() =>
+      this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: key })),
+    );
+  }
+
+  /** Every object under a prefix (all pages). */
+  async list(prefix: string): Promise<Listed[]> {
+    const out: Listed[] = [];
+    let token: string | undefined;
+    do {
+      const page = await this.send(() =>
+        this.client.send(
+          new ListObjectsV2Command({
+            Bucket: this.bucket,
+            Prefix: prefix,
+            ContinuationToken: token,
+          }),
+        ),
+      );
+      for (const o of page.Contents ?? []) {
+        if (o.Key) out.push({ key: o.Key, lastModified: o.LastModified ?? null });
+      }
+      token = page.IsTruncated ? page.NextContinuationToken : undefined;
+    } while (token);
+    return out;
   }
 }
 
@@ -136,8 +238,7 @@ export async function withRetry<T>(attempt: () => Promise<T>, tries = 12): Promi
       return await attempt();
     } catch (e) {
       if (!(e instanceof ConflictError) || i >= tries) throw e;
-      const delay = Math.min(1000, 15 * 2 ** i) * (0.5 + Math.random());
-      await new Promise((r) => setTimeout(r, delay));
+      await sleep(Math.min(1000, 15 * 2 ** i) * (0.5 + Math.random()));
     }
   }
 }

@@ -2,7 +2,12 @@
  * IngestDeps for a scenario test: the test store's objects, a test config and
  * testRuntime's deterministic ids and clock, written once instead of per test.
  */
-import type { IngestDeps } from "../../functions/ingest/ingest.ts";
+import {
+  type IngestDeps,
+  type IngestReport,
+  Invocation,
+  ingestOne,
+} from "../../functions/ingest/ingest.ts";
 import { testConfig, testRuntime } from "./config.ts";
 import type { TestStore } from "./store.ts";
 
@@ -25,4 +30,26 @@ export function ingestDeps(
     newId: rt.newId,
     setNow: rt.setNow,
   };
+}
+
+/** One feed document through the one ingest path, committed (what one drop or push does). */
+export function ingestDocument(
+  deps: IngestDeps,
+  body: Uint8Array | string,
+  info: { source: string; documentUrl?: string | null; contentType?: string | null },
+): Promise<IngestReport> {
+  return ingestOne(deps, { ...info, body });
+}
+
+/** Pushed items (a parsed JSON value) through the one ingest path, committed. */
+export function ingestPushed(deps: IngestDeps, items: unknown, source: string) {
+  return ingestOne(deps, { source, body: { json: items } });
+}
+
+/** `cleanfeed remove`, as the ingest handler runs it. */
+export async function removeEntry(deps: IngestDeps, id: string) {
+  const invocation = new Invocation(deps);
+  const story = await invocation.remove(id);
+  await invocation.commit();
+  return story;
 }

@@ -68,7 +68,7 @@ describe("cleanfeed command", () => {
     expect(why.code).toBe(0);
     const story = JSON.parse(why.stdout);
     expect(story.merges).toHaveLength(1);
-    expect(story.merges[0].reason.kind).toMatch(/simhash|content/);
+    expect(story.merges[0].reason.kind).toMatch(/near|content/);
 
     const removed = cleanfeed("remove", id!, "--data", data, "--quiet");
     expect(removed.code).toBe(0);

@@ -6,11 +6,10 @@
  */
 import { ListObjectsV2Command } from "@aws-sdk/client-s3";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { ingestDocument } from "../../functions/ingest/ingest.ts";
 import { regenerate } from "../../functions/regenerate/regenerate.ts";
 import { readHead } from "../../functions/store/head.ts";
 import { readStory } from "../../functions/store/stories.ts";
-import { ingestDeps } from "../helpers/ingest.ts";
+import { ingestDeps, ingestDocument } from "../helpers/ingest.ts";
 import { startTestStore, type TestStore } from "../helpers/store.ts";
 
 const WORDS =

@@ -6,10 +6,15 @@
 import { readFileSync } from "node:fs";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { StoredStory } from "../../functions/core/dedupe/story.ts";
-import { ingestDocument, ingestPushed, removeEntry } from "../../functions/ingest/ingest.ts";
-import { type HeadIndex, readHead } from "../../functions/store/head.ts";
+import { readHead, type WindowStory } from "../../functions/store/head.ts";
 import { readStory } from "../../functions/store/stories.ts";
-import { ingestDeps, type TestIngestDeps } from "../helpers/ingest.ts";
+import {
+  ingestDeps,
+  ingestDocument,
+  ingestPushed,
+  removeEntry,
+  type TestIngestDeps,
+} from "../helpers/ingest.ts";
 import { startTestStore, type TestStore, total } from "../helpers/store.ts";
 
 const story = (name: string) =>
@@ -33,7 +38,7 @@ afterEach(async () => {
   await store.close();
 });
 
-async function live(): Promise<HeadIndex["stories"]> {
+async function live(): Promise<WindowStory[]> {
   return (await readHead(store.objects)).head.stories.filter((s) => !s.removed);
 }
 
@@ -174,7 +179,7 @@ describe("the duplicates users meet become one entry", () => {
     expect(s.entry.related.map((l) => l.url)).toEqual([
       "https://newswire.example/2025/istanbul-peace",
     ]);
-    expect(s.merges[0]?.reason.kind).toMatch(/content|simhash/);
+    expect(s.merges[0]?.reason.kind).toMatch(/content|near/);
   });
 
   it("6. paragraphs pasted twice: cleaned, and still matched to its clean twin elsewhere", async () => {

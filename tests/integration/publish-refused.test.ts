@@ -5,9 +5,8 @@
  * replacing the Atom check with one that always objects (the one mock here).
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { ingestPushed } from "../../functions/ingest/ingest.ts";
 import { createRegenerateHandler } from "../../functions/regenerate/dispatch.ts";
-import { ingestDeps } from "../helpers/ingest.ts";
+import { ingestDeps, ingestPushed } from "../helpers/ingest.ts";
 import { startTestStore, type TestStore } from "../helpers/store.ts";
 
 vi.mock("../../functions/core/render/index.ts", async (original) => ({

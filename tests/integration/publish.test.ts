@@ -4,11 +4,10 @@
  * unchanged state, and a WebSub ping only when the feed changed.
  */
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { ingestPushed, removeEntry } from "../../functions/ingest/ingest.ts";
 import { regenerate } from "../../functions/regenerate/regenerate.ts";
 import { notifyHub } from "../../functions/sources/websub.ts";
 import { startServer, type TestServer } from "../helpers/http.ts";
-import { ingestDeps } from "../helpers/ingest.ts";
+import { ingestDeps, ingestPushed, removeEntry } from "../helpers/ingest.ts";
 import { startTestStore, type TestStore } from "../helpers/store.ts";
 import { requireTool } from "../helpers/tools.ts";
 import { runJingAll } from "../helpers/validators.ts";

@@ -21,7 +21,7 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { Item } from "../../functions/core/item.ts";
-import { normalizeDocument } from "../../functions/ingest/ingest.ts";
+import { normalizeInput as normalizeBody } from "../../functions/ingest/ingest.ts";
 import { testConfig } from "../helpers/config.ts";
 
 const ROOT = join(import.meta.dirname, "../..");
@@ -79,7 +79,9 @@ function normalizeInput(input: Input): Item[] {
     documentUrl: documentUrlOf(input),
     contentType: optional(input, "content-type"),
   };
-  const items = normalizeDocument(bytes, info, config, NOW).copies.map((c) => c.item);
+  const items = normalizeBody({ ...info, body: bytes }, config, NOW).groups.flatMap((g) =>
+    g.copies.map((c) => c.item),
+  );
   normalized.set(key, items);
   return items;
 }

@@ -1,42 +1,62 @@
 /**
- * Deciding whether an incoming copy is a story we already have.
+ * Deciding whether an incoming copy is a story we already have: exact keys
+ * that something else confirms, or a near-duplicate text. The thresholds were
+ * chosen on the labelled corpus in tests/fixtures/dedupe-corpus (see
+ * `npm run eval:dedupe` and the README's deduplication section).
  */
-import type { Fingerprint, MatchReason, NormalizedItem } from "../item.ts";
-import { simhashDistance } from "../normalize/simhash.ts";
+import type { Item, NearMeasure } from "../item.ts";
 import type { KeyKind } from "./keys.ts";
 import { urlIdentity } from "./keys.ts";
-import type { StoredStory } from "./story.ts";
+import type { TextProfile } from "./profile.ts";
+import { containment, numberContainment } from "./similarity.ts";
 
-export interface NearDuplicateOptions {
-  /** Max Hamming distance; 0 turns near-duplicate matching off. */
-  maxDistance: number;
-  /** Both texts need at least this many words for a SimHash to mean something. */
+export interface MatchOptions {
+  /** False turns near-duplicate matching off (exact keys still match). */
+  nearDuplicates: boolean;
+  /** Both texts need at least this many words to be compared as near-duplicates. */
   minWords: number;
 }
 
-/** A story the near-duplicate matcher can compare against. */
-export interface Candidate {
-  id: string;
-  simhash: string;
-  words: number;
+export interface NearMatch {
+  measure: NearMeasure;
+  score: number;
 }
 
-/** The closest candidate within the distance, or null. Ties go to the oldest (first listed). */
-export function findNearDuplicate(
-  fingerprint: Fingerprint,
-  candidates: readonly Candidate[],
-  options: NearDuplicateOptions,
-): { id: string; distance: number } | null {
-  if (options.maxDistance <= 0 || fingerprint.words < options.minWords) return null;
-  let best: { id: string; distance: number } | null = null;
-  for (const c of candidates) {
-    if (c.words < options.minWords) continue;
-    const distance = simhashDistance(fingerprint.simhash, c.simhash);
-    if (distance <= options.maxDistance && (best === null || distance < best.distance)) {
-      best = { id: c.id, distance };
-    }
+/** Share of the shorter text's shingles the longer must hold. */
+export const MIN_CONTAINMENT = 0.5;
+/** Share of the numbers stated by the text stating fewer that the other must state too. */
+export const MIN_NUMBER_AGREEMENT = 0.6;
+/** An excerpt: this many words at least, and this share of it found in the full text. */
+export const EXCERPT_MIN_WORDS = 25;
+export const EXCERPT_CONTAINMENT = 0.85;
+
+/**
+ * Whether two texts tell the same story, and by which measure: containment of
+ * the shorter text's 4-word shingles in the longer (what outlets add or cut
+ * leaves most of the shorter text inside the longer), with the numbers both
+ * state agreeing (templated stories share words and differ in numbers); or, for
+ * an excerpt-only copy, nearly all of the excerpt found in the full text.
+ */
+export function nearDuplicate(
+  a: TextProfile,
+  b: TextProfile,
+  options: MatchOptions,
+): NearMatch | null {
+  if (!options.nearDuplicates) return null;
+  const [short, long] = a.words <= b.words ? [a, b] : [b, a];
+  if (short.words < Math.min(options.minWords, EXCERPT_MIN_WORDS)) return null;
+  const score = containment(short, long);
+  if (numberContainment(short, long) < MIN_NUMBER_AGREEMENT) return null;
+  if (short.words >= options.minWords && score >= MIN_CONTAINMENT) {
+    return { measure: "containment", score: round(score) };
   }
-  return best;
+  const excerpt = short.teaser || short.words * 2 <= long.words;
+  if (excerpt && score >= EXCERPT_CONTAINMENT) return { measure: "excerpt", score: round(score) };
+  return null;
+}
+
+function round(x: number): number {
+  return Math.round(x * 1000) / 1000;
 }
 
 /**
@@ -46,29 +66,56 @@ export function findNearDuplicate(
  * else agrees: different URL (or guid), different title and different text.
  */
 export function confirmsMatch(
-  story: StoredStory,
-  copy: NormalizedItem,
+  known: { item: Item; profile: TextProfile },
+  copy: { item: Item; profile: TextProfile },
   kind: KeyKind,
-  options: NearDuplicateOptions,
+  options: MatchOptions,
 ): boolean {
   if (kind === "content") return true;
-  const known = story.entry.item;
-  const sameUrl =
-    known.url !== null &&
-    copy.item.url !== null &&
-    urlIdentity(known.url) === urlIdentity(copy.item.url);
-  const sameGuid = known.source.id !== null && known.source.id === copy.item.source.id;
-  const sameTitle = known.title.toLowerCase() === copy.item.title.toLowerCase();
+  const a = known.item;
+  const b = copy.item;
+  const sameUrl = a.url !== null && b.url !== null && urlIdentity(a.url) === urlIdentity(b.url);
+  const sameGuid = a.source.id !== null && a.source.id === b.source.id;
+  const sameTitle = a.title.toLowerCase() === b.title.toLowerCase();
   // Text that is close, with a looser bound than merging strangers: this is a
   // copy we already have a key for, edited by its own publisher.
-  const longEnough = Math.min(story.fingerprint.words, copy.fingerprint.words) >= options.minWords;
+  const longEnough = Math.min(known.profile.words, copy.profile.words) >= options.minWords;
   const similarText =
-    story.fingerprint.contentHash === copy.fingerprint.contentHash ||
-    (longEnough && simhashDistance(story.fingerprint.simhash, copy.fingerprint.simhash) <= 16);
+    known.profile.textHash === copy.profile.textHash ||
+    (longEnough && containment(known.profile, copy.profile) >= 0.3);
   if (kind === "guid") return sameUrl || sameTitle || similarText;
   return sameGuid || sameTitle || similarText;
 }
 
-export function reasonFor(kind: KeyKind, key: string): MatchReason {
-  return { kind, key };
+/**
+ * Which stories share sentences with a text: the near-duplicate matcher's
+ * candidates, so that a lookup compares a handful of stories, never the whole
+ * window. Sentences are hashed (profile.ts); a story stands for all its
+ * copies through its sketch (story.ts `sig`).
+ */
+export class SentenceIndex {
+  private readonly bySentence = new Map<number, Set<string>>();
+
+  add(id: string, sig: readonly number[]): void {
+    for (const h of sig) {
+      let ids = this.bySentence.get(h);
+      if (ids === undefined) {
+        ids = new Set();
+        this.bySentence.set(h, ids);
+      }
+      ids.add(id);
+    }
+  }
+
+  /** Stories sharing at least one sentence, most shared first (ties: first added). */
+  candidates(sentences: readonly number[], limit: number): string[] {
+    const shared = new Map<string, number>();
+    for (const h of sentences) {
+      for (const id of this.bySentence.get(h) ?? []) shared.set(id, (shared.get(id) ?? 0) + 1);
+    }
+    return [...shared]
+      .sort((x, y) => y[1] - x[1])
+      .slice(0, limit)
+      .map(([id]) => id);
+  }
 }

@@ -3,68 +3,118 @@
  * it again and to explain itself (`cleanfeed why`). Pure data and pure
  * functions; ids and time come in as arguments.
  */
-import type { Entry, Fingerprint, MatchReason, NormalizedItem, RelatedLink } from "../item.ts";
+import type { Entry, Item, MatchReason, RelatedLink } from "../item.ts";
 
 /** Why a copy was merged into a story, kept for `cleanfeed why`. */
 export interface MergeRecord {
   at: string;
+  /** The source's scope key (see keys.ts `sourceKey`). */
   source: string;
+  /** The source as a person knows it: its config name, file name or outlet. */
+  sourceName?: string;
   url: string | null;
   title: string;
   reason: MatchReason;
 }
 
+/** The text measures a story keeps of the copy it shows. */
+export interface ShownText {
+  /** SHA-256 of the text's words (not the title's): it moves `updated` when it changes. */
+  textHash: string;
+  words: number;
+}
+
 export interface StoredStory {
-  version: 1;
+  version: 2;
   /** `urn:uuid:…`: the atom:id readers key on. Never changes. */
   id: string;
   /** Bumped on every write, so an index never rolls back to an older copy. */
   rev: number;
   entry: Entry;
   firstSeen: string;
-  /** The source that first brought the story: only its copies update the text. */
+  /** The source of the copy shown: its own later copies update the text. */
   primarySource: string;
-  fingerprint: Fingerprint;
-  /** Every alias key that points at this story (see keys.ts). */
+  /** The home key (keys.ts) of the copy shown. */
+  home: string;
+  shown: ShownText;
+  /**
+   * Sentence hashes that stand for every copy merged so far (a bounded
+   * sketch): how a later copy of any of them finds the story.
+   */
+  sig: number[];
+  /** Every key that leads to this story (see keys.ts). */
   keys: string[];
   merges: MergeRecord[];
   /** Tombstone: set by `cleanfeed remove`; the story never comes back. */
   removed: string | null;
-  /** Set when a concurrent ingest created a twin that lost the race. */
+  /** Set when a concurrent ingest stored a twin first: this story lives on there. */
   mergedInto: string | null;
-  /**
-   * Position in ingest order, given by the head index when the story is first
-   * placed there; null until then (so a crashed ingest's story is placed on replay).
-   */
-  seq: number | null;
+  /** The intent (store/intents.ts) of the ingest that created it: how a replay tells whether it was committed. */
+  intent: string | null;
+  /** Stories stored before version 2 recorded their place in ingest order here. */
+  seq?: number | null;
+}
+
+/**
+ * What a home key leads to when its copy was merged into another story: the
+ * entry object a new story would have had, pointing at the story it joined.
+ */
+export interface StoryAlias {
+  version: 2;
+  id: string;
+  aliasOf: string;
+}
+
+export type StoredRecord = StoredStory | StoryAlias;
+
+export function isAlias(record: StoredRecord): record is StoryAlias {
+  return "aliasOf" in record;
+}
+
+/** Everything about one incoming copy that storing it needs. */
+export interface CopyFacts {
+  item: Item;
+  firstSeen: string;
+  /** Scope key of its source. */
+  source: string;
+  sourceName: string;
+  home: string;
+  keys: string[];
+  shown: ShownText;
+  sig: number[];
+  /** The copy's text ends as a teaser does. */
+  teaser: boolean;
 }
 
 /** At most this many merge records are kept per story (the newest win). */
 const MAX_MERGES = 50;
 /** At most this many related outlet links are kept per story. */
 const MAX_RELATED = 20;
+/** At most this many keys and sentence hashes stand for a story. */
+export const MAX_KEYS = 64;
+export const MAX_SIG = 48;
+/** A copy replaces the text shown only when it has this many times its words. */
+const FULLER = 1.25;
 
 /** A brand-new story from its first copy. */
-export function newStory(
-  id: string,
-  copy: NormalizedItem,
-  source: string,
-  keys: string[],
-): StoredStory {
+export function newStory(id: string, copy: CopyFacts, intent: string | null): StoredStory {
   const published = copy.item.published ?? copy.firstSeen;
   const updated = laterOf(copy.item.updated ?? published, published);
   return {
-    version: 1,
+    version: 2,
     id,
     rev: 1,
     entry: { id, item: copy.item, published, updated, related: [] },
     firstSeen: copy.firstSeen,
-    primarySource: source,
-    fingerprint: copy.fingerprint,
-    keys: [...new Set(keys)],
+    primarySource: copy.source,
+    home: copy.home,
+    shown: copy.shown,
+    sig: copy.sig.slice(0, MAX_SIG),
+    keys: [...new Set(copy.keys)].slice(0, MAX_KEYS),
     merges: [],
     removed: null,
     mergedInto: null,
+    intent,
     seq: null,
   };
 }
@@ -73,73 +123,128 @@ function laterOf(a: string, b: string): string {
   return a >= b ? a : b;
 }
 
+function union<T>(a: readonly T[], b: readonly T[], max: number): T[] {
+  return [...new Set([...a, ...b])].slice(0, max);
+}
+
+function relatedLink(item: Item, reason: MatchReason): RelatedLink | null {
+  if (item.url === null) return null;
+  return { url: item.url, title: item.title, feedTitle: item.source.feedTitle, matchedBy: reason };
+}
+
+function withRelated(entry: Entry, link: RelatedLink | null): Entry {
+  if (link === null || link.url === entry.item.url) return entry;
+  if (entry.related.some((r) => r.url === link.url) || entry.related.length >= MAX_RELATED) {
+    return entry;
+  }
+  return { ...entry, related: [...entry.related, link] };
+}
+
+/**
+ * The entry after its shown copy's publisher sent it again. `updated` moves
+ * only when the words of the text changed (a title fix, markup, tracking
+ * parameters or category order leave it); `published` never moves. A teaser
+ * never replaces the full text it is the start of.
+ */
+function ownUpdate(story: StoredStory, copy: CopyFacts, now: string): StoredStory {
+  const { entry } = story;
+  const item = copy.item;
+  if (copy.teaser && copy.shown.words < story.shown.words) return story;
+  const visible = { ...item, published: entry.item.published };
+  const before = JSON.stringify({ ...entry.item, updated: null, source: null });
+  const after = JSON.stringify({ ...visible, updated: null, source: null });
+  if (before === after) return story;
+  const textChanged = copy.shown.textHash !== story.shown.textHash;
+  // A feed that bumps its own updated date says when; one that does not (RSS
+  // has only pubDate) changed it when we saw it change.
+  const claimed = item.updated !== null && item.updated > entry.updated ? item.updated : null;
+  const updated = textChanged ? (claimed ?? laterOf(now, entry.updated)) : entry.updated;
+  return {
+    ...story,
+    entry: { ...entry, item: { ...visible, updated: item.updated }, updated },
+    shown: copy.shown,
+  };
+}
+
+/**
+ * The story shown through a fuller copy: its text and title, the first id and
+ * `published` kept, the copy shown until now kept as a related link.
+ */
+function showInstead(
+  story: StoredStory,
+  copy: CopyFacts,
+  reason: MatchReason,
+  now: string,
+): StoredStory {
+  const { entry } = story;
+  const previous = relatedLink(entry.item, reason);
+  const related = entry.related.filter((r) => r.url !== copy.item.url);
+  const shownEntry: Entry = {
+    ...entry,
+    item: { ...copy.item, published: entry.item.published },
+    updated: laterOf(now, entry.updated),
+    related,
+  };
+  return {
+    ...story,
+    entry: withRelated(shownEntry, previous),
+    primarySource: copy.source,
+    home: copy.home,
+    shown: copy.shown,
+  };
+}
+
 /**
  * Folds another copy of the story in. Returns the new story, or null when
  * nothing a reader could see (or `cleanfeed why` could explain) changed, so an
  * unchanged re-fetch writes nothing.
  *
- * `updated` moves only when the primary source's text really changed: the
- * SimHash is taken over words, so whitespace, markup, tracking parameters and
- * category order leave it alone. `published` never moves.
+ * The entry shows the best copy: the fullest text (a teaser never replaces a
+ * full one), with its own title. Other outlets become related links. Every
+ * copy but the one shown leaves a merge record, including one from the same
+ * feed under another guid, so nothing replaces a text without a trace.
  */
 export function mergeCopy(
   story: StoredStory,
-  copy: NormalizedItem,
-  source: string,
+  copy: CopyFacts,
   reason: MatchReason,
-  keys: string[],
   now: string,
 ): StoredStory | null {
-  const newKeys = keys.filter((k) => !story.keys.includes(k));
-  const item = copy.item;
-  let entry = story.entry;
-  let fingerprint = story.fingerprint;
-  let changed = newKeys.length > 0;
-
-  if (source === story.primarySource) {
-    const textChanged = copy.fingerprint.simhash !== story.fingerprint.simhash;
-    const visible = { ...item, published: entry.item.published };
-    const before = JSON.stringify({ ...entry.item, updated: null, source: null });
-    const after = JSON.stringify({ ...visible, updated: null, source: null });
-    if (before !== after) {
-      // A feed that bumps its own updated date says when; one that does not (RSS
-      // has only pubDate) changed it when we saw it change.
-      const claimed = item.updated !== null && item.updated > entry.updated ? item.updated : null;
-      const updated = textChanged ? (claimed ?? laterOf(now, entry.updated)) : entry.updated;
-      entry = { ...entry, item: { ...visible, updated: item.updated }, updated };
-      fingerprint = copy.fingerprint;
-      changed = true;
-    }
-  } else if (item.url !== null && item.url !== entry.item.url) {
-    if (!entry.related.some((r) => r.url === item.url) && entry.related.length < MAX_RELATED) {
-      const link: RelatedLink = {
-        url: item.url,
-        title: item.title,
-        feedTitle: item.source.feedTitle,
-        matchedBy: reason,
-      };
-      entry = { ...entry, related: [...entry.related, link] };
-      changed = true;
-    }
+  let next: StoredStory;
+  // The publisher of the copy shown, sending it again (perhaps edited)
+  const own = copy.source === story.primarySource && copy.keys.includes(story.home);
+  if (own) {
+    next = ownUpdate(story, copy, now);
+  } else if (!copy.teaser && copy.shown.words >= FULLER * story.shown.words) {
+    next = showInstead(story, copy, reason, now);
+  } else {
+    const entry = withRelated(story.entry, relatedLink(copy.item, reason));
+    next = entry === story.entry ? story : { ...story, entry };
   }
-  // The first copy is the story itself; only other copies are worth a record.
+  const keys = union(next.keys, copy.keys, MAX_KEYS);
+  const sig = union(next.sig, copy.sig, MAX_SIG);
   const isNewCopy =
-    (source !== story.primarySource || item.url !== story.entry.item.url) &&
-    !story.merges.some((m) => m.source === source && m.url === item.url);
-  if (!changed && !isNewCopy) return null;
+    !own && !story.merges.some((m) => m.source === copy.source && m.url === copy.item.url);
   const merges = isNewCopy
-    ? [...story.merges, { at: now, source, url: item.url, title: item.title, reason }].slice(
-        -MAX_MERGES,
-      )
+    ? [
+        ...story.merges,
+        {
+          at: now,
+          source: copy.source,
+          sourceName: copy.sourceName,
+          url: copy.item.url,
+          title: copy.item.title,
+          reason,
+        },
+      ].slice(-MAX_MERGES)
     : story.merges;
-  return {
-    ...story,
-    rev: story.rev + 1,
-    entry,
-    fingerprint,
-    keys: [...story.keys, ...newKeys],
-    merges,
-  };
+  const unchanged =
+    next === story &&
+    keys.length === story.keys.length &&
+    sig.length === story.sig.length &&
+    !isNewCopy;
+  if (unchanged) return null;
+  return { ...next, rev: story.rev + 1, keys, sig, merges };
 }
 
 /** The tombstone: kept forever so no source can bring the story back. */

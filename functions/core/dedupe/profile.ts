@@ -1,0 +1,117 @@
+/**
+ * What a story's text looks like to the near-duplicate matcher: its words,
+ * word shingles, sentences and numbers, read from the sanitized HTML that is
+ * stored and shown. Built the same way for an incoming copy and for a stored
+ * story, so the two sides can never disagree on how a text was read.
+ */
+import { createHash } from "node:crypto";
+import { Parser } from "htmlparser2";
+import { fnv1a, wordsOf } from "./simhash.ts";
+
+/** Words per shingle: long enough that stock phrases rarely match, short enough to survive edits. */
+export const SHINGLE_WORDS = 4;
+/** A sentence shorter than this says too little to identify a story by. */
+const MIN_SENTENCE_WORDS = 5;
+
+export interface TextProfile {
+  /** Words in the text. */
+  words: number;
+  /** Hashes of the text's word shingles, sorted, each once. */
+  shingles: Uint32Array;
+  /** Hashes of the text's sentences (of at least 5 words), in reading order, each once. */
+  sentences: number[];
+  /** The numbers the text states, normalized ("1,000" is "1000"), each once, sorted. */
+  numbers: string[];
+  /** The text ends as a teaser does ("…", "[…]", "Read more"). */
+  teaser: boolean;
+  /** SHA-256 (hex) of the text's words: equal whatever the markup, spacing or case. */
+  textHash: string;
+}
+
+// Elements whose boundaries end a block of text: a sentence never runs across them.
+const BLOCKS = new Set(
+  "address article aside blockquote br dd div dl dt figcaption figure footer h1 h2 h3 h4 h5 h6 header hr li main nav ol p pre section table tbody td tfoot th thead tr ul".split(
+    " ",
+  ),
+);
+// Elements whose text is not part of the story.
+const SILENT = new Set(["script", "style", "template", "noscript"]);
+
+/** The readable text of sanitized HTML: one line per block. */
+export function htmlText(html: string): string {
+  let text = "";
+  let silent = 0;
+  const parser = new Parser(
+    {
+      onopentag(name) {
+        if (SILENT.has(name)) silent++;
+        else if (BLOCKS.has(name)) text += "\n";
+      },
+      ontext(data) {
+        if (silent === 0) text += data;
+      },
+      onclosetag(name) {
+        if (SILENT.has(name)) silent--;
+        else if (BLOCKS.has(name)) text += "\n";
+      },
+    },
+    { decodeEntities: true },
+  );
+  parser.write(html);
+  parser.end();
+  return text;
+}
+
+// A sentence ends at . ! ? or … followed by space (closing quotes and brackets
+// stay with it), or at a block boundary.
+const SENTENCE_END = /(?<=[.!?…]["'”’)\]]*)\s+|\n+/u;
+// A thousands separator between digits: "1,000" and "1000" are the same number.
+const THOUSANDS = /(?<=\d)[,  '](?=\d{3}(?!\d))/gu;
+// A number as a text states it: "4.2" in "$4.2bn", "5" in "5 per cent" and "5%".
+const NUMBER = /\d+(?:[.,]\d+)?/gu;
+const TEASER_TAIL = /(?:…|\.\.\.|\[\s*(?:…|\.\.\.)\s*\]|read more|continue reading)\W*$/iu;
+
+function hashWords(words: readonly string[]): number {
+  return fnv1a(words.join(" "));
+}
+
+/** The profile of a text, one block per line. */
+export function profileOfText(text: string): TextProfile {
+  const clean = text.replace(THOUSANDS, "");
+  const words = wordsOf(clean);
+  const shingles = new Set<number>();
+  for (let i = 0; i + SHINGLE_WORDS <= words.length; i++) {
+    shingles.add(hashWords(words.slice(i, i + SHINGLE_WORDS)));
+  }
+  if (words.length > 0 && words.length < SHINGLE_WORDS) shingles.add(hashWords(words));
+  const sentences: number[] = [];
+  const seen = new Set<number>();
+  for (const sentence of clean.split(SENTENCE_END)) {
+    const w = wordsOf(sentence);
+    if (w.length < MIN_SENTENCE_WORDS) continue;
+    const h = hashWords(w);
+    if (!seen.has(h)) sentences.push(h);
+    seen.add(h);
+  }
+  const numbers = [...new Set(clean.match(NUMBER) ?? [])].map((n) => n.replace(",", ".")).sort();
+  return {
+    words: words.length,
+    shingles: Uint32Array.from(shingles).sort(),
+    sentences,
+    numbers,
+    teaser: TEASER_TAIL.test(text.trimEnd()),
+    textHash: createHash("sha256").update(words.join(" ")).digest("hex"),
+  };
+}
+
+/** The profile of an item's shown text: its sanitized HTML, else its summary. */
+export function profileOf(contentHtml: string | null, summary: string | null): TextProfile {
+  return profileOfText(contentHtml !== null ? htmlText(contentHtml) : (summary ?? ""));
+}
+
+/** SHA-256 (hex) of a title's words and a text's hash: the exact-content key. */
+export function contentHash(title: string, textHash: string): string {
+  return createHash("sha256")
+    .update(`${wordsOf(title).join(" ")}\n${textHash}`)
+    .digest("hex");
+}
