@@ -7,6 +7,7 @@
  */
 
 import { shortKey } from "../core/dedupe/keys.ts";
+import { sketchHashes } from "../core/dedupe/sketch.ts";
 import { MAX_KEYS, type StoredStory } from "../core/dedupe/story.ts";
 import type { Entry } from "../core/item.ts";
 import { HEAD_INDEX_KEY } from "./layout.ts";
@@ -20,8 +21,12 @@ export interface HeadStory {
   removed: boolean;
   /** The story's keys, short (keys.ts `shortKey`): exact lookups without a read. */
   keys: string[];
-  /** Sentence sketch (story.ts `sig`): near-duplicate candidates without a read. */
-  sig: number[];
+  /**
+   * The story's sketch (core/dedupe/sketch.ts), its hashes cut to 24 bits and
+   * packed (base64): near-duplicate candidates without a read. A collision
+   * only makes a candidate that fails verification.
+   */
+  sig: string;
   words: number;
   /** The full entry, kept for the newest `windowSize` live stories within the byte budget. */
   entry: Entry | null;
@@ -82,10 +87,24 @@ export function headStory(story: StoredStory, seq: number): HeadStory {
     rev: story.rev,
     removed: story.removed !== null,
     keys: story.keys.slice(0, Math.min(HEAD_KEYS, MAX_KEYS)).map(shortKey),
-    sig: story.sig,
+    sig: packSig(sketchHashes(story.sketch)),
     words: story.shown.words,
     entry: story.entry,
   };
+}
+
+/** 24 bits of each hash, 3 bytes each, base64. */
+export function packSig(hashes: readonly number[]): string {
+  const bytes = Buffer.alloc(hashes.length * 3);
+  hashes.forEach((h, i) => bytes.writeUIntBE(h & 0xffffff, i * 3, 3));
+  return bytes.toString("base64");
+}
+
+export function unpackSig(sig: string): number[] {
+  const bytes = Buffer.from(sig, "base64");
+  const out: number[] = [];
+  for (let i = 0; i + 3 <= bytes.length; i += 3) out.push(bytes.readUIntBE(i, 3));
+  return out;
 }
 
 export interface HeadChanges {

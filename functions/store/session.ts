@@ -20,6 +20,7 @@ import {
   SentenceIndex,
 } from "../core/dedupe/match.ts";
 import type { TextProfile } from "../core/dedupe/profile.ts";
+import { lookupHashes, sketchHashes } from "../core/dedupe/sketch.ts";
 import { mergeCopy, newStory, removeStory, type StoredStory } from "../core/dedupe/story.ts";
 import type { MatchReason, NormalizedItem } from "../core/item.ts";
 import {
@@ -31,6 +32,7 @@ import {
   type HeadStory,
   headStory,
   readHead,
+  unpackSig,
   writeHead,
 } from "./head.ts";
 import { deleteIntent, intentName, listIntents, readIntent, writeIntent } from "./intents.ts";
@@ -98,7 +100,7 @@ export class StoreSession {
   ) {
     this.snapshotIds = new Set(head.stories.map((s) => s.id));
     this.migrated = false;
-    for (const s of head.stories) this.index(s.id, s.keys, s.sig);
+    for (const s of head.stories) this.index(s.id, s.keys, unpackSig(s.sig));
   }
 
   /** Reads the head (once) and prepares its lookups. */
@@ -210,7 +212,7 @@ export class StoreSession {
   /** The closest story among those sharing sentences with the copy, if one is near enough. */
   private async nearest(copy: Copy): Promise<{ id: string; match: NearMatch } | null> {
     let best: { id: string; match: NearMatch } | null = null;
-    for (const id of this.sentences.candidates(copy.profile.sentences, CANDIDATES)) {
+    for (const id of this.sentences.candidates(lookupHashes(copy.profile), CANDIDATES)) {
       const profile = await this.profile(id);
       if (profile === null) continue;
       const match = nearDuplicate(copy.profile, profile, this.options);
@@ -228,7 +230,7 @@ export class StoreSession {
         return { id, reason: { kind: key.kind, key: key.name } };
       }
     }
-    for (const id of this.sentences.candidates(copy.profile.sentences, CANDIDATES)) {
+    for (const id of this.sentences.candidates(lookupHashes(copy.profile), CANDIDATES)) {
       const other = this.created.get(id);
       const match = other && nearDuplicate(copy.profile, other.profile, this.options);
       if (match) return { id, reason: { kind: "near", ...match } };
@@ -246,7 +248,7 @@ export class StoreSession {
     // Registered before the first await: a twin in another batch of this
     // session finds it, and waits for it.
     this.created.set(id, copy);
-    this.index(id, copy.keys.map(shortKey), copy.sig);
+    this.index(id, copy.keys.map(shortKey), sketchHashes(copy.sketch));
     this.known.set(id, { story: null, profile: copy.profile });
     const done = this.claim(id, copy, homes, ensureIntent);
     this.pending.set(
@@ -321,7 +323,7 @@ export class StoreSession {
     this.keyIndex.forEach((v, k) => {
       if (v === from) this.keyIndex.set(k, to);
     });
-    this.sentences.add(to, copy.sig);
+    this.sentences.add(to, sketchHashes(copy.sketch));
   }
 
   /**
@@ -393,7 +395,7 @@ export class StoreSession {
     if (written) {
       // The profile follows the text shown.
       this.remember(current, written.etag, itemProfile(current.entry.item));
-      this.index(current.id, current.keys.map(shortKey), current.sig);
+      this.index(current.id, current.keys.map(shortKey), sketchHashes(current.sketch));
       if (this.toPlace.has(current.id)) this.toPlace.set(current.id, current);
       else this.toUpdate.set(current.id, current);
     }
@@ -475,7 +477,7 @@ export class StoreSession {
     const { head, etag } = await readHead(this.objects);
     this.head = await upgradeHead(this.objects, head);
     this.etag = etag;
-    for (const s of this.head.stories) this.index(s.id, s.keys, s.sig);
+    for (const s of this.head.stories) this.index(s.id, s.keys, unpackSig(s.sig));
   }
 
   /** Stories of stale intents that exist and never reached the head: placed by this commit. */
@@ -510,7 +512,7 @@ export class StoreSession {
     const otherIndex = new SentenceIndex();
     const otherKeys = new Map<string, string>();
     for (const s of others) {
-      otherIndex.add(s.id, s.sig);
+      otherIndex.add(s.id, unpackSig(s.sig));
       for (const k of s.keys) otherKeys.set(k, s.id);
     }
     for (const [id, copy] of this.created) {
@@ -540,7 +542,7 @@ export class StoreSession {
         return { id: story.id, reason: { kind: key.kind, key: key.name } };
       }
     }
-    for (const id of index.candidates(copy.profile.sentences, CANDIDATES)) {
+    for (const id of index.candidates(lookupHashes(copy.profile), CANDIDATES)) {
       const profile = await this.profile(id);
       const match = profile && nearDuplicate(copy.profile, profile, this.options);
       if (match) return { id, reason: { kind: "near", ...match } };

@@ -6,7 +6,8 @@
 import type { Item, NormalizedItem } from "../item.ts";
 import { type StoryKey, storyKeys } from "./keys.ts";
 import { contentHash, profileOf, type TextProfile } from "./profile.ts";
-import { type CopyFacts, MAX_SIG, type StoredStory } from "./story.ts";
+import { sketchOf } from "./sketch.ts";
+import type { CopyFacts, StoredStory } from "./story.ts";
 
 /** A copy ready for matching: the facts stored about it plus its full profile. */
 export interface Copy extends CopyFacts {
@@ -21,18 +22,6 @@ export interface SourceRef {
   scope: string;
   /** For people: a config name, a file name, an outlet. */
   name: string;
-}
-
-/** Sentences a text's sketch keeps from its start: where excerpts and teasers come from. */
-const LEAD_SENTENCES = 4;
-/** And the smallest hashes among the rest: a sample two copies of one text pick alike. */
-const SAMPLED_SENTENCES = 12;
-
-/** The bounded sketch that stands for a text in the head index. */
-export function signatureOf(profile: TextProfile): number[] {
-  const lead = profile.sentences.slice(0, LEAD_SENTENCES);
-  const sample = [...profile.sentences].sort((a, b) => a - b).slice(0, SAMPLED_SENTENCES);
-  return [...new Set([...lead, ...sample])].slice(0, MAX_SIG);
 }
 
 export function itemProfile(item: Item): TextProfile {
@@ -52,14 +41,15 @@ export function copyOf(normalized: NormalizedItem, source: SourceRef): Copy {
     keys: keys.map((k) => k.name),
     storyKeys: keys,
     shown: { textHash: profile.textHash, words: profile.words },
-    sig: signatureOf(profile),
+    sketch: sketchOf(profile),
     teaser: profile.teaser,
     profile,
   };
 }
 
 /** A story as version 1 stored it (a SimHash fingerprint, no sketch). */
-interface StoredStoryV1 extends Omit<StoredStory, "version" | "home" | "shown" | "sig" | "intent"> {
+interface StoredStoryV1
+  extends Omit<StoredStory, "version" | "home" | "shown" | "sketch" | "intent"> {
   version: 1;
   fingerprint: { contentHash: string; simhash: string; words: number };
 }
@@ -80,7 +70,7 @@ export function upgradeStory(stored: StoredStory | StoredStoryV1): StoredStory {
     version: 2,
     home,
     shown: { textHash: profile.textHash, words: profile.words },
-    sig: signatureOf(profile),
+    sketch: sketchOf(profile),
     intent: null,
   };
 }

@@ -26,6 +26,13 @@ export interface NearMatch {
 export const MIN_CONTAINMENT = 0.5;
 /** Share of the numbers stated by the text stating fewer that the other must state too. */
 export const MIN_NUMBER_AGREEMENT = 0.6;
+/**
+ * Texts under `minWords` (news briefs) share stock phrases easily: they match
+ * only when nearly the same text, of nearly the same length, of a few words.
+ */
+export const SHORT_MIN_WORDS = 15;
+export const SHORT_CONTAINMENT = 0.8;
+const SHORT_LENGTH_RATIO = 1.25;
 /** An excerpt: this many words at least, and this share of it found in the full text. */
 export const EXCERPT_MIN_WORDS = 25;
 export const EXCERPT_CONTAINMENT = 0.85;
@@ -44,10 +51,15 @@ export function nearDuplicate(
 ): NearMatch | null {
   if (!options.nearDuplicates) return null;
   const [short, long] = a.words <= b.words ? [a, b] : [b, a];
-  if (short.words < Math.min(options.minWords, EXCERPT_MIN_WORDS)) return null;
+  if (short.words < Math.min(options.minWords, EXCERPT_MIN_WORDS, SHORT_MIN_WORDS)) return null;
   const score = containment(short, long);
   if (numberContainment(short, long) < MIN_NUMBER_AGREEMENT) return null;
   if (short.words >= options.minWords && score >= MIN_CONTAINMENT) {
+    return { measure: "containment", score: round(score) };
+  }
+  // Two brief items: only as good as the same text, give or take a word or two.
+  const alikeInLength = long.words <= SHORT_LENGTH_RATIO * short.words;
+  if (short.words >= SHORT_MIN_WORDS && alikeInLength && score >= SHORT_CONTAINMENT) {
     return { measure: "containment", score: round(score) };
   }
   const excerpt = short.teaser || short.words * 2 <= long.words;
@@ -96,8 +108,10 @@ export function confirmsMatch(
 export class SentenceIndex {
   private readonly bySentence = new Map<number, Set<string>>();
 
+  /** Hashes are compared on their low 24 bits, as the head index keeps them. */
   add(id: string, sig: readonly number[]): void {
-    for (const h of sig) {
+    for (const full of sig) {
+      const h = full & 0xffffff;
       let ids = this.bySentence.get(h);
       if (ids === undefined) {
         ids = new Set();
@@ -110,7 +124,7 @@ export class SentenceIndex {
   /** Stories sharing at least one sentence, most shared first (ties: first added). */
   candidates(sentences: readonly number[], limit: number): string[] {
     const shared = new Map<string, number>();
-    for (const h of sentences) {
+    for (const h of new Set(sentences.map((x) => x & 0xffffff))) {
       for (const id of this.bySentence.get(h) ?? []) shared.set(id, (shared.get(id) ?? 0) + 1);
     }
     return [...shared]

@@ -10,6 +10,8 @@ import { fnv1a, wordsOf } from "./simhash.ts";
 
 /** Words per shingle: long enough that stock phrases rarely match, short enough to survive edits. */
 export const SHINGLE_WORDS = 4;
+/** Shingles kept from the start of a text: an excerpt may end before its first sentence does. */
+const LEAD_SHINGLES = 2;
 /** A sentence shorter than this says too little to identify a story by. */
 const MIN_SENTENCE_WORDS = 5;
 
@@ -20,6 +22,8 @@ export interface TextProfile {
   shingles: Uint32Array;
   /** Hashes of the text's sentences (of at least 5 words), in reading order, each once. */
   sentences: number[];
+  /** Hashes of its first shingles, in reading order: where an excerpt and its story meet. */
+  lead: number[];
   /** The numbers the text states, normalized ("1,000" is "1000"), each once, sorted. */
   numbers: string[];
   /** The text ends as a teaser does ("…", "[…]", "Read more"). */
@@ -75,13 +79,21 @@ function hashWords(words: readonly string[]): number {
   return fnv1a(words.join(" "));
 }
 
+// A wire dateline opening the text: "KESSLER, March 11 (Meridian Press) -",
+// "ANKARA (Reuters) —", "LONDON —". Outlets add or drop it; it is not the story.
+const DATELINE =
+  /^\s*(?:\p{Lu}{2}[\p{Lu} .'’-]{0,40}(?:,\s*\p{L}+\.?\s+\d{1,2})?\s*(?:\([^)\n]{1,40}\))?|\p{Lu}[\p{L} .'’-]{1,40}(?:,\s*\p{L}+\.?\s+\d{1,2})?\s*\([^)\n]{1,40}\))\s*[-–—]{1,2}\s+/u;
+
 /** The profile of a text, one block per line. */
 export function profileOfText(text: string): TextProfile {
-  const clean = text.replace(THOUSANDS, "");
+  const clean = text.replace(DATELINE, "").replace(THOUSANDS, "");
   const words = wordsOf(clean);
   const shingles = new Set<number>();
+  const lead: number[] = [];
   for (let i = 0; i + SHINGLE_WORDS <= words.length; i++) {
-    shingles.add(hashWords(words.slice(i, i + SHINGLE_WORDS)));
+    const h = hashWords(words.slice(i, i + SHINGLE_WORDS));
+    shingles.add(h);
+    if (i < LEAD_SHINGLES) lead.push(h);
   }
   if (words.length > 0 && words.length < SHINGLE_WORDS) shingles.add(hashWords(words));
   const sentences: number[] = [];
@@ -98,6 +110,7 @@ export function profileOfText(text: string): TextProfile {
     words: words.length,
     shingles: Uint32Array.from(shingles).sort(),
     sentences,
+    lead,
     numbers,
     teaser: TEASER_TAIL.test(text.trimEnd()),
     textHash: createHash("sha256").update(words.join(" ")).digest("hex"),

@@ -4,6 +4,7 @@
  * functions; ids and time come in as arguments.
  */
 import type { Entry, Item, MatchReason, RelatedLink } from "../item.ts";
+import { mergeSketches, type Sketch, sameSketch } from "./sketch.ts";
 
 /** Why a copy was merged into a story, kept for `cleanfeed why`. */
 export interface MergeRecord {
@@ -37,11 +38,8 @@ export interface StoredStory {
   /** The home key (keys.ts) of the copy shown. */
   home: string;
   shown: ShownText;
-  /**
-   * Sentence hashes that stand for every copy merged so far (a bounded
-   * sketch): how a later copy of any of them finds the story.
-   */
-  sig: number[];
+  /** Stands for every copy merged so far (sketch.ts): how a later copy of any of them finds the story. */
+  sketch: Sketch;
   /** Every key that leads to this story (see keys.ts). */
   keys: string[];
   merges: MergeRecord[];
@@ -81,7 +79,7 @@ export interface CopyFacts {
   home: string;
   keys: string[];
   shown: ShownText;
-  sig: number[];
+  sketch: Sketch;
   /** The copy's text ends as a teaser does. */
   teaser: boolean;
 }
@@ -90,9 +88,8 @@ export interface CopyFacts {
 const MAX_MERGES = 50;
 /** At most this many related outlet links are kept per story. */
 const MAX_RELATED = 20;
-/** At most this many keys and sentence hashes stand for a story. */
+/** At most this many keys stand for a story. */
 export const MAX_KEYS = 64;
-export const MAX_SIG = 48;
 /** A copy replaces the text shown only when it has this many times its words. */
 const FULLER = 1.25;
 
@@ -109,7 +106,7 @@ export function newStory(id: string, copy: CopyFacts, intent: string | null): St
     primarySource: copy.source,
     home: copy.home,
     shown: copy.shown,
-    sig: copy.sig.slice(0, MAX_SIG),
+    sketch: copy.sketch,
     keys: [...new Set(copy.keys)].slice(0, MAX_KEYS),
     merges: [],
     removed: null,
@@ -222,7 +219,7 @@ export function mergeCopy(
     next = entry === story.entry ? story : { ...story, entry };
   }
   const keys = union(next.keys, copy.keys, MAX_KEYS);
-  const sig = union(next.sig, copy.sig, MAX_SIG);
+  const sketch = mergeSketches(next.sketch, copy.sketch);
   const isNewCopy =
     !own && !story.merges.some((m) => m.source === copy.source && m.url === copy.item.url);
   const merges = isNewCopy
@@ -241,10 +238,10 @@ export function mergeCopy(
   const unchanged =
     next === story &&
     keys.length === story.keys.length &&
-    sig.length === story.sig.length &&
+    sameSketch(sketch, story.sketch) &&
     !isNewCopy;
   if (unchanged) return null;
-  return { ...next, rev: story.rev + 1, keys, sig, merges };
+  return { ...next, rev: story.rev + 1, keys, sketch, merges };
 }
 
 /** The tombstone: kept forever so no source can bring the story back. */
