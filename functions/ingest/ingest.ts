@@ -124,9 +124,11 @@ export async function ingestPushed(
   value: unknown,
   source: string,
 ): Promise<IngestReport> {
-  const { feed, errors } = parsePushedItems(value, source);
+  const { feeds, errors } = parsePushedItems(value, source);
   const info = { source, documentUrl: null };
-  const copies = normalizeRaw(feed, info, deps.config, deps.now());
+  const now = deps.now();
+  // one feed per outlet the items name, so each item keeps its own source
+  const copies = feeds.flatMap((feed) => normalizeRaw(feed, info, deps.config, now));
   const outcomes = await acceptCopies(
     deps.objects,
     copies,
