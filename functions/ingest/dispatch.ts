@@ -4,6 +4,7 @@
  */
 import { type CreatedObject, classifyIngestEvent } from "../core/events.ts";
 import { isObject } from "../core/json.ts";
+import { decodeFeedBytes } from "../core/parse/charset.ts";
 import { jsonFeedFormat } from "../core/parse/format.ts";
 import type { Log } from "../runtime/log.ts";
 import { PREFIX } from "../store/layout.ts";
@@ -60,6 +61,8 @@ async function ingestObject(
   rt: IngestRuntime,
   object: CreatedObject,
 ): Promise<IngestReport | null> {
+  // a key S3 could not have sent: fail this object (retried, then dead-lettered), not its batch
+  if (object.error !== null) throw new Error(object.error);
   if (!object.key.startsWith(PREFIX.incoming)) {
     rt.log.warn("ignored an object outside incoming/", { key: object.key });
     return null;
@@ -87,9 +90,24 @@ async function ingestObject(
   }
 }
 
-async function handleHttp(rt: IngestRuntime, method: string, body: string): Promise<HttpResponse> {
+/**
+ * The text of a pushed body: BOM, then the Content-Type charset, else UTF-8.
+ * A stand-in: the one ingest entry point will decide feed vs items from the
+ * bytes and media type themselves, and replace this.
+ */
+function pushedText(body: Uint8Array, contentType: string | null): string {
+  return decodeFeedBytes(body, contentType).text;
+}
+
+async function handleHttp(
+  rt: IngestRuntime,
+  method: string,
+  bytes: Uint8Array,
+  contentType: string | null,
+): Promise<HttpResponse> {
   if (method !== "POST") return json(405, { error: "POST items as JSON, or a feed document" });
   try {
+    const body = pushedText(bytes, contentType);
     const pushed = pushedItems(body);
     const report = pushed
       ? await ingestPushed(rt, pushed.items, "push")
@@ -115,7 +133,22 @@ export function createIngestHandler(rt: IngestRuntime) {
         return { sources: await rt.poll() };
       case "objects": {
         const reports = [];
-        for (const object of what.objects) reports.push(await ingestObject(rt, object));
+        const failures = [];
+        for (const object of what.objects) {
+          try {
+            reports.push(await ingestObject(rt, object));
+          } catch (e) {
+            rt.log.error("ingest of a dropped object failed", {
+              key: object.key,
+              error: String(e),
+            });
+            failures.push(e);
+          }
+        }
+        // the other objects are stored; the invocation still fails, to be retried and alarmed on
+        if (failures.length > 0) {
+          throw new AggregateError(failures, "ingest of dropped objects failed");
+        }
         return { reports };
       }
       case "sqs": {
@@ -134,7 +167,7 @@ export function createIngestHandler(rt: IngestRuntime) {
         return { batchItemFailures };
       }
       case "http":
-        return handleHttp(rt, what.method, what.body);
+        return handleHttp(rt, what.method, what.body, what.contentType);
       case "feed":
         return ingestDocument(rt, what.feed, { source: what.source, documentUrl: null });
       case "items":
