@@ -140,17 +140,14 @@ const authorObject = v.pipe(
   ),
   v.transform((a) => person(a.name, a.email, a.url)),
 );
-/** A name alone, or `{ name, email, url }`. */
-const author = v.lazy((value) =>
-  typeof value === "string"
-    ? given(
-        v.pipe(
-          trimmed(PUSH_LIMITS.shortText),
-          v.transform((name) => person(name, null, null)),
-        ),
-      )
-    : authorObject,
+const authorName = given(
+  v.pipe(
+    trimmed(PUSH_LIMITS.shortText),
+    v.transform((name) => person(name, null, null)),
+  ),
 );
+/** A name alone, or `{ name, email, url }`. */
+const author = v.lazy((value) => (typeof value === "string" ? authorName : authorObject));
 
 /** An optional list: absent or null is empty, blank entries are dropped. */
 const list = <TItem>(item: v.GenericSchema<unknown, TItem | null>, max: number, shape: string) =>

@@ -148,6 +148,18 @@ describe("parsePushedItems", () => {
     expect(errors[0]?.message.startsWith(message)).toBe(true);
   });
 
+  it("says what is wrong in its own words for every field, never the library's", () => {
+    const fields = ["id", "url", "title", "content", "contentHtml", "summary", "published"];
+    fields.push("updated", "authors", "categories", "language", "source");
+    for (const field of fields) {
+      for (const bad of [{}, [{}], [[]], true, 42]) {
+        for (const { message } of parsePushedItems([{ title: "t", [field]: bad }], "s").errors) {
+          expect(message).toMatch(new RegExp(`^item 1: ${field}(\\S*): (must|needs|is) `));
+        }
+      }
+    }
+  });
+
   it("treats null and blank fields as not given", () => {
     const batch = parsePushedItems({ title: "t", url: null, summary: "  ", authors: null }, "s");
     expect(batch.errors).toEqual([]);
