@@ -23,7 +23,8 @@ export function describe(value: unknown): string {
 /**
  * A JSON object with only these keys. `notObject` is the message for anything
  * else, arrays included (valibot's own objects accept arrays); `unknownKey`
- * the message for a key not in `entries`; a missing required key "is required".
+ * the message for a key not in `entries`, checked before any value (a typo is
+ * the likeliest cause of what would follow); a missing required key "is required".
  */
 export function jsonObject<const TEntries extends v.ObjectEntries>(
   entries: TEntries,
@@ -32,7 +33,18 @@ export function jsonObject<const TEntries extends v.ObjectEntries>(
 ) {
   return v.pipe(
     v.custom<JsonObject>(isObject, notObject),
-    v.strictObject(entries, (issue) => (issue.expected === "never" ? unknownKey : "is required")),
+    v.rawCheck<JsonObject>(({ dataset, addIssue }) => {
+      if (!dataset.typed) return;
+      const input = dataset.value;
+      const key = Object.keys(input).find((k) => !Object.hasOwn(entries, k));
+      if (key === undefined) return;
+      const value = input[key];
+      addIssue({
+        message: unknownKey,
+        path: [{ type: "object", origin: "key", input, key, value }],
+      });
+    }),
+    v.strictObject(entries, "is required"),
   );
 }
 

@@ -94,6 +94,8 @@ describe("parseConfig", () => {
     [null, "config (root): must be a JSON object"],
     [[], "config (root): must be a JSON object"],
     [{ ...minimal, version: 1 }, "config version: is not a known setting"],
+    // an unknown key is named first: a typo is the likeliest cause of what follows
+    [{ version: 1 }, "config version: is not a known setting"],
     [{}, "config feed.id: is required"],
     [{ feed: { id: ID } }, "config feed.author.name: is required"],
     [withSection("feed", { author: null }), "config feed.author: must be an object with a name"],
