@@ -4,6 +4,7 @@
  * we read, so a notification AWS grows a field in still matches.
  */
 import * as v from "valibot";
+import { isObject } from "./json.ts";
 
 /** An object that was created in the bucket (S3 notification record). */
 export interface CreatedObject {
@@ -37,7 +38,12 @@ const ObjectCreatedRecord = v.object({
 
 const SqsBatch = v.object({
   Records: v.array(
-    v.object({ eventSource: v.literal("aws:sqs"), messageId: v.string(), body: v.string() }),
+    v.object({
+      eventSource: v.literal("aws:sqs"),
+      messageId: v.string(),
+      // a body that is not JSON is not an S3 notification: nothing to do
+      body: v.fallback(v.pipe(v.string(), v.parseJson()), null),
+    }),
   ),
 });
 
@@ -85,31 +91,15 @@ export function createdObjects(notification: unknown): CreatedObject[] {
   );
 }
 
-/** A JSON body, or null for one that is not JSON (then not an S3 notification: nothing to do). */
-function parsedBody(body: string): unknown {
-  try {
-    return JSON.parse(body);
-  } catch {
-    return null;
-  }
-}
-
-/** The value of a header, whatever the case of its name. */
-function header(headers: Record<string, string>, name: string): string | null {
-  const found = Object.keys(headers).find((k) => k.toLowerCase() === name);
-  return found === undefined ? null : (headers[found] ?? null);
-}
-
 export function classifyIngestEvent(event: unknown): IngestEvent {
-  if (typeof event !== "object" || event === null || Array.isArray(event)) {
-    return { kind: "unknown", reason: "the event is not a JSON object" };
-  }
-  if (v.is(SqsBatch, event)) {
+  if (!isObject(event)) return { kind: "unknown", reason: "the event is not a JSON object" };
+  const sqs = v.safeParse(SqsBatch, event);
+  if (sqs.success) {
     return {
       kind: "sqs",
-      messages: event.Records.map((r) => ({
+      messages: sqs.output.Records.map((r) => ({
         id: r.messageId,
-        objects: createdObjects(parsedBody(r.body)),
+        objects: createdObjects(r.body),
       })),
     };
   }
@@ -121,7 +111,10 @@ export function classifyIngestEvent(event: unknown): IngestEvent {
       kind: "http",
       method: requestContext.http.method,
       body: isBase64Encoded ? Buffer.from(body, "base64") : new TextEncoder().encode(body),
-      contentType: header(headers, "content-type"),
+      // header names are case-insensitive
+      contentType:
+        Object.entries(headers).find(([name]) => name.toLowerCase() === "content-type")?.[1] ??
+        null,
     };
   }
   const scheduled = v.is(Scheduled, event);

@@ -90,15 +90,6 @@ async function ingestObject(
   }
 }
 
-/**
- * The text of a pushed body: BOM, then the Content-Type charset, else UTF-8.
- * A stand-in: the one ingest entry point will decide feed vs items from the
- * bytes and media type themselves, and replace this.
- */
-function pushedText(body: Uint8Array, contentType: string | null): string {
-  return decodeFeedBytes(body, contentType).text;
-}
-
 async function handleHttp(
   rt: IngestRuntime,
   method: string,
@@ -107,7 +98,9 @@ async function handleHttp(
 ): Promise<HttpResponse> {
   if (method !== "POST") return json(405, { error: "POST items as JSON, or a feed document" });
   try {
-    const body = pushedText(bytes, contentType);
+    // A stand-in, read by BOM, then Content-Type charset, else UTF-8: the one
+    // ingest entry point will decide feed vs items from the bytes and media type.
+    const body = decodeFeedBytes(bytes, contentType).text;
     const pushed = pushedItems(body);
     const report = pushed
       ? await ingestPushed(rt, pushed.items, "push")
@@ -133,22 +126,12 @@ export function createIngestHandler(rt: IngestRuntime) {
         return { sources: await rt.poll() };
       case "objects": {
         const reports = [];
-        const failures = [];
         for (const object of what.objects) {
-          try {
-            reports.push(await ingestObject(rt, object));
-          } catch (e) {
-            rt.log.error("ingest of a dropped object failed", {
-              key: object.key,
-              error: String(e),
-            });
-            failures.push(e);
-          }
+          if (object.error === null) reports.push(await ingestObject(rt, object));
         }
-        // the other objects are stored; the invocation still fails, to be retried and alarmed on
-        if (failures.length > 0) {
-          throw new AggregateError(failures, "ingest of dropped objects failed");
-        }
+        // an undecodable key fails the invocation (retried, alarmed on) once the others are stored
+        const errors = what.objects.flatMap((o) => o.error ?? []);
+        if (errors.length > 0) throw new Error(errors.join("; "));
         return { reports };
       }
       case "sqs": {
