@@ -24,16 +24,27 @@ const nonEmpty = v.pipe(
 );
 /** An optional string setting: absent or null means null. */
 const text = v.nullish(nonEmpty, null);
+/** An optional string setting of a given form. */
+const matching = (pattern: RegExp, message: (value: string) => string) =>
+  v.nullish(
+    v.pipe(
+      nonEmpty,
+      v.regex(pattern, (issue) => message(issue.input)),
+    ),
+    null,
+  );
 
 /** An absolute http(s) URL, normalized by the URL parser; `keep` values pass as written. */
 const httpUrl = (keep?: (value: string) => boolean) =>
   v.rawTransform<string, string>(({ dataset: { value }, addIssue, NEVER }) => {
     if (keep?.(value)) return value;
-    const url = URL.canParse(value) ? new URL(value) : null;
-    if (url === null) addIssue({ message: `must be an absolute URL, got "${value}"` });
-    else if (url.protocol !== "http:" && url.protocol !== "https:") {
-      addIssue({ message: "must be an http or https URL" });
-    } else return url.href;
+    if (!URL.canParse(value)) {
+      addIssue({ message: `must be an absolute URL, got "${value}"` });
+      return NEVER;
+    }
+    const url = new URL(value);
+    if (url.protocol === "http:" || url.protocol === "https:") return url.href;
+    addIssue({ message: "must be an http or https URL" });
     return NEVER;
   });
 const url = v.nullish(v.pipe(nonEmpty, httpUrl()), null);
@@ -51,7 +62,7 @@ const whole = (fallback: number, min: number, max: number) => {
   );
 };
 
-/** A section of the file: an object of known settings, all optional when it is absent. */
+/** A section of the file: an object of known settings (absent means all defaults). */
 const section = <const TEntries extends v.ObjectEntries>(entries: TEntries) =>
   jsonObject(entries, "must be an object", "is not a known setting");
 
@@ -72,15 +83,9 @@ const FeedSchema = section({
     {},
   ),
   siteUrl: url,
-  language: v.nullish(
-    v.pipe(
-      nonEmpty,
-      v.regex(
-        /^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/,
-        (issue) => `must be a language tag such as "en", got "${issue.input}"`,
-      ),
-    ),
-    null,
+  language: matching(
+    /^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/,
+    (tag) => `must be a language tag such as "en", got "${tag}"`,
   ),
   /** Entries in the current feed document; older ones go to archive pages. */
   windowSize: whole(50, 1, 1000),
@@ -134,13 +139,7 @@ const ContentSchema = section({
 });
 
 const DeploySchema = section({
-  alarmEmail: v.nullish(
-    v.pipe(
-      nonEmpty,
-      v.regex(/^[^@\s]+@[^@\s]+$/, (issue) => `"${issue.input}" is not an email address`),
-    ),
-    null,
-  ),
+  alarmEmail: matching(/^[^@\s]+@[^@\s]+$/, (email) => `"${email}" is not an email address`),
   domainName: text,
   certificateArn: text,
   /** Alarm when the feed was not regenerated for this long. */

@@ -98,8 +98,8 @@ async function handleHttp(
 ): Promise<HttpResponse> {
   if (method !== "POST") return json(405, { error: "POST items as JSON, or a feed document" });
   try {
-    // A stand-in, read by BOM, then Content-Type charset, else UTF-8: the one
-    // ingest entry point will decide feed vs items from the bytes and media type.
+    // Stand-in, to be replaced by the single ingest entry point (issue 13) that
+    // decides feed vs items from bytes and media type: BOM, charset, else UTF-8.
     const body = decodeFeedBytes(bytes, contentType).text;
     const pushed = pushedItems(body);
     const report = pushed
