@@ -113,13 +113,6 @@ const date = v.pipe(
   v.trim(),
 );
 
-const person = (name: string | null, email: string | null, uri: string | null): RawPerson => ({
-  name,
-  email,
-  uri,
-  raw: null,
-});
-
 const authorObject = v.pipe(
   fields(
     {
@@ -138,12 +131,12 @@ const authorObject = v.pipe(
     (a) => a.name !== null || a.email !== null || a.url !== null,
     "needs at least one of name, email and url",
   ),
-  v.transform((a) => person(a.name, a.email, a.url)),
+  v.transform(({ name, email, url }): RawPerson => ({ name, email, uri: url, raw: null })),
 );
 const authorName = given(
   v.pipe(
     trimmed(PUSH_LIMITS.shortText),
-    v.transform((name) => person(name, null, null)),
+    v.transform((name): RawPerson => ({ name, email: null, uri: null, raw: null })),
   ),
 );
 /** A name alone, or `{ name, email, url }`. */
