@@ -1,74 +1,13 @@
 /**
  * `cleanfeed.config.json`: the one file that drives the local runner and the
  * CDK app. `parseConfig` validates an already-decoded JSON value and fills in
- * defaults; every error names the bad key.
+ * defaults; every error names the bad key. The schemas below are the config's
+ * single definition: its types are inferred from them, so a new setting is
+ * one line in its section.
  */
+import * as v from "valibot";
 import { ConfigError } from "./errors.ts";
-import type { Author } from "./item.ts";
-import { isObject, type JsonObject as Json } from "./json.ts";
-
-export interface SourceConfig {
-  /** Short unique name, shown in logs and in `cleanfeed sources`. */
-  name: string;
-  /** http(s) URL of the feed. Exactly one of `url` and `path` is set. */
-  url: string | null;
-  /** A local file (relative to the config file): for the local runner only. */
-  path: string | null;
-}
-
-export interface FeedConfig {
-  title: string;
-  subtitle: string | null;
-  /** Permanent feed id: `urn:uuid:…`, a `tag:` URI or an absolute URL. */
-  id: string;
-  author: Author;
-  siteUrl: string | null;
-  language: string | null;
-  /** Entries in the current feed document; older ones go to archive pages. */
-  windowSize: number;
-  /** WebSub hub to announce and ping, or null. */
-  hubUrl: string | null;
-  /** Public base URL where the files are served; null = decided by the runner. */
-  publicUrl: string | null;
-}
-
-export interface DedupeConfig {
-  /** Max Hamming distance between SimHashes of one story; 0 turns it off. */
-  hammingDistance: number;
-  /** Texts shorter than this many words are never near-duplicate matched. */
-  minWords: number;
-  /** How many recent stories the near-duplicate matcher remembers. */
-  recentWindow: number;
-}
-
-export interface LimitsConfig {
-  maxDocumentBytes: number;
-  maxItemsPerDocument: number;
-  fetchTimeoutMs: number;
-  /** Sources polled at once. */
-  pollConcurrency: number;
-}
-
-export interface DeployConfig {
-  alarmEmail: string | null;
-  domainName: string | null;
-  certificateArn: string | null;
-  /** Alarm when the feed was not regenerated for this long. */
-  staleFeedHours: number;
-  logRetentionDays: number;
-  /** `retain` keeps the bucket on `cdk destroy`; `destroy` empties and deletes it. */
-  removalPolicy: "retain" | "destroy";
-}
-
-export interface Config {
-  feed: FeedConfig;
-  sources: SourceConfig[];
-  pollIntervalMinutes: number;
-  dedupe: DedupeConfig;
-  limits: LimitsConfig;
-  content: { iframeHosts: string[] };
-  deploy: DeployConfig;
-}
+import { issuePath, jsonObject } from "./json.ts";
 
 export const DEFAULT_IFRAME_HOSTS = [
   "www.youtube.com",
@@ -76,199 +15,180 @@ export const DEFAULT_IFRAME_HOSTS = [
   "player.vimeo.com",
 ];
 
-function section(root: Json, key: string, known: readonly string[]): Json {
-  const v = root[key];
-  if (v === undefined) return {};
-  if (!isObject(v)) throw new ConfigError(key, "must be an object");
-  for (const k of Object.keys(v)) {
-    if (!known.includes(k)) throw new ConfigError(`${key}.${k}`, "is not a known setting");
-  }
-  return v;
-}
+const NON_EMPTY = "must be a non-empty string";
+/** A string setting, trimmed. */
+const nonEmpty = v.pipe(
+  v.string((issue) => (issue.input == null ? "is required" : NON_EMPTY)),
+  v.trim(),
+  v.nonEmpty(NON_EMPTY),
+);
+/** An optional string setting: absent or null means null. */
+const text = v.nullish(nonEmpty, null);
+/** An optional string setting of a given form. */
+const matching = (pattern: RegExp, message: (value: string) => string) =>
+  v.nullish(
+    v.pipe(
+      nonEmpty,
+      v.regex(pattern, (issue) => message(issue.input)),
+    ),
+    null,
+  );
 
-function str(o: Json, key: string, path: string, fallback?: string | null): string | null {
-  const v = o[key];
-  if (v === undefined || v === null) {
-    if (fallback === undefined) throw new ConfigError(path, "is required");
-    return fallback;
-  }
-  if (typeof v !== "string" || v.trim() === "") {
-    throw new ConfigError(path, "must be a non-empty string");
-  }
-  return v.trim();
-}
+/** An absolute http(s) URL, normalized by the URL parser; `keep` values pass as written. */
+const httpUrl = (keep?: (value: string) => boolean) =>
+  v.rawTransform<string, string>(({ dataset: { value }, addIssue, NEVER }) => {
+    if (keep?.(value)) return value;
+    if (!URL.canParse(value)) {
+      addIssue({ message: `must be an absolute URL, got "${value}"` });
+      return NEVER;
+    }
+    const url = new URL(value);
+    if (url.protocol === "http:" || url.protocol === "https:") return url.href;
+    addIssue({ message: "must be an http or https URL" });
+    return NEVER;
+  });
+const url = v.nullish(v.pipe(nonEmpty, httpUrl()), null);
 
-function int(o: Json, key: string, path: string, fallback: number, min: number, max: number) {
-  const v = o[key];
-  if (v === undefined) return fallback;
-  if (typeof v !== "number" || !Number.isInteger(v) || v < min || v > max) {
-    throw new ConfigError(path, `must be a whole number from ${min} to ${max}`);
-  }
-  return v;
-}
+const whole = (fallback: number, min: number, max: number) => {
+  const message = `must be a whole number from ${min} to ${max}`;
+  return v.optional(
+    v.pipe(
+      v.number(message),
+      v.integer(message),
+      v.minValue(min, message),
+      v.maxValue(max, message),
+    ),
+    fallback,
+  );
+};
 
-function absoluteUrl(value: string | null, path: string): string | null {
-  if (value === null) return null;
-  let u: URL;
-  try {
-    u = new URL(value);
-  } catch {
-    throw new ConfigError(path, `must be an absolute URL, got "${value}"`);
-  }
-  if (u.protocol !== "http:" && u.protocol !== "https:") {
-    throw new ConfigError(path, "must be an http or https URL");
-  }
-  return u.href;
-}
+/** A section of the file: an object of known settings (absent means all defaults). */
+const section = <const TEntries extends v.ObjectEntries>(entries: TEntries) =>
+  jsonObject(entries, "must be an object", "is not a known setting");
 
-function feedId(value: string): string {
-  if (/^urn:uuid:[0-9a-f-]{36}$/i.test(value) || /^tag:[^,]+,\d{4}(-\d\d){0,2}:\S*$/.test(value)) {
-    return value;
-  }
-  return absoluteUrl(value, "feed.id") as string;
-}
+const isFeedIdUri = (id: string) =>
+  /^urn:uuid:[0-9a-f-]{36}$/i.test(id) || /^tag:[^,]+,\d{4}(-\d\d){0,2}:\S*$/.test(id);
 
-const ROOT_KEYS = [
-  "$schema",
-  "feed",
-  "sources",
-  "pollIntervalMinutes",
-  "dedupe",
-  "limits",
-  "content",
-  "deploy",
-] as const;
+const FeedSchema = section({
+  title: v.nullish(nonEmpty, "cleanfeed"),
+  subtitle: text,
+  /** Permanent feed id: `urn:uuid:…`, a `tag:` URI or an absolute URL. */
+  id: v.pipe(nonEmpty, httpUrl(isFeedIdUri)),
+  author: v.optional(
+    jsonObject(
+      { name: nonEmpty, email: text, uri: url },
+      "must be an object with a name",
+      "is not a known setting",
+    ),
+    {},
+  ),
+  siteUrl: url,
+  language: matching(
+    /^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/,
+    (tag) => `must be a language tag such as "en", got "${tag}"`,
+  ),
+  /** Entries in the current feed document; older ones go to archive pages. */
+  windowSize: whole(50, 1, 1000),
+  /** WebSub hub to announce and ping, or null. */
+  hubUrl: url,
+  /** Public base URL where the files are served; null = decided by the runner. */
+  publicUrl: url,
+});
+
+const SourceSchema = v.pipe(
+  jsonObject(
+    {
+      /** Short unique name, shown in logs and in `cleanfeed sources`. */
+      name: nonEmpty,
+      /** http(s) URL of the feed. Exactly one of `url` and `path` is set. */
+      url,
+      /** A local file (relative to the config file): for the local runner only. */
+      path: text,
+    },
+    "must be an object with name and url",
+    "is not a known setting",
+  ),
+  v.check((s) => (s.url === null) !== (s.path === null), "needs exactly one of url and path"),
+);
+
+const DedupeSchema = section({
+  /** Max Hamming distance between SimHashes of one story; 0 turns it off. */
+  hammingDistance: whole(3, 0, 16),
+  /** Texts shorter than this many words are never near-duplicate matched. */
+  minWords: whole(40, 1, 100000),
+  /** How many recent stories the near-duplicate matcher remembers. */
+  recentWindow: whole(2000, 10, 20000),
+});
+
+const LimitsSchema = section({
+  maxDocumentBytes: whole(10 << 20, 1024, 100 << 20),
+  maxItemsPerDocument: whole(5000, 1, 100000),
+  fetchTimeoutMs: whole(15000, 100, 120000),
+  /** Sources polled at once. */
+  pollConcurrency: whole(8, 1, 64),
+});
+
+const ContentSchema = section({
+  iframeHosts: v.nullish(
+    v.custom<string[]>(
+      (h) => Array.isArray(h) && h.every((x) => typeof x === "string"),
+      "must be an array of host names",
+    ),
+    DEFAULT_IFRAME_HOSTS,
+  ),
+});
+
+const DeploySchema = section({
+  alarmEmail: matching(/^[^@\s]+@[^@\s]+$/, (email) => `"${email}" is not an email address`),
+  domainName: text,
+  certificateArn: text,
+  /** Alarm when the feed was not regenerated for this long. */
+  staleFeedHours: whole(6, 1, 720),
+  logRetentionDays: whole(30, 1, 3653),
+  /** `retain` keeps the bucket on `cdk destroy`; `destroy` empties and deletes it. */
+  removalPolicy: v.nullish(
+    v.pipe(nonEmpty, v.picklist(["retain", "destroy"], 'must be "retain" or "destroy"')),
+    "retain",
+  ),
+});
+
+const ConfigSchema = v.pipe(
+  jsonObject(
+    {
+      $schema: v.optional(v.unknown()),
+      feed: v.optional(FeedSchema, {}),
+      sources: v.nullish(v.array(SourceSchema, "must be an array"), []),
+      pollIntervalMinutes: whole(15, 1, 1440),
+      dedupe: v.optional(DedupeSchema, {}),
+      limits: v.optional(LimitsSchema, {}),
+      content: v.optional(ContentSchema, {}),
+      deploy: v.optional(DeploySchema, {}),
+    },
+    "must be a JSON object",
+    "is not a known setting",
+  ),
+  v.transform(({ $schema, ...config }) => config),
+);
+
+export type Config = v.InferOutput<typeof ConfigSchema>;
+export type FeedConfig = v.InferOutput<typeof FeedSchema>;
+export type SourceConfig = v.InferOutput<typeof SourceSchema>;
+export type DedupeConfig = v.InferOutput<typeof DedupeSchema>;
+export type LimitsConfig = v.InferOutput<typeof LimitsSchema>;
+export type DeployConfig = v.InferOutput<typeof DeploySchema>;
 
 /** Validates a decoded config file, filling defaults. Throws `ConfigError`. */
 export function parseConfig(value: unknown): Config {
-  if (!isObject(value)) throw new ConfigError("(root)", "must be a JSON object");
-  for (const k of Object.keys(value)) {
-    if (!(ROOT_KEYS as readonly string[]).includes(k)) {
-      throw new ConfigError(k, "is not a known setting");
-    }
+  const result = v.safeParse(ConfigSchema, value, { abortEarly: true });
+  if (!result.success) {
+    const [issue] = result.issues;
+    throw new ConfigError(issuePath(issue) || "(root)", issue.message);
   }
-  const feed = section(value, "feed", [
-    "title",
-    "subtitle",
-    "id",
-    "author",
-    "siteUrl",
-    "language",
-    "windowSize",
-    "hubUrl",
-    "publicUrl",
-  ]);
-  if (!isObject(feed.author) && feed.author !== undefined) {
-    throw new ConfigError("feed.author", "must be an object with a name");
-  }
-  const author = (feed.author ?? {}) as Json;
-  const language = str(feed, "language", "feed.language", null);
-  if (language !== null && !/^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/.test(language)) {
-    throw new ConfigError(
-      "feed.language",
-      `must be a language tag such as "en", got "${language}"`,
-    );
-  }
-  const sourcesValue = value.sources ?? [];
-  if (!Array.isArray(sourcesValue)) throw new ConfigError("sources", "must be an array");
+  const config = result.output;
   const names = new Set<string>();
-  const sources = sourcesValue.map((s, i): SourceConfig => {
-    const path = `sources[${i}]`;
-    if (!isObject(s)) throw new ConfigError(path, "must be an object with name and url");
-    for (const k of Object.keys(s)) {
-      if (!["name", "url", "path"].includes(k)) {
-        throw new ConfigError(`${path}.${k}`, "is not a known setting");
-      }
-    }
-    const name = str(s, "name", `${path}.name`) as string;
-    if (names.has(name)) throw new ConfigError(`${path}.name`, `"${name}" is used twice`);
+  for (const [i, { name }] of config.sources.entries()) {
+    if (names.has(name)) throw new ConfigError(`sources[${i}].name`, `"${name}" is used twice`);
     names.add(name);
-    const url = absoluteUrl(str(s, "url", `${path}.url`, null), `${path}.url`);
-    const file = str(s, "path", `${path}.path`, null);
-    if ((url === null) === (file === null)) {
-      throw new ConfigError(path, "needs exactly one of url and path");
-    }
-    return { name, url, path: file };
-  });
-  const dedupe = section(value, "dedupe", ["hammingDistance", "minWords", "recentWindow"]);
-  const limits = section(value, "limits", [
-    "maxDocumentBytes",
-    "maxItemsPerDocument",
-    "fetchTimeoutMs",
-    "pollConcurrency",
-  ]);
-  const content = section(value, "content", ["iframeHosts"]);
-  const iframeHosts = content.iframeHosts ?? DEFAULT_IFRAME_HOSTS;
-  if (!Array.isArray(iframeHosts) || iframeHosts.some((h) => typeof h !== "string")) {
-    throw new ConfigError("content.iframeHosts", "must be an array of host names");
   }
-  const deploy = section(value, "deploy", [
-    "alarmEmail",
-    "domainName",
-    "certificateArn",
-    "staleFeedHours",
-    "logRetentionDays",
-    "removalPolicy",
-  ]);
-  const removalPolicy = str(deploy, "removalPolicy", "deploy.removalPolicy", "retain");
-  if (removalPolicy !== "retain" && removalPolicy !== "destroy") {
-    throw new ConfigError("deploy.removalPolicy", 'must be "retain" or "destroy"');
-  }
-  const alarmEmail = str(deploy, "alarmEmail", "deploy.alarmEmail", null);
-  if (alarmEmail !== null && !/^[^@\s]+@[^@\s]+$/.test(alarmEmail)) {
-    throw new ConfigError("deploy.alarmEmail", `"${alarmEmail}" is not an email address`);
-  }
-  return {
-    feed: {
-      title: str(feed, "title", "feed.title", "cleanfeed") as string,
-      subtitle: str(feed, "subtitle", "feed.subtitle", null),
-      id: feedId(str(feed, "id", "feed.id") as string),
-      author: {
-        name: str(author, "name", "feed.author.name") as string,
-        email: str(author, "email", "feed.author.email", null),
-        uri: absoluteUrl(str(author, "uri", "feed.author.uri", null), "feed.author.uri"),
-      },
-      siteUrl: absoluteUrl(str(feed, "siteUrl", "feed.siteUrl", null), "feed.siteUrl"),
-      language,
-      windowSize: int(feed, "windowSize", "feed.windowSize", 50, 1, 1000),
-      hubUrl: absoluteUrl(str(feed, "hubUrl", "feed.hubUrl", null), "feed.hubUrl"),
-      publicUrl: absoluteUrl(str(feed, "publicUrl", "feed.publicUrl", null), "feed.publicUrl"),
-    },
-    sources,
-    pollIntervalMinutes: int(value, "pollIntervalMinutes", "pollIntervalMinutes", 15, 1, 1440),
-    dedupe: {
-      hammingDistance: int(dedupe, "hammingDistance", "dedupe.hammingDistance", 3, 0, 16),
-      minWords: int(dedupe, "minWords", "dedupe.minWords", 40, 1, 100000),
-      recentWindow: int(dedupe, "recentWindow", "dedupe.recentWindow", 2000, 10, 20000),
-    },
-    limits: {
-      maxDocumentBytes: int(
-        limits,
-        "maxDocumentBytes",
-        "limits.maxDocumentBytes",
-        10 << 20,
-        1024,
-        100 << 20,
-      ),
-      maxItemsPerDocument: int(
-        limits,
-        "maxItemsPerDocument",
-        "limits.maxItemsPerDocument",
-        5000,
-        1,
-        100000,
-      ),
-      fetchTimeoutMs: int(limits, "fetchTimeoutMs", "limits.fetchTimeoutMs", 15000, 100, 120000),
-      pollConcurrency: int(limits, "pollConcurrency", "limits.pollConcurrency", 8, 1, 64),
-    },
-    content: { iframeHosts: iframeHosts as string[] },
-    deploy: {
-      alarmEmail,
-      domainName: str(deploy, "domainName", "deploy.domainName", null),
-      certificateArn: str(deploy, "certificateArn", "deploy.certificateArn", null),
-      staleFeedHours: int(deploy, "staleFeedHours", "deploy.staleFeedHours", 6, 1, 720),
-      logRetentionDays: int(deploy, "logRetentionDays", "deploy.logRetentionDays", 30, 1, 3653),
-      removalPolicy,
-    },
-  };
+  return config;
 }

@@ -41,7 +41,7 @@ export class ItemValidationError extends Error {
   constructor(
     readonly field: string,
     message: string,
-    /** Position of the item in its batch, when it came in one. */
+    /** Position of the item in its batch, counted from 1, when it came in one. */
     readonly index: number | null = null,
   ) {
     super(`${index === null ? "" : `item ${index}: `}${field}: ${message}`);

@@ -1,29 +1,82 @@
 /**
  * Recognising the AWS event shapes the functions are invoked with. Pure: it
- * only looks at the JSON Lambda hands over.
+ * only looks at the JSON Lambda hands over. Each shape names only the fields
+ * we read, so a notification AWS grows a field in still matches.
  */
-
-import { isObject, type JsonObject as Json } from "./json.ts";
+import * as v from "valibot";
+import { isObject } from "./json.ts";
 
 /** An object that was created in the bucket (S3 notification record). */
 export interface CreatedObject {
   bucket: string;
+  /** The decoded key; as it came (URL-encoded) when it could not be decoded. */
   key: string;
+  /** Why the key could not be decoded, or null: that object fails, not its batch. */
+  error: string | null;
 }
 
 export type IngestEvent =
   | { kind: "poll" }
   | { kind: "objects"; objects: CreatedObject[] }
   | { kind: "sqs"; messages: { id: string; objects: CreatedObject[] }[] }
-  | { kind: "http"; method: string; body: string; contentType: string | null }
+  | { kind: "http"; method: string; body: Uint8Array | string; contentType: string | null }
   | { kind: "feed"; feed: string; source: string }
   | { kind: "items"; items: unknown; source: string }
   | { kind: "remove"; id: string }
   | { kind: "unknown"; reason: string };
 
+const Notification = v.object({ Records: v.array(v.unknown()) });
+
+const ObjectCreatedRecord = v.object({
+  eventSource: v.literal("aws:s3"),
+  eventName: v.pipe(v.string(), v.startsWith("ObjectCreated:")),
+  s3: v.object({
+    bucket: v.object({ name: v.string() }),
+    object: v.object({ key: v.string() }),
+  }),
+});
+
+const SqsBatch = v.object({
+  Records: v.array(
+    v.object({
+      eventSource: v.literal("aws:sqs"),
+      messageId: v.string(),
+      // a body that is not JSON is not an S3 notification: nothing to do
+      body: v.fallback(v.pipe(v.string(), v.parseJson()), null),
+    }),
+  ),
+});
+
+/** A Lambda Function URL (or API Gateway HTTP API) request. */
+const HttpRequest = v.object({
+  requestContext: v.object({ http: v.object({ method: v.string() }) }),
+  headers: v.optional(v.record(v.string(), v.string()), {}),
+  body: v.optional(v.string(), ""),
+  isBase64Encoded: v.optional(v.boolean(), false),
+});
+
+/** An EventBridge Scheduler or rule event, or `{ "action": "poll" }` by hand. */
+const Scheduled = v.union([
+  v.object({ "detail-type": v.literal("Scheduled Event") }),
+  v.object({ source: v.picklist(["aws.scheduler", "aws.events"]) }),
+  v.object({ action: v.literal("poll") }),
+]);
+
+/** A direct invocation: `{ feed }`, `{ items }` or `{ remove }`, optionally naming its `source`. */
+const Direct = v.object({
+  source: v.optional(v.string(), "invoke"),
+  feed: v.optional(v.string()),
+  items: v.optional(v.unknown()),
+  remove: v.optional(v.string()),
+});
+
 /** S3 keys arrive URL-encoded, with `+` for spaces. */
-function decodeKey(key: string): string {
-  return decodeURIComponent(key.replace(/\+/g, " "));
+function decodedKey(bucket: string, key: string): CreatedObject {
+  try {
+    return { bucket, key: decodeURIComponent(key.replace(/\+/g, " ")), error: null };
+  } catch (e) {
+    return { bucket, key, error: `cannot decode the S3 key "${key}": ${(e as Error).message}` };
+  }
 }
 
 /**
@@ -32,61 +85,50 @@ function decodeKey(key: string): string {
  * it is acknowledged, never retried.
  */
 export function createdObjects(notification: unknown): CreatedObject[] {
-  if (!isObject(notification) || !Array.isArray(notification.Records)) return [];
-  return notification.Records.flatMap((r: unknown) => {
-    if (!isObject(r) || r.eventSource !== "aws:s3" || !isObject(r.s3)) return [];
-    const eventName = typeof r.eventName === "string" ? r.eventName : "";
-    if (!eventName.startsWith("ObjectCreated:")) return [];
-    const { bucket, object } = r.s3 as { bucket?: Json; object?: Json };
-    if (typeof bucket?.name !== "string" || typeof object?.key !== "string") return [];
-    return [{ bucket: bucket.name, key: decodeKey(object.key) }];
-  });
-}
-
-function isScheduled(e: Json): boolean {
-  return (
-    e["detail-type"] === "Scheduled Event" ||
-    e.source === "aws.scheduler" ||
-    e.source === "aws.events" ||
-    e.action === "poll"
+  if (!v.is(Notification, notification)) return [];
+  return notification.Records.flatMap((r) =>
+    v.is(ObjectCreatedRecord, r) ? [decodedKey(r.s3.bucket.name, r.s3.object.key)] : [],
   );
 }
 
 export function classifyIngestEvent(event: unknown): IngestEvent {
   if (!isObject(event)) return { kind: "unknown", reason: "the event is not a JSON object" };
-  if (Array.isArray(event.Records)) {
-    const first = event.Records[0] as Json | undefined;
-    if (first?.eventSource === "aws:sqs") {
-      return {
-        kind: "sqs",
-        messages: event.Records.map((r: Json) => {
-          let body: unknown = null;
-          try {
-            body = JSON.parse(String(r.body));
-          } catch {
-            // A body that is not JSON is not an S3 notification: nothing to do.
-          }
-          return { id: String(r.messageId), objects: createdObjects(body) };
-        }),
-      };
-    }
-    return { kind: "objects", objects: createdObjects(event) };
-  }
-  if (isObject(event.requestContext) && isObject(event.requestContext.http)) {
-    const headers = isObject(event.headers) ? event.headers : {};
-    const raw = typeof event.body === "string" ? event.body : "";
+  const sqs = v.safeParse(SqsBatch, event);
+  if (sqs.success) {
     return {
-      kind: "http",
-      method: String(event.requestContext.http.method),
-      body: event.isBase64Encoded ? Buffer.from(raw, "base64").toString("utf-8") : raw,
-      contentType: typeof headers["content-type"] === "string" ? headers["content-type"] : null,
+      kind: "sqs",
+      messages: sqs.output.Records.map((r) => ({
+        id: r.messageId,
+        objects: createdObjects(r.body),
+      })),
     };
   }
-  const source = typeof event.source === "string" && !isScheduled(event) ? event.source : "invoke";
-  if (typeof event.feed === "string") return { kind: "feed", feed: event.feed, source };
-  if (event.items !== undefined) return { kind: "items", items: event.items, source };
-  if (typeof event.remove === "string") return { kind: "remove", id: event.remove };
-  if (isScheduled(event)) return { kind: "poll" };
+  if (v.is(Notification, event)) return { kind: "objects", objects: createdObjects(event) };
+  const http = v.safeParse(HttpRequest, event);
+  if (http.success) {
+    const { requestContext, headers, body, isBase64Encoded } = http.output;
+    return {
+      kind: "http",
+      method: requestContext.http.method,
+      // a text body is text already (its charset was the client's business);
+      // only base64 bytes are read in the charset the Content-Type names
+      body: isBase64Encoded ? new Uint8Array(Buffer.from(body, "base64")) : body,
+      // header names are case-insensitive
+      contentType:
+        Object.entries(headers).find(([name]) => name.toLowerCase() === "content-type")?.[1] ??
+        null,
+    };
+  }
+  const scheduled = v.is(Scheduled, event);
+  const direct = v.safeParse(Direct, event);
+  if (direct.success) {
+    const { feed, items, remove } = direct.output;
+    const source = scheduled ? "invoke" : direct.output.source;
+    if (feed !== undefined) return { kind: "feed", feed, source };
+    if (items !== undefined) return { kind: "items", items, source };
+    if (remove !== undefined) return { kind: "remove", id: remove };
+  }
+  if (scheduled) return { kind: "poll" };
   return {
     kind: "unknown",
     reason: 'expected a schedule, an S3 or SQS notification, or { "feed" | "items" | "remove" }',

@@ -8,32 +8,11 @@
  * read its own declaration.
  */
 import { FeedParseError } from "./errors.ts";
+import { isObject } from "./json.ts";
+import { decodeFeedBytes } from "./parse/charset.ts";
 import { jsonFeedFormat } from "./parse/format.ts";
 
 export type Body = { kind: "feed"; bytes: Uint8Array | string } | { kind: "items"; value: unknown };
-
-/** The charset a Content-Type names, if any (`application/json; charset=windows-1252`). */
-export function charsetOf(contentType: string | null | undefined): string | null {
-  const m = /;\s*charset\s*=\s*"?([^";\s]+)"?/i.exec(contentType ?? "");
-  return m ? m[1]!.toLowerCase() : null;
-}
-
-function encodingOf(bytes: Uint8Array, contentType: string | null | undefined): string {
-  if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) return "utf-8";
-  if (bytes[0] === 0xff && bytes[1] === 0xfe) return "utf-16le";
-  if (bytes[0] === 0xfe && bytes[1] === 0xff) return "utf-16be";
-  const declared = charsetOf(contentType);
-  if (declared === null) return "utf-8";
-  try {
-    return new TextDecoder(declared).encoding;
-  } catch {
-    return "utf-8"; // a label no decoder knows: the bytes are most likely UTF-8
-  }
-}
-
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
-}
 
 /**
  * Reads a body. Throws FeedParseError (naming `source`) for a body that is
@@ -44,8 +23,8 @@ export function readBody(
   contentType: string | null | undefined,
   source: string,
 ): Body {
-  const text =
-    typeof body === "string" ? body : new TextDecoder(encodingOf(body, contentType)).decode(body);
+  // windows-1252 by the feed decoder: Node's TextDecoder reads it as Latin-1 (no curly quotes)
+  const text = typeof body === "string" ? body : decodeFeedBytes(body, contentType).text;
   const start = text.replace(/^\uFEFF/, "").trimStart();
   if (start.startsWith("<")) return { kind: "feed", bytes: body };
   let value: unknown;

@@ -2,8 +2,8 @@
  * The pushed-item format: JSON items sent to the push endpoint (or dropped in
  * `incoming/`) by a script, rather than polled from a feed. Each valid item
  * becomes a `RawEntry` (format "push") for the normalizer; each invalid item
- * becomes one `ItemValidationError` naming its index and field, and the rest
- * of the batch still goes in.
+ * becomes one `ItemValidationError` naming its position (from 1) and field,
+ * and the rest of the batch still goes in.
  *
  * Accepted shapes: one item object, an array of items, or `{ "items": [...] }`.
  *
@@ -21,8 +21,9 @@
  *   language    language tag such as "en" or "pt-BR"
  *   source      { title, url }: the outlet the story comes from
  */
+import * as v from "valibot";
 import { FeedLimitError, FeedParseError, ItemValidationError } from "./errors.ts";
-import { isObject, type JsonObject as Json } from "./json.ts";
+import { describe, isObject, issuePath, jsonObject } from "./json.ts";
 import type { RawEntry, RawFeed, RawPerson, RawText } from "./parse/raw.ts";
 
 /** Limits of one push. Strings over a limit fail their item (never silently cut). */
@@ -44,244 +45,204 @@ export const PUSH_LIMITS = {
 
 /** The parse of one push. */
 export interface PushedBatch {
-  /** Every valid item, in input order. Feed-level title/siteUrl are set only
-   *  when all valid items name the same `source`. */
-  feed: RawFeed;
-  /** The same entries grouped by their `source` (first-seen order), so each
-   *  group can be normalized with its own outlet as the feed. */
+  /** The valid items grouped by the outlet they name (`source`), in first-seen
+   *  order: each feed's title and site are its outlet's, so that every item
+   *  is normalized with its own. */
   feeds: RawFeed[];
   /** One per rejected item. */
   errors: ItemValidationError[];
 }
 
-const ITEM_FIELDS = [
-  "id",
-  "url",
-  "title",
-  "content",
-  "contentHtml",
-  "summary",
-  "published",
-  "updated",
-  "authors",
-  "categories",
-  "language",
-  "source",
-] as const;
+/** An object of known fields; anything else is refused as not `shape`. */
+const fields = <const TEntries extends v.ObjectEntries>(entries: TEntries, shape: string) =>
+  jsonObject(
+    entries,
+    (issue) => `must be ${shape}, got ${describe(issue.input)}`,
+    `is not a known field (known: ${Object.keys(entries).join(", ")})`,
+  );
 
-/** Thrown inside one item's validation; becomes that item's error. */
-class Invalid extends Error {
-  constructor(
-    readonly field: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}
+const blankAsNull = (value: unknown) =>
+  typeof value === "string" && value.trim() === "" ? null : value;
 
-function describe(v: unknown): string {
-  if (v === null) return "null";
-  if (Array.isArray(v)) return "an array";
-  return typeof v === "object" ? "an object" : `a ${typeof v}`;
-}
+/** An optional field: absent, null and blank all mean "not given" (null). */
+const given = <TOutput>(schema: v.GenericSchema<string, TOutput>) =>
+  v.optional(v.pipe(v.unknown(), v.transform(blankAsNull), v.nullish(schema, null)), null);
+
+const string = (maxChars = Number.POSITIVE_INFINITY) =>
+  v.pipe(
+    v.string((issue) => `must be a string, got ${describe(issue.input)}`),
+    v.maxLength(
+      maxChars,
+      (issue) => `must be at most ${maxChars} characters, got ${issue.received}`,
+    ),
+  );
+const trimmed = (maxChars: number) => v.pipe(string(maxChars), v.trim());
+
+const httpUrl = v.pipe(
+  string(PUSH_LIMITS.url),
+  v.rawTransform(({ dataset, addIssue, NEVER }) => {
+    const value = dataset.value.trim();
+    const url = URL.canParse(value) ? new URL(value) : null;
+    if (url?.protocol === "http:" || url?.protocol === "https:") return url.href;
+    addIssue({ message: "must be an absolute http(s) URL" });
+    return NEVER;
+  }),
+);
 
 function utf8Bytes(s: string): number {
   // Every UTF-16 unit is at least one UTF-8 byte and at most three.
   if (s.length * 3 <= PUSH_LIMITS.contentBytes) return s.length;
   return new TextEncoder().encode(s).length;
 }
-
-/** A string field: absent, null and blank all mean "not given". */
-function text(o: Json, field: string, path: string, maxChars: number | null): string | null {
-  const v = o[field];
-  if (v === undefined || v === null) return null;
-  if (typeof v !== "string") throw new Invalid(path, `must be a string, got ${describe(v)}`);
-  if (v.trim() === "") return null;
-  if (maxChars !== null && v.length > maxChars) {
-    throw new Invalid(path, `must be at most ${maxChars} characters, got ${v.length}`);
-  }
-  return v;
-}
-
-function httpUrl(o: Json, field: string, path: string): string | null {
-  const v = text(o, field, path, PUSH_LIMITS.url);
-  if (v === null) return null;
-  let u: URL;
-  try {
-    u = new URL(v.trim());
-  } catch {
-    throw new Invalid(path, "must be an absolute http(s) URL");
-  }
-  if (u.protocol !== "http:" && u.protocol !== "https:") {
-    throw new Invalid(path, "must be an absolute http(s) URL");
-  }
-  return u.href;
-}
+const body = v.pipe(
+  string(),
+  v.check(
+    (s) => utf8Bytes(s) <= PUSH_LIMITS.contentBytes,
+    (issue) => `must be at most ${PUSH_LIMITS.contentBytes} bytes, got ${utf8Bytes(issue.input)}`,
+  ),
+);
 
 const RFC3339 = /^\d{4}-\d\d-\d\d([Tt ]\d\d:\d\d(:\d\d(\.\d+)?)?([Zz]|[+-]\d\d:?\d\d)?)?$/;
-
-function date(o: Json, field: string): string | null {
-  const v = text(o, field, field, 100);
-  if (v === null) return null;
+const date = v.pipe(
+  string(100),
   // The normalizer does the real parsing; here we only catch what no parser could read.
-  if (!RFC3339.test(v.trim()) && Number.isNaN(Date.parse(v))) {
-    throw new Invalid(field, `must be a date such as "2024-05-16T08:00:00Z", got "${v}"`);
-  }
-  return v.trim();
-}
+  v.check(
+    (s) => RFC3339.test(s.trim()) || !Number.isNaN(Date.parse(s)),
+    (issue) => `must be a date such as "2024-05-16T08:00:00Z", got "${issue.input}"`,
+  ),
+  v.trim(),
+);
 
-function knownKeys(o: Json, known: readonly string[], path: string): void {
-  for (const k of Object.keys(o)) {
-    if (!known.includes(k)) {
-      const where = path ? `${path}.${k}` : k;
-      throw new Invalid(where, `is not a known field (known: ${known.join(", ")})`);
-    }
-  }
-}
+const authorObject = v.pipe(
+  fields(
+    {
+      name: given(trimmed(PUSH_LIMITS.shortText)),
+      email: given(
+        v.pipe(
+          trimmed(PUSH_LIMITS.shortText),
+          v.regex(/^[^@\s]+@[^@\s]+$/, (issue) => `"${issue.input}" is not an email address`),
+        ),
+      ),
+      url: given(httpUrl),
+    },
+    "a name or {name, email, url}",
+  ),
+  v.check(
+    (a) => a.name !== null || a.email !== null || a.url !== null,
+    "needs at least one of name, email and url",
+  ),
+  v.transform(({ name, email, url }): RawPerson => ({ name, email, uri: url, raw: null })),
+);
+const authorName = given(
+  v.pipe(
+    trimmed(PUSH_LIMITS.shortText),
+    v.transform((name): RawPerson => ({ name, email: null, uri: null, raw: null })),
+  ),
+);
+/** A name alone, or `{ name, email, url }`. */
+const author = v.lazy((value) => (typeof value === "string" ? authorName : authorObject));
 
-function authors(o: Json): RawPerson[] {
-  const v = o.authors;
-  if (v === undefined || v === null) return [];
-  if (!Array.isArray(v)) {
-    throw new Invalid(
-      "authors",
-      `must be an array of names or {name, email, url}, got ${describe(v)}`,
-    );
-  }
-  if (v.length > PUSH_LIMITS.authors) {
-    throw new Invalid("authors", `must have at most ${PUSH_LIMITS.authors} entries`);
-  }
-  const out: RawPerson[] = [];
-  v.forEach((a, i) => {
-    const path = `authors[${i}]`;
-    if (typeof a === "string") {
-      const name = text({ a }, "a", path, PUSH_LIMITS.shortText);
-      if (name !== null) out.push({ name: name.trim(), email: null, uri: null, raw: null });
-      return;
-    }
-    if (!isObject(a))
-      throw new Invalid(path, `must be a name or {name, email, url}, got ${describe(a)}`);
-    knownKeys(a, ["name", "email", "url"], path);
-    const name = text(a, "name", `${path}.name`, PUSH_LIMITS.shortText)?.trim() ?? null;
-    const email = text(a, "email", `${path}.email`, PUSH_LIMITS.shortText)?.trim() ?? null;
-    if (email !== null && !/^[^@\s]+@[^@\s]+$/.test(email)) {
-      throw new Invalid(`${path}.email`, `"${email}" is not an email address`);
-    }
-    const uri = httpUrl(a, "url", `${path}.url`);
-    if (name === null && email === null && uri === null) {
-      throw new Invalid(path, "needs at least one of name, email and url");
-    }
-    out.push({ name, email, uri, raw: null });
-  });
-  return out;
-}
+/** An optional list: absent or null is empty, blank entries are dropped. */
+const list = <TItem>(item: v.GenericSchema<unknown, TItem | null>, max: number, shape: string) =>
+  v.nullish(
+    v.pipe(
+      v.array(item, (issue) => `must be an array of ${shape}, got ${describe(issue.input)}`),
+      v.maxLength(max, `must have at most ${max} entries`),
+      v.transform((items) => items.filter((x): x is TItem => x !== null)),
+    ),
+    [],
+  );
 
-function categories(o: Json): string[] {
-  const v = o.categories;
-  if (v === undefined || v === null) return [];
-  if (!Array.isArray(v))
-    throw new Invalid("categories", `must be an array of strings, got ${describe(v)}`);
-  if (v.length > PUSH_LIMITS.categories) {
-    throw new Invalid("categories", `must have at most ${PUSH_LIMITS.categories} entries`);
-  }
-  const out: string[] = [];
-  v.forEach((c, i) => {
-    const s = text({ c }, "c", `categories[${i}]`, PUSH_LIMITS.shortText);
-    if (s !== null) out.push(s.trim());
-  });
-  return out;
-}
+const source = v.nullish(
+  v.pipe(
+    fields(
+      { title: given(trimmed(PUSH_LIMITS.shortText)), url: given(httpUrl) },
+      "an object {title, url}",
+    ),
+    v.transform((s) => (s.title === null && s.url === null ? null : s)),
+  ),
+  null,
+);
+type PushedSource = v.InferOutput<typeof source>;
 
-interface PushedSource {
-  title: string | null;
-  url: string | null;
-}
+const asText = (value: string | null, type: RawText["type"]): RawText | null =>
+  value === null ? null : { value, type };
 
-function source(o: Json): PushedSource | null {
-  const v = o.source;
-  if (v === undefined || v === null) return null;
-  if (!isObject(v))
-    throw new Invalid("source", `must be an object {title, url}, got ${describe(v)}`);
-  knownKeys(v, ["title", "url"], "source");
-  const title = text(v, "title", "source.title", PUSH_LIMITS.shortText)?.trim() ?? null;
-  const url = httpUrl(v, "url", "source.url");
-  return title === null && url === null ? null : { title, url };
-}
-
-function body(o: Json, field: "content" | "contentHtml"): string | null {
-  const v = text(o, field, field, null);
-  if (v === null) return null;
-  const bytes = utf8Bytes(v);
-  if (bytes > PUSH_LIMITS.contentBytes) {
-    throw new Invalid(field, `must be at most ${PUSH_LIMITS.contentBytes} bytes, got ${bytes}`);
-  }
-  return v;
-}
-
-/** Validates one item; throws `Invalid` naming the first bad field. */
-function toEntry(value: unknown): { entry: RawEntry; source: PushedSource | null } {
-  if (!isObject(value)) throw new Invalid("(item)", `must be an object, got ${describe(value)}`);
-  knownKeys(value, ITEM_FIELDS, "");
-  const id = text(value, "id", "id", PUSH_LIMITS.id);
-  const url = httpUrl(value, "url", "url");
-  const title = text(value, "title", "title", PUSH_LIMITS.title);
-  const content = body(value, "content");
-  const contentHtml = body(value, "contentHtml");
-  if (content !== null && contentHtml !== null) {
-    throw new Invalid("contentHtml", "give either content (plain text) or contentHtml, not both");
-  }
-  const summary = text(value, "summary", "summary", PUSH_LIMITS.summary);
-  const published = date(value, "published");
-  const updated = date(value, "updated");
-  const people = authors(value);
-  const tags = categories(value);
-  const language = text(value, "language", "language", 35)?.trim() ?? null;
-  if (language !== null && !/^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$/.test(language)) {
-    throw new Invalid(
-      "language",
-      `must be a language tag such as "en" or "pt-BR", got "${language}"`,
-    );
-  }
-  const from = source(value);
-  if (title === null && content === null && contentHtml === null && url === null) {
-    throw new Invalid("title", "an item needs at least one of title, content, contentHtml and url");
-  }
-  const asText = (v: string | null, type: RawText["type"]): RawText | null =>
-    v === null ? null : { value: v, type };
-  return {
+const item = v.pipe(
+  fields(
+    {
+      id: given(trimmed(PUSH_LIMITS.id)),
+      url: given(httpUrl),
+      title: given(string(PUSH_LIMITS.title)),
+      content: given(body),
+      contentHtml: given(body),
+      summary: given(string(PUSH_LIMITS.summary)),
+      published: given(date),
+      updated: given(date),
+      authors: list(author, PUSH_LIMITS.authors, "names or {name, email, url}"),
+      categories: list(given(trimmed(PUSH_LIMITS.shortText)), PUSH_LIMITS.categories, "strings"),
+      language: given(
+        v.pipe(
+          trimmed(35),
+          v.regex(
+            /^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$/,
+            (issue) => `must be a language tag such as "en" or "pt-BR", got "${issue.input}"`,
+          ),
+        ),
+      ),
+      source,
+    },
+    "an object",
+  ),
+  v.forward(
+    v.check(
+      (i) => i.content === null || i.contentHtml === null,
+      "give either content (plain text) or contentHtml, not both",
+    ),
+    ["contentHtml"],
+  ),
+  v.forward(
+    v.check(
+      (i) => i.title !== null || i.content !== null || i.contentHtml !== null || i.url !== null,
+      "an item needs at least one of title, content, contentHtml and url",
+    ),
+    ["title"],
+  ),
+  v.transform((i): { entry: RawEntry; source: PushedSource } => ({
     entry: {
-      id: id?.trim() ?? null,
+      id: i.id,
       idIsPermalink: null,
-      title: asText(title, "text"),
+      title: asText(i.title, "text"),
       links:
-        url === null
+        i.url === null
           ? []
-          : [{ href: url, rel: "alternate", type: null, length: null, title: null }],
+          : [{ href: i.url, rel: "alternate", type: null, length: null, title: null }],
       base: null,
-      language,
-      content: content !== null ? asText(content, "text") : asText(contentHtml, "html"),
-      summary: asText(summary, "text"),
-      published,
-      updated,
-      authors: people,
-      categories: tags,
+      language: i.language,
+      content: asText(i.content, "text") ?? asText(i.contentHtml, "html"),
+      summary: asText(i.summary, "text"),
+      published: i.published,
+      updated: i.updated,
+      authors: i.authors,
+      categories: i.categories,
       enclosures: [],
       image: null,
     },
-    source: from,
-  };
-}
+    source: i.source,
+  })),
+);
 
-function rawFeed(from: PushedSource | null, entries: RawEntry[]): RawFeed {
+/** An empty feed whose title and site are the outlet's. */
+function outletFeed(from: PushedSource): RawFeed {
   return {
     format: "push",
-    title: from?.title ? { value: from.title, type: "text" } : null,
+    title: asText(from?.title ?? null, "text"),
     siteUrl: from?.url ?? null,
     feedUrl: null,
     base: null,
     language: null,
     authors: [],
-    entries,
+    entries: [],
   };
 }
 
@@ -314,34 +275,21 @@ export function parsePushedItems(value: unknown, source: string): PushedBatch {
   if (items.length > PUSH_LIMITS.items) {
     throw new FeedLimitError(source, "items", PUSH_LIMITS.items, `got ${items.length} items`);
   }
-  const entries: RawEntry[] = [];
+  const feeds = new Map<string, RawFeed>();
   const errors: ItemValidationError[] = [];
-  const groups = new Map<string, { from: PushedSource | null; entries: RawEntry[] }>();
-  items.forEach((item, index) => {
-    try {
-      const { entry, source: from } = toEntry(item);
-      entries.push(entry);
-      const key = JSON.stringify(from);
-      const group = groups.get(key) ?? { from, entries: [] };
-      group.entries.push(entry);
-      groups.set(key, group);
-    } catch (err) {
-      if (!(err instanceof Invalid)) throw err;
-      errors.push(new ItemValidationError(err.field, err.message, index));
+  for (const [i, value] of items.entries()) {
+    const result = v.safeParse(item, value, { abortEarly: true });
+    if (!result.success) {
+      const [issue] = result.issues;
+      // numbered from 1, as a user counts the items of a batch
+      errors.push(new ItemValidationError(issuePath(issue) || "(item)", issue.message, i + 1));
+      continue;
     }
-  });
-  const feeds = [...groups.values()].map((g) => rawFeed(g.from, g.entries));
-  const uniform = feeds.length === 1 ? (groups.values().next().value?.from ?? null) : null;
-  return { feed: rawFeed(uniform, entries), feeds, errors };
-}
-
-/** Decodes and validates a push body given as JSON text (throws `FeedParseError` on bad JSON). */
-export function parsePushBody(json: string, source: string): PushedBatch {
-  let value: unknown;
-  try {
-    value = JSON.parse(json);
-  } catch (err) {
-    throw new FeedParseError(source, `the push body is not valid JSON (${(err as Error).message})`);
+    const { entry, source: from } = result.output;
+    const key = JSON.stringify(from);
+    const feed = feeds.get(key) ?? outletFeed(from);
+    feed.entries.push(entry);
+    feeds.set(key, feed);
   }
-  return parsePushedItems(value, source);
+  return { feeds: [...feeds.values()], errors };
 }

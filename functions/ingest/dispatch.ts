@@ -52,6 +52,7 @@ async function ingestObject(
   invocation: Invocation,
   object: CreatedObject,
 ): Promise<{ report: IngestReport | null; remove: boolean }> {
+  if (object.error !== null) throw new Error(object.error);
   if (!object.key.startsWith(PREFIX.incoming)) {
     rt.log.warn("ignored an object outside incoming/", { key: object.key });
     return { report: null, remove: false };
@@ -77,7 +78,7 @@ async function ingestObject(
 async function handleHttp(
   rt: IngestRuntime,
   method: string,
-  body: string,
+  body: Uint8Array | string,
   contentType: string | null,
 ): Promise<HttpResponse> {
   if (method !== "POST") return json(405, { error: "POST items as JSON, or a feed document" });
@@ -142,12 +143,17 @@ export function createIngestHandler(rt: IngestRuntime) {
       case "poll":
         return { sources: await rt.poll() };
       case "objects": {
+        // an object whose key cannot be read fails the invocation, after the others are stored
         const invocation = new Invocation(rt);
+        const readable = what.objects.filter((o) => o.error === null);
         const results = [];
-        for (const object of what.objects) results.push(await ingestObject(rt, invocation, object));
+        for (const object of readable) results.push(await ingestObject(rt, invocation, object));
         await invocation.commit();
-        for (const [i, r] of results.entries())
-          if (r.remove) await rt.objects.delete(what.objects[i]!.key);
+        for (const [i, r] of results.entries()) {
+          if (r.remove) await rt.objects.delete(readable[i]!.key);
+        }
+        const errors = what.objects.flatMap((o) => o.error ?? []);
+        if (errors.length > 0) throw new Error(errors.join("; "));
         return { reports: results.map((r) => r.report) };
       }
       case "sqs":

@@ -66,7 +66,7 @@ describe("push endpoint (Lambda Function URL event)", () => {
     const report = JSON.parse(res.body);
     expect(report.new).toBe(2);
     expect(report.rejected).toHaveLength(1);
-    expect(report.rejected[0]).toMatch(/item 1: url/);
+    expect(report.rejected[0]).toMatch(/item 2: url/);
   });
 
   it("turns the sample article pushed as plain text into clean paragraphs, title once", async () => {

@@ -5,17 +5,20 @@ import {
   FeedParseError,
   ItemValidationError,
 } from "../../functions/core/errors.ts";
-import { PUSH_LIMITS, parsePushBody, parsePushedItems } from "../../functions/core/push.ts";
+import { PUSH_LIMITS, type PushedBatch, parsePushedItems } from "../../functions/core/push.ts";
 
-const fixture = (name: string) =>
-  readFileSync(new URL(`../fixtures/push/${name}`, import.meta.url), "utf8");
+const fixture = (name: string): unknown =>
+  JSON.parse(readFileSync(new URL(`../fixtures/push/${name}`, import.meta.url), "utf8"));
+/** Every valid item of a batch, whatever outlet it names. */
+const entries = (batch: PushedBatch) => batch.feeds.flatMap((f) => f.entries);
 
 describe("parsePushedItems", () => {
   it("maps a full item to a RawEntry of format push", () => {
-    const { feed, feeds, errors } = parsePushBody(fixture("batch.json"), "push:test");
-    expect(feed.format).toBe("push");
-    expect(feed.entries).toHaveLength(2);
-    const [first] = feed.entries;
+    const batch = parsePushedItems(fixture("batch.json"), "push:test");
+    const { feeds, errors } = batch;
+    expect(feeds.map((f) => f.format)).toEqual(["push", "push"]);
+    expect(entries(batch)).toHaveLength(2);
+    const [first, second] = entries(batch);
     expect(first).toEqual({
       id: "tag:news.example,2024:talks-1",
       idIsPermalink: null,
@@ -43,14 +46,14 @@ describe("parsePushedItems", () => {
       enclosures: [],
       image: null,
     });
-    // The bad item in the middle is reported by index and field; the third still goes in.
-    expect(errors.map((e) => e.message)).toEqual(["item 1: url: must be an absolute http(s) URL"]);
+    // The bad item in the middle is reported by position (from 1) and field;
+    // the third still goes in.
+    expect(errors.map((e) => e.message)).toEqual(["item 2: url: must be an absolute http(s) URL"]);
     expect(errors[0]).toBeInstanceOf(ItemValidationError);
-    expect(errors[0]).toMatchObject({ field: "url", index: 1 });
-    expect(feed.entries[1]?.title?.value).toBe("Prisoner swap agreed");
-    expect(feed.entries[1]?.content?.type).toBe("text");
-    // Two different outlets: no feed-level source, but one group per outlet.
-    expect(feed.title).toBeNull();
+    expect(errors[0]).toMatchObject({ field: "url", index: 2 });
+    expect(second?.title?.value).toBe("Prisoner swap agreed");
+    expect(second?.content?.type).toBe("text");
+    // Two different outlets (one named, one not): one feed per outlet.
     expect(feeds.map((f) => [f.title?.value ?? null, f.siteUrl, f.entries.length])).toEqual([
       ["News Example", "https://news.example/", 1],
       [null, null, 1],
@@ -62,7 +65,7 @@ describe("parsePushedItems", () => {
       new URL("../fixtures/samples/istanbul-talks.txt", import.meta.url),
       "utf8",
     );
-    const { feed, errors } = parsePushedItems(
+    const batch = parsePushedItems(
       {
         title: "Stalemate Continues: Ukraine and Russia Fail to Reach Peace Amid Talks",
         content: article,
@@ -70,93 +73,105 @@ describe("parsePushedItems", () => {
       },
       "push:test",
     );
-    expect(errors).toEqual([]);
-    expect(feed.entries).toHaveLength(1);
-    expect(feed.entries[0]?.content).toEqual({ value: article, type: "text" });
-    expect(feed.entries[0]?.content?.value).toContain("“unconditional ceasefire,”");
+    expect(batch.errors).toEqual([]);
+    expect(entries(batch)).toHaveLength(1);
+    expect(entries(batch)[0]?.content).toEqual({ value: article, type: "text" });
+    expect(entries(batch)[0]?.content?.value).toContain("“unconditional ceasefire,”");
   });
 
   it("accepts a single object, an array and {items}", () => {
     const item = { title: "Hello" };
-    expect(parsePushedItems(item, "s").feed.entries).toHaveLength(1);
-    expect(parsePushedItems([item, item], "s").feed.entries).toHaveLength(2);
-    expect(parsePushedItems({ items: [item, item, item] }, "s").feed.entries).toHaveLength(3);
+    expect(entries(parsePushedItems(item, "s"))).toHaveLength(1);
+    expect(entries(parsePushedItems([item, item], "s"))).toHaveLength(2);
+    expect(entries(parsePushedItems({ items: [item, item, item] }, "s"))).toHaveLength(3);
   });
 
-  it("uses the common source as the feed when every item names the same outlet", () => {
-    const source = { title: "Wire", url: "https://wire.example" };
-    const { feed, feeds } = parsePushedItems(
+  it("gives each outlet its own feed, in first-seen order, whatever the item order", () => {
+    const wire = { title: "Wire", url: "https://wire.example" };
+    const desk = { title: "Desk", url: "https://desk.example/" };
+    const { feeds } = parsePushedItems(
       [
-        { title: "a", source },
-        { title: "b", source },
+        { title: "a", source: wire },
+        { title: "b", source: desk },
+        { title: "c", source: { ...wire, url: "https://wire.example/" } },
       ],
       "s",
     );
-    expect(feed.title).toEqual({ value: "Wire", type: "text" });
-    expect(feed.siteUrl).toBe("https://wire.example/");
-    expect(feeds).toHaveLength(1);
+    expect(
+      feeds.map((f) => [f.title?.value, f.siteUrl, f.entries.map((e) => e.title?.value)]),
+    ).toEqual([
+      ["Wire", "https://wire.example/", ["a", "c"]],
+      ["Desk", "https://desk.example/", ["b"]],
+    ]);
   });
 
   it.each([
-    [{ url: "ftp://x.example/a" }, "item 0: url: must be an absolute http(s) URL"],
-    [{ url: "/relative" }, "item 0: url: must be an absolute http(s) URL"],
+    [{ url: "ftp://x.example/a" }, "item 1: url: must be an absolute http(s) URL"],
+    [{ url: "/relative" }, "item 1: url: must be an absolute http(s) URL"],
     [
       { summary: "only a summary" },
-      "item 0: title: an item needs at least one of title, content, contentHtml and url",
+      "item 1: title: an item needs at least one of title, content, contentHtml and url",
     ],
-    [{ title: 42 }, "item 0: title: must be a string, got a number"],
-    [{ title: "x".repeat(1001) }, "item 0: title: must be at most 1000 characters, got 1001"],
-    [{ title: "t", contnet: "typo" }, "item 0: contnet: is not a known field"],
+    [{ title: 42 }, "item 1: title: must be a string, got a number"],
+    [{ title: "x".repeat(1001) }, "item 1: title: must be at most 1000 characters, got 1001"],
+    [{ title: "t", contnet: "typo" }, "item 1: contnet: is not a known field"],
     [
       { title: "t", content: "a", contentHtml: "<p>b</p>" },
-      "item 0: contentHtml: give either content",
+      "item 1: contentHtml: give either content",
     ],
     [
       { title: "t", published: "last tuesday" },
-      'item 0: published: must be a date such as "2024-05-16T08:00:00Z"',
+      'item 1: published: must be a date such as "2024-05-16T08:00:00Z"',
     ],
-    [{ title: "t", language: "english please" }, "item 0: language: must be a language tag"],
-    [{ title: "t", authors: "Jo" }, "item 0: authors: must be an array"],
+    [{ title: "t", language: "english please" }, "item 1: language: must be a language tag"],
+    [{ title: "t", authors: "Jo" }, "item 1: authors: must be an array"],
     [
       { title: "t", authors: [{ name: "Jo", url: "javascript:alert(1)" }] },
-      "item 0: authors[0].url: must be an absolute http(s) URL",
+      "item 1: authors[0].url: must be an absolute http(s) URL",
     ],
-    [{ title: "t", authors: [{ mail: "jo@x" }] }, "item 0: authors[0].mail: is not a known field"],
+    [{ title: "t", authors: [{ mail: "jo@x" }] }, "item 1: authors[0].mail: is not a known field"],
     [
       { title: "t", categories: ["ok", 3] },
-      "item 0: categories[1]: must be a string, got a number",
+      "item 1: categories[1]: must be a string, got a number",
     ],
     [
       { title: "t", source: { title: "S", url: "data:text/html,x" } },
-      "item 0: source.url: must be an absolute http(s) URL",
+      "item 1: source.url: must be an absolute http(s) URL",
     ],
-    [{ title: "t", id: 7 }, "item 0: id: must be a string, got a number"],
-    ["just a string", "item 0: (item): must be an object, got a string"],
+    [{ title: "t", id: 7 }, "item 1: id: must be a string, got a number"],
+    ["just a string", "item 1: (item): must be an object, got a string"],
   ])("rejects %j with a message naming the field", (item, message) => {
-    const { feed, errors } = parsePushedItems([item], "s");
-    expect(feed.entries).toEqual([]);
+    const batch = parsePushedItems([item], "s");
+    const { errors } = batch;
+    expect(entries(batch)).toEqual([]);
     expect(errors).toHaveLength(1);
     expect(errors[0]?.message.startsWith(message)).toBe(true);
   });
 
+  it("says what is wrong in its own words for every field, never the library's", () => {
+    const fields = ["id", "url", "title", "content", "contentHtml", "summary", "published"];
+    fields.push("updated", "authors", "categories", "language", "source");
+    for (const field of fields) {
+      for (const bad of [{}, [{}], [[]], true, 42]) {
+        for (const { message } of parsePushedItems([{ title: "t", [field]: bad }], "s").errors) {
+          expect(message).toMatch(new RegExp(`^item 1: ${field}(\\S*): (must|needs|is) `));
+        }
+      }
+    }
+  });
+
   it("treats null and blank fields as not given", () => {
-    const { feed, errors } = parsePushedItems(
-      { title: "t", url: null, summary: "  ", authors: null },
-      "s",
-    );
-    expect(errors).toEqual([]);
-    expect(feed.entries[0]).toMatchObject({ links: [], summary: null, authors: [] });
+    const batch = parsePushedItems({ title: "t", url: null, summary: "  ", authors: null }, "s");
+    expect(batch.errors).toEqual([]);
+    expect(entries(batch)[0]).toMatchObject({ links: [], summary: null, authors: [] });
   });
 
   it("rejects content over 1 MB of UTF-8 but keeps the rest of the batch", () => {
     const big = "é".repeat(PUSH_LIMITS.contentBytes / 2 + 1); // 2 bytes each
-    const { feed, errors } = parsePushedItems(
-      [{ title: "ok" }, { title: "big", content: big }],
-      "s",
-    );
-    expect(feed.entries.map((e) => e.title?.value)).toEqual(["ok"]);
-    expect(errors[0]?.message).toBe(
-      `item 1: content: must be at most 1048576 bytes, got ${PUSH_LIMITS.contentBytes + 2}`,
+    const batch = parsePushedItems([{ title: "ok" }, { title: "big", content: big }], "s");
+    expect(entries(batch).map((e) => e.title?.value)).toEqual(["ok"]);
+    expect(batch.errors[0]?.message).toBe(
+      `item 2: content: must be at most 1048576 bytes, got ${PUSH_LIMITS.contentBytes + 2}`,
     );
   });
 
@@ -166,14 +181,11 @@ describe("parsePushedItems", () => {
     expect(() => parsePushedItems(items, "push:big")).toThrow(
       "push:big: exceeds the items limit of 1000",
     );
-    expect(parsePushedItems(items.slice(0, 1000), "s").feed.entries).toHaveLength(1000);
+    expect(entries(parsePushedItems(items.slice(0, 1000), "s"))).toHaveLength(1000);
   });
 
   it("refuses bodies that are not a push at all", () => {
     expect(() => parsePushedItems(42, "push:x")).toThrow(FeedParseError);
     expect(() => parsePushedItems({ items: "nope" }, "push:x")).toThrow('"items" must be an array');
-    expect(() => parsePushBody("{not json", "push:x")).toThrow(
-      /push:x: the push body is not valid JSON/,
-    );
   });
 });
