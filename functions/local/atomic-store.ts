@@ -9,8 +9,9 @@
  * - putObject reads the body, then writes the three files by temp file and
  *   rename (s3-files.ts). s3rver's own write stream has no 'error' listener:
  *   ENOSPC or EROFS there crashed the process with an unhandled 'error' event.
- * - getMetadata checks the files against the metadata's stamp: a torn object
- *   reads as missing (404), never as a 500 or a half object.
+ * - getMetadata checks the files against the metadata's stamp (or, for an
+ *   object s3rver wrote in place, its bytes against its md5 file): a torn
+ *   object reads as missing (404), never as a 500 or a half object.
  * - a failed write that is the folder's fault (full, read-only) becomes an S3
  *   error the SDK sees, 507 with a one-line message; nothing stays half-done, so
  *   the next write after space comes back just works.
@@ -26,7 +27,7 @@ import FilesystemStore, {
   type StoreObject,
 } from "s3rver/lib/stores/filesystem.js";
 import { folderProblem } from "./data-folder-errors.ts";
-import { filesOf, parseMd5, parseMetadata, SUFFIX, writeObjectFiles } from "./s3-files.ts";
+import { filesOf, parseMd5, parseMetadata, SUFFIX, stampOf, writeObjectFiles } from "./s3-files.ts";
 
 /** The status a failed write answers with: 507 Insufficient Storage (RFC 4918). */
 export const STORAGE_FAILED = 507;
@@ -114,8 +115,11 @@ export class AtomicStore extends FilesystemStore {
       throw missing(key, "torn object");
     }
     const etag = typeof md5 === "string" && md5 !== "torn" ? md5 : stamp?.md5;
-    // Unstamped and unchecked (repair.ts stamps or quarantines these at start).
     if (etag === undefined) throw missing(key, "no md5 to check it against");
+    // Unstamped: written in place by s3rver itself (an older cleanfeed), after the start-up check.
+    if (stamp === null && stampOf(await readFile(files.object)).md5 !== etag) {
+      throw missing(key, "object does not match its md5");
+    }
     return {
       ...(metadata.kind === "ok" ? metadata.fields : {}),
       etag: JSON.stringify(etag),

@@ -18,6 +18,8 @@
  * 5. An md5 or metadata file whose object is gone is what a delete cut short
  *    leaves: removed, which finishes the delete.
  * Objects written before stamps existed are checked by hash once and stamped.
+ * After that first full check, a start only looks closer at what the folder
+ * listing shows is unsettled (see CHECKED_MARK).
  */
 import { createHash } from "node:crypto";
 import { type Dirent, existsSync } from "node:fs";
@@ -67,8 +69,8 @@ async function hash(path: string): Promise<Stamp | null> {
 
 const same = (a: Stamp | null, b: Stamp) => a !== null && a.md5 === b.md5 && a.size === b.size;
 
-/** Every object's files under a bucket folder, by path without suffix. */
-async function objectsUnder(dir: string, found = new Set<string>()): Promise<Set<string>> {
+/** Every object under a bucket folder: its path without suffix, to the names of its files there. */
+async function objectsUnder(dir: string, found = new Map<string, string[]>()) {
   let entries: Dirent[];
   try {
     entries = await readdir(dir, { withFileTypes: true });
@@ -84,10 +86,16 @@ async function objectsUnder(dir: string, found = new Set<string>()): Promise<Set
     }
     const name = entry.name.endsWith(TMP) ? entry.name.slice(0, -TMP.length) : entry.name;
     const role = ROLES.find((suffix) => name.endsWith(suffix));
-    if (role !== undefined) found.add(join(dir, name.slice(0, -role.length)));
+    if (role === undefined) continue;
+    const base = join(dir, name.slice(0, -role.length));
+    found.set(base, [...(found.get(base) ?? []), entry.name.slice(name.length - role.length)]);
   }
   return found;
 }
+
+/** What only the atomic store left: the three files in place and no temp file beside them. */
+const settledByName = (names: string[]) =>
+  names.length === ROLES.length && ROLES.every((suffix) => names.includes(suffix));
 
 interface Check {
   key: string;
@@ -165,18 +173,30 @@ async function checkObject({ key, files, quarantine }: Check): Promise<string | 
 }
 
 /**
+ * Marks a folder whose every object was checked, or written by the atomic
+ * store since: there a kill leaves only temp files (or a delete's leftovers),
+ * which the folder listing shows, so a start need not read every object.
+ * Objects torn by anything else still read as missing (atomic-store.ts).
+ */
+export const CHECKED_MARK = "cleanfeed-store.json";
+
+/**
  * Checks every bucket folder under `root` and returns one line per object it
  * repaired, quarantined or discarded. Run it with the folder locked: nothing
- * else may write meanwhile.
+ * else may write meanwhile. The first time (no CHECKED_MARK: a folder s3rver
+ * wrote in place), every object is read and its md5 checked.
  */
 export async function repairFolder(root: string, now = new Date()): Promise<string[]> {
   const lines: string[] = [];
   const run = now.toISOString().replace(/[:.]/g, "-");
+  const mark = join(root, CHECKED_MARK);
+  const thorough = !existsSync(mark);
   const buckets = await readdir(root, { withFileTypes: true });
   for (const bucket of buckets) {
     if (!bucket.isDirectory() || bucket.name === QUARANTINE) continue;
     const bucketDir = join(root, bucket.name);
-    for (const base of await objectsUnder(bucketDir)) {
+    for (const [base, names] of await objectsUnder(bucketDir)) {
+      if (!thorough && settledByName(names)) continue;
       const key = relative(bucketDir, base).split(sep).join("/");
       const files = filesOf(base);
       const quarantine = async (why: string) => {
@@ -196,6 +216,9 @@ export async function repairFolder(root: string, now = new Date()): Promise<stri
       const line = (await checkObject(check)) ?? settled;
       if (line !== null) lines.push(line);
     }
+  }
+  if (thorough) {
+    await replaceFile(mark, `${JSON.stringify({ checked: now.toISOString(), by: "cleanfeed" })}\n`);
   }
   return lines;
 }

@@ -22,7 +22,13 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const BUCKET = "crash";
 const SEED = 20_240_611;
 
-/** Each round: a writer, and where it dies. `acks`: killed by us after that many acknowledged writes. */
+/**
+ * Each round: a writer, and where it dies (`step`: right after the store's
+ * Nth file write or rename; `acks`: killed by us after that many acknowledged
+ * writes). The first legacy round is a folder as older versions left it, and is
+ * checked object by object at start; the second tears objects in a folder
+ * already checked, which the read path must then serve as missing.
+ */
 const ROUNDS = [
   { mode: "legacy", acks: 60 },
   { mode: "legacy", acks: 150 },

@@ -25,6 +25,7 @@ import {
 } from "@aws-sdk/client-s3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type EmbeddedS3, startEmbeddedS3 } from "../../functions/local/embedded-s3.ts";
+import { CHECKED_MARK } from "../../functions/local/repair.ts";
 import { filesOf, metadataJson, stampOf, TMP } from "../../functions/local/s3-files.ts";
 import { createS3Client } from "../../functions/store/client.ts";
 
@@ -105,6 +106,8 @@ beforeAll(async () => {
   writeFileSync(undo.metadata + TMP, "");
   // A delete killed after the object went.
   rmSync(files("entries/gone.json").object);
+  // Never checked, as a folder an older cleanfeed's s3rver wrote in place.
+  rmSync(join(dir, CHECKED_MARK));
 
   // Act
   await start();
@@ -186,8 +189,26 @@ describe("a data folder with torn objects", () => {
     expect(existsSync(later.object + TMP)).toBe(false);
   });
 
+  it("once checked, looks closer only at what the listing shows unsettled", async () => {
+    // Prepare: a write cut short, and an object torn by something else than a kill.
+    await stop();
+    expect(existsSync(join(dir, CHECKED_MARK))).toBe(true);
+    const cut = files("entries/md5.json");
+    writeFileSync(cut.object + TMP, '{"md5":2}');
+    truncateSync(files("incoming/x.xml").object, 2);
+    // Act
+    await start();
+    // Assess
+    expect(lines).toEqual([
+      "repaired entries/md5.json: undid a write that was cut short (the previous version stays)",
+    ]);
+    expect(await read("entries/md5.json")).toMatchObject({ body: '{"md5":1}' });
+    expect(await read("incoming/x.xml")).toBe(404);
+  });
+
   it("finds nothing more to do at the next start", async () => {
     await put("entries/whole.json", '{"whole":true}');
+    await put("incoming/x.xml", "<rss/>");
     await stop();
     await start();
     expect(lines).toEqual([]);
