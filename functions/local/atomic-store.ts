@@ -30,7 +30,7 @@ import { folderProblem } from "./data-folder-errors.ts";
 import { filesOf, parseMd5, parseMetadata, SUFFIX, stampOf, writeObjectFiles } from "./s3-files.ts";
 
 /** The status a failed write answers with: 507 Insufficient Storage (RFC 4918). */
-export const STORAGE_FAILED = 507;
+const STORAGE_FAILED = 507;
 
 async function readIfExists(path: string): Promise<string | null> {
   try {

@@ -20,6 +20,11 @@ export interface LockHolder {
   state: "starting" | "serving" | "closing";
 }
 
+/** `pid 1234 (cleanfeed serve, since 2025-…)` */
+export function describeHolder(holder: LockHolder): string {
+  return `pid ${holder.pid} (${holder.command}, since ${holder.since})`;
+}
+
 /** The folder cannot be written: full, read-only or not ours. */
 export class DataFolderError extends Error {
   override name = "DataFolderError";
@@ -40,10 +45,7 @@ export class DataFolderInUseError extends Error {
     readonly holder: LockHolder,
     detail = "",
   ) {
-    super(
-      `the data folder ${folder} is in use by pid ${holder.pid} ` +
-        `(${holder.command}, since ${holder.since})${detail}`,
-    );
+    super(`the data folder ${folder} is in use by ${describeHolder(holder)}${detail}`);
   }
 }
 

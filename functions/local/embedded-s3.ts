@@ -24,8 +24,8 @@ import { AtomicStore } from "./atomic-store.ts";
 import {
   commandLine,
   DataFolderInUseError,
+  describeHolder,
   folderProblem,
-  type LockHolder,
 } from "./data-folder-errors.ts";
 import { acquireFolderLock, type FolderLock } from "./folder-lock.ts";
 import { repairFolder } from "./repair.ts";
@@ -45,7 +45,7 @@ export interface EmbeddedS3Options {
   port?: number;
   /** How messages name the folder (`.cleanfeed`); the directory by default. */
   folder?: string;
-  /** Hears one line per repair, quarantine or takeover at start; stderr by default. */
+  /** Hears one line per repair, quarantine or takeover, and why close waits; stderr by default. */
   log?: (line: string) => void;
 }
 
@@ -109,8 +109,6 @@ function failedCondition(req: http.IncomingMessage, etag: string | null): string
   return null;
 }
 
-const describe = (h: LockHolder) => `pid ${h.pid} (${h.command}, since ${h.since})`;
-
 /** Runs a start-up step; a folder that is full or read-only ends it with one clear line. */
 async function step<T>(folder: string, doing: string, run: () => T | Promise<T>): Promise<T> {
   try {
@@ -136,7 +134,7 @@ export async function startEmbeddedS3(options: EmbeddedS3Options): Promise<Embed
   if (acquired.lock === undefined) throw new DataFolderInUseError(folder, acquired.holder);
   const { lock, tookOverFrom } = acquired;
   if (tookOverFrom !== null) {
-    log(`took over the data folder ${folder} from ${describe(tookOverFrom)}, which is gone`);
+    log(`took over the data folder ${folder} from ${describeHolder(tookOverFrom)}, which is gone`);
   }
   try {
     for (const line of await step(folder, "could not repair it", () =>
@@ -144,14 +142,19 @@ export async function startEmbeddedS3(options: EmbeddedS3Options): Promise<Embed
     )) {
       log(line);
     }
-    return await serve(options, folder, lock);
+    return await serve(options, folder, lock, log);
   } catch (e) {
     lock.release();
     throw e;
   }
 }
 
-async function serve(options: EmbeddedS3Options, folder: string, lock: FolderLock) {
+async function serve(
+  options: EmbeddedS3Options,
+  folder: string,
+  lock: FolderLock,
+  log: (line: string) => void,
+) {
   const s3rver = new S3rver({
     directory: options.directory,
     silent: true,
@@ -208,7 +211,7 @@ async function serve(options: EmbeddedS3Options, folder: string, lock: FolderLoc
       // Another command may be using this server: it closes when they are done.
       await lock.whenUnused((users) => {
         const pids = users.map((u) => `pid ${u.pid}${u.command ? ` (${u.command})` : ""}`);
-        process.stderr.write(`waiting for ${pids.join(", ")} to finish with ${folder}\n`);
+        log(`waiting for ${pids.join(", ")} to finish with the data folder ${folder}`);
       });
       await stop();
       lock.release();

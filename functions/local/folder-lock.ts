@@ -37,6 +37,9 @@ interface Who {
   started: string | null;
 }
 
+/** A process using the server; `command` as in the lock. */
+type User = Who & { command?: string };
+
 /** The process's start time in clock ticks since boot (/proc/PID/stat field 22), null off Linux. */
 function processStart(pid: number): string | null {
   try {
@@ -75,7 +78,8 @@ function parse<T extends Who = Who>(raw: string | null): T | null {
   if (raw === null) return null;
   try {
     const json = JSON.parse(raw) as T;
-    return typeof json?.pid === "number" ? json : null;
+    // kill(0) and kill(-1) would reach a whole group: only a real pid names a process.
+    return Number.isInteger(json?.pid) && json.pid > 0 ? json : null;
   } catch {
     return null;
   }
@@ -144,8 +148,8 @@ export class FolderLock {
   }
 
   /** Live users of the server; the files of users that died are removed. */
-  users(): (Who & { command?: string })[] {
-    const live: (Who & { command?: string })[] = [];
+  users(): User[] {
+    const live: User[] = [];
     for (const file of litterOf(this.path)) {
       if (!file.name.startsWith(`${LOCK_FILE}.user-`)) continue;
       if (file.stale) rmSync(file.path, { force: true });
@@ -155,7 +159,7 @@ export class FolderLock {
   }
 
   /** Waits until no process uses the server; `waiting` hears who is still using it, once. */
-  async whenUnused(waiting: (users: (Who & { command?: string })[]) => void): Promise<void> {
+  async whenUnused(waiting: (users: User[]) => void): Promise<void> {
     for (let told = false; ; told = true) {
       this.tryUpdate({ state: "closing" });
       const users = this.users();

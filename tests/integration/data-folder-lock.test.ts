@@ -15,11 +15,13 @@ import { LOCK_FILE } from "../../functions/local/folder-lock.ts";
 import { openStore } from "../../functions/local/runtime.ts";
 import { openEmbeddedS3 } from "../../functions/local/shared-s3.ts";
 import { ConflictError, withRetry } from "../../functions/store/objects.ts";
+import { readPublic } from "../../functions/store/published.ts";
 
-const root = mkdtempSync(join(tmpdir(), "cleanfeed-lock-"));
-afterAll(() => rmSync(root, { recursive: true, force: true }));
+const root = new URL("../../", import.meta.url).pathname;
+const temp = mkdtempSync(join(tmpdir(), "cleanfeed-lock-"));
+afterAll(() => rmSync(temp, { recursive: true, force: true }));
 let folders = 0;
-const newFolder = () => join(root, `data-${++folders}`);
+const newFolder = () => join(temp, `data-${++folders}`);
 
 /** A lock as another process would have left it. */
 function writeLock(s3Dir: string, holder: Partial<LockHolder> & { pid: number }) {
@@ -107,6 +109,32 @@ describe("one embedded S3 per data folder", () => {
     expect(outcomes.filter((o) => o === "created")).toHaveLength(12);
     await Promise.all([b.close(), a.close()]);
   });
+
+  it("lets a cleanfeed command on a folder this process serves go through its server", async () => {
+    // Prepare
+    const data = newFolder();
+    const store = await openStore({ data });
+    const before = lockOf(join(data, "s3"));
+    // Act: spawned, not spawnSync: this process must keep serving meanwhile.
+    const command = spawn(
+      process.execPath,
+      [join(root, "bin/cleanfeed.js"), "ingest", "examples/feeds/world-desk.atom", "--data", data],
+      { cwd: root, stdio: ["ignore", "pipe", "pipe"] },
+    );
+    let stderr = "";
+    command.stderr.on("data", (chunk) => {
+      stderr += chunk;
+    });
+    command.stdout.resume();
+    const code = await new Promise((resolve) => command.once("exit", resolve));
+    // Assess
+    expect(code).toBe(0);
+    expect(stderr).toContain(`the data folder ${data} is served by pid ${process.pid}`);
+    expect(lockOf(join(data, "s3")).token).toBe(before.token);
+    const feed = await readPublic(store.objects, "feed.atom");
+    expect(feed?.value.toString()).toMatch(/<entry>/);
+    await store.close();
+  }, 120_000);
 
   it("takes over the lock of a process that is gone", async () => {
     // Prepare: a lock naming a pid that has exited.
