@@ -157,7 +157,7 @@ describe("one embedded S3 per data folder", () => {
       ),
     ]);
     await s3.close();
-  });
+  }, 120_000);
 
   it("takes over a lock whose pid now belongs to another process", async () => {
     // Prepare: this very pid, but a start time that is not this process's.
@@ -191,5 +191,5 @@ describe("one embedded S3 per data folder", () => {
     } finally {
       holder.kill("SIGKILL");
     }
-  });
+  }, 120_000);
 });
