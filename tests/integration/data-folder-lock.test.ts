@@ -75,12 +75,17 @@ describe("one embedded S3 per data folder", () => {
     expect(() => lockOf(dir)).toThrow(/ENOENT/);
   });
 
-  it("never loses a conditional write between two stores on one folder", async () => {
+  it("gives two stores on one folder one server, and never loses a conditional write between them", async () => {
     // Prepare
     const data = newFolder();
     const a = await openStore({ data });
     const b = await openStore({ data });
     const stores = [a, b];
+    const endpoint = async (store: typeof a) => {
+      const { hostname, port } = await store.objects.client.config.endpoint!();
+      return `${hostname}:${port}`;
+    };
+    expect(await endpoint(b)).toBe(await endpoint(a));
     await a.objects.putJson("counter.json", { n: 0 });
     // Act: 24 compare-and-swap increments and 12 contested creates, split over both stores.
     const increments = Array.from({ length: 24 }, (_, i) =>
