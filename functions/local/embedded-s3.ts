@@ -1,6 +1,7 @@
 /**
  * An S3-compatible server for local runs and tests: s3rver, plus the
- * conditional writes real S3 enforces and s3rver ignores.
+ * conditional writes real S3 enforces and s3rver ignores, on a data folder
+ * that one server owns at a time and that survives kills and full disks.
  *
  * S3 answers 412 PreconditionFailed to a PutObject with `If-None-Match: *`
  * when the key exists, and with `If-Match: <etag>` when the current ETag
@@ -9,11 +10,25 @@
  * routes, holding a per-key lock so that the check and the write are atomic.
  * Every object request takes the lock, so a read never sees a half-written
  * object either (S3 is strongly read-after-write consistent).
+ *
+ * The per-key lock lives in this process, so the folder's lock file
+ * (folder-lock.ts) makes this the only server on its folder; other processes
+ * use it (shared-s3.ts). At start the folder is checked and torn objects are
+ * repaired or quarantined (repair.ts); writes go through atomic-store.ts.
  */
 import { mkdirSync } from "node:fs";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import S3rver from "s3rver";
+import { AtomicStore } from "./atomic-store.ts";
+import {
+  commandLine,
+  DataFolderInUseError,
+  describeHolder,
+  folderProblem,
+} from "./data-folder-errors.ts";
+import { acquireFolderLock, type FolderLock } from "./folder-lock.ts";
+import { repairFolder } from "./repair.ts";
 
 export interface EmbeddedS3 {
   /** `http://127.0.0.1:PORT`: give it to the S3 client as `endpoint` with path-style. */
@@ -28,6 +43,10 @@ export interface EmbeddedS3Options {
   bucket: string;
   /** 0 picks a free port. */
   port?: number;
+  /** How messages name the folder (`.cleanfeed`); the directory by default. */
+  folder?: string;
+  /** Hears one line per repair, quarantine or takeover, and why close waits; stderr by default. */
+  log?: (line: string) => void;
 }
 
 /** Serialises async work per key. */
@@ -50,10 +69,6 @@ class KeyLock {
   }
 }
 
-interface S3rverStore {
-  getMetadata(bucket: string, key: string): Promise<{ etag: string }>;
-}
-
 const PRECONDITION_FAILED = (condition: string, resource: string) =>
   `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>PreconditionFailed</Code>` +
   `<Message>At least one of the pre-conditions you specified did not hold</Message>` +
@@ -70,9 +85,9 @@ function objectOf(url: string): { bucket: string; key: string } | null {
   };
 }
 
-async function currentEtag(store: S3rverStore, bucket: string, key: string) {
+async function currentEtag(store: AtomicStore, bucket: string, key: string) {
   try {
-    return (await store.getMetadata(bucket, key)).etag;
+    return String((await store.getMetadata(bucket, key)).etag);
   } catch {
     return null;
   }
@@ -94,17 +109,62 @@ function failedCondition(req: http.IncomingMessage, etag: string | null): string
   return null;
 }
 
-/** Starts s3rver on 127.0.0.1 with the bucket created; the data folder is kept. */
+/** Runs a start-up step; a folder that is full or read-only ends it with one clear line. */
+async function step<T>(folder: string, doing: string, run: () => T | Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (e) {
+    throw folderProblem(e, folder, doing) ?? e;
+  }
+}
+
+/**
+ * Starts s3rver on 127.0.0.1 with the bucket created; the data folder is kept.
+ * Throws DataFolderInUseError when another live process serves the folder.
+ */
 export async function startEmbeddedS3(options: EmbeddedS3Options): Promise<EmbeddedS3> {
-  mkdirSync(options.directory, { recursive: true });
+  const folder = options.folder ?? options.directory;
+  const log = options.log ?? ((line: string) => process.stderr.write(`warning: ${line}\n`));
+  await step(folder, "could not create it", () =>
+    mkdirSync(options.directory, { recursive: true }),
+  );
+  const acquired = await step(folder, "could not lock it", () =>
+    acquireFolderLock(options.directory, commandLine()),
+  );
+  if (acquired.lock === undefined) throw new DataFolderInUseError(folder, acquired.holder);
+  const { lock, tookOverFrom } = acquired;
+  if (tookOverFrom !== null) {
+    log(`took over the data folder ${folder} from ${describeHolder(tookOverFrom)}, which is gone`);
+  }
+  try {
+    for (const line of await step(folder, "could not repair it", () =>
+      repairFolder(options.directory),
+    )) {
+      log(line);
+    }
+    return await serve(options, folder, lock, log);
+  } catch (e) {
+    lock.release();
+    throw e;
+  }
+}
+
+async function serve(
+  options: EmbeddedS3Options,
+  folder: string,
+  lock: FolderLock,
+  log: (line: string) => void,
+) {
   const s3rver = new S3rver({
     directory: options.directory,
     silent: true,
     configureBuckets: [{ name: options.bucket, configs: [] }],
     allowMismatchedSignatures: true,
   });
-  await s3rver.configureBuckets();
-  const store = (s3rver as unknown as { store: S3rverStore }).store;
+  const store = new AtomicStore(options.directory, folder);
+  s3rver.store = store;
+  s3rver.context.store = store;
+  await step(folder, "could not create the bucket", () => s3rver.configureBuckets());
   const koa = s3rver.callback();
   const locks = new KeyLock();
 
@@ -131,14 +191,30 @@ export async function startEmbeddedS3(options: EmbeddedS3Options): Promise<Embed
     server.once("error", reject);
     server.listen(options.port ?? 0, "127.0.0.1", () => resolve());
   });
+  const stop = () =>
+    new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeAllConnections();
+    });
   const { port } = server.address() as AddressInfo;
+  const endpoint = `http://127.0.0.1:${port}`;
+  try {
+    lock.update({ endpoint, state: "serving" });
+  } catch (e) {
+    await stop();
+    throw folderProblem(e, folder, "could not write its lock file") ?? e;
+  }
   return {
-    endpoint: `http://127.0.0.1:${port}`,
+    endpoint,
     bucket: options.bucket,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
+    close: async () => {
+      // Another command may be using this server: it closes when they are done.
+      await lock.whenUnused((users) => {
+        const pids = users.map((u) => `pid ${u.pid}${u.command ? ` (${u.command})` : ""}`);
+        log(`waiting for ${pids.join(", ")} to finish with the data folder ${folder}`);
+      });
+      await stop();
+      lock.release();
+    },
   };
 }

@@ -15,7 +15,7 @@ import type { Log } from "../runtime/log.ts";
 import { notifyHub } from "../sources/websub.ts";
 import { createS3Client } from "../store/client.ts";
 import { Objects } from "../store/objects.ts";
-import { startEmbeddedS3 } from "./embedded-s3.ts";
+import { openEmbeddedS3 } from "./shared-s3.ts";
 
 export const DEFAULT_BUCKET = "cleanfeed";
 
@@ -49,14 +49,28 @@ export interface LocalStore {
   close: () => Promise<void>;
 }
 
-/** The embedded S3 server on `flags.data`, or the S3 endpoint the flags name. */
+/**
+ * The embedded S3 server on `flags.data`, or the S3 endpoint the flags name.
+ * One server per data folder: when another process already serves it, this
+ * store goes through that server (and says so on stderr).
+ */
 export async function openStore(flags: StoreFlags): Promise<LocalStore> {
   if (flags.endpoint) {
     if (!flags.bucket) throw new ConfigError("--bucket", "is required with --endpoint");
     const client = createS3Client({ bucket: flags.bucket, endpoint: flags.endpoint });
     return { objects: new Objects(client, flags.bucket), close: async () => client.destroy() };
   }
-  const s3 = await startEmbeddedS3({ directory: join(flags.data, "s3"), bucket: DEFAULT_BUCKET });
+  const s3 = await openEmbeddedS3({
+    directory: join(flags.data, "s3"),
+    bucket: DEFAULT_BUCKET,
+    folder: flags.data,
+  });
+  if (s3.servedBy !== null) {
+    const { pid, command } = s3.servedBy;
+    process.stderr.write(
+      `the data folder ${flags.data} is served by pid ${pid} (${command}): using it\n`,
+    );
+  }
   const client = createS3Client({ bucket: s3.bucket, endpoint: s3.endpoint, embedded: true });
   return {
     objects: new Objects(client, s3.bucket),

@@ -1,0 +1,80 @@
+/**
+ * What goes wrong with a data folder, in words a user can act on. The
+ * `cleanfeed` command prints an error's message as its one line, so each
+ * message names the folder and what to do about it is obvious from the cause.
+ */
+
+/** How a lock file names the process serving a data folder. */
+export interface LockHolder {
+  pid: number;
+  /** The process's start time in kernel ticks (/proc), to tell a reused pid apart; null off Linux. */
+  started: string | null;
+  /** Random per lock, so that a process can tell its own lock from another thread's. */
+  token: string;
+  /** The command line that holds it, e.g. `cleanfeed serve`. */
+  command: string;
+  /** ISO time the lock was taken. */
+  since: string;
+  /** `http://127.0.0.1:PORT` once the server listens. */
+  endpoint: string | null;
+  state: "starting" | "serving" | "closing";
+}
+
+/** `pid 1234 (cleanfeed serve, since 2025-…)` */
+export function describeHolder(holder: LockHolder): string {
+  return `pid ${holder.pid} (${holder.command}, since ${holder.since})`;
+}
+
+/** The folder cannot be written: full, read-only or not ours. */
+export class DataFolderError extends Error {
+  override name = "DataFolderError";
+  constructor(
+    message: string,
+    /** The errno code behind it (ENOSPC, EROFS…). */
+    readonly code: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Another live process serves the folder, and its server could not be used. */
+export class DataFolderInUseError extends Error {
+  override name = "DataFolderInUseError";
+  constructor(
+    readonly folder: string,
+    readonly holder: LockHolder,
+    detail = "",
+  ) {
+    super(`the data folder ${folder} is in use by ${describeHolder(holder)}${detail}`);
+  }
+}
+
+const FULL = new Set(["ENOSPC", "EDQUOT"]);
+const READ_ONLY = new Set(["EROFS"]);
+const DENIED = new Set(["EACCES", "EPERM"]);
+
+/** The storage cause of a failed write, or null when it is not the folder's fault. */
+export function folderProblem(
+  error: unknown,
+  folder: string,
+  doing: string,
+): DataFolderError | null {
+  const code = (error as NodeJS.ErrnoException | null)?.code;
+  if (typeof code !== "string") return null;
+  const what = FULL.has(code)
+    ? "is full"
+    : READ_ONLY.has(code)
+      ? "is read-only"
+      : DENIED.has(code)
+        ? "is not writable"
+        : null;
+  return what === null
+    ? null
+    : new DataFolderError(`the data folder ${folder} ${what} (${code}): ${doing}`, code);
+}
+
+/** `cleanfeed serve` for the command, `node script` for anything else. */
+export function commandLine(argv = process.argv): string {
+  const script = (argv[1] ?? "node").split(/[\\/]/).pop() ?? "node";
+  return [script.replace(/\.[cm]?[jt]s$/, ""), argv[2]].filter(Boolean).join(" ");
+}
