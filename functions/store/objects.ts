@@ -80,7 +80,8 @@ const TRANSIENT_CODES = new Set([
 /** A failure a second attempt may not meet: 5xx, 429, a throttle, a dropped or timed-out connection. */
 export function isTransient(e: unknown): boolean {
   const status = statusOf(e);
-  if (status !== null) return status >= 500 || status === 429;
+  // 507 is a full disk (the embedded server's; S3 never sends it): no retry frees space
+  if (status !== null) return (status >= 500 && status !== 507) || status === 429;
   if (!(e instanceof Error)) return false;
   const code = (e as { code?: string }).code;
   return (

@@ -297,16 +297,22 @@ export class StoreSession {
       const existing = found.value;
       this.remember(existing, found.etag);
       if (!confirmsMatch(this.view(existing), copy, home.kind, this.options)) continue;
-      if (!this.headStory(existing.id) && (await this.neverCommitted(existing))) {
-        this.toPlace.set(existing.id, existing);
-      }
-      return this.joinInstead(id, copy, existing.id, { kind: home.kind, key: home.name });
+      const recovered = !this.headStory(existing.id) && (await this.neverCommitted(existing));
+      if (recovered) this.toPlace.set(existing.id, existing);
+      const outcome = await this.joinInstead(id, copy, existing.id, {
+        kind: home.kind,
+        key: home.name,
+      });
+      // stored by an ingest that died before its commit: new to the feed now
+      return recovered && outcome.kind === "merged" ? { kind: "new", id: outcome.id } : outcome;
     }
     throw new Error(`${label(copy)}: every key's entry holds another story`);
   }
 
   /** The story registered as `id` was not created: the copy joins `target`. */
   private joinInstead(id: string, copy: Copy, target: string, reason: MatchReason) {
+    // not created: nothing to wait for (and the merge below must not wait for itself)
+    this.pending.delete(id);
     this.created.delete(id);
     if (id !== target) this.known.delete(id);
     this.keyIndex.forEach((v, k) => {
