@@ -1,6 +1,10 @@
+import { createHash } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
+import { generateBenchRawFeed } from "../../bench/feed-generator.ts";
 import { ItemValidationError } from "../../functions/core/errors.ts";
+import { normalizeAuthors } from "../../functions/core/normalize/authors.ts";
+import { feedScope, normalizeWithScope } from "../../functions/core/normalize/entry.ts";
 import { normalizeEntry, normalizeFeed } from "../../functions/core/normalize/index.ts";
 import type { RawEntry, RawFeed } from "../../functions/core/parse/raw.ts";
 import { link, person, rawEntry, rawFeed, text } from "../helpers/raw.ts";
@@ -385,6 +389,26 @@ describe("normalize: fingerprint", () => {
     ).not.toBe(base);
     expect(one({ content: text("<p>Story two.</p>") }).fingerprint.contentHash).not.toBe(base);
   });
+
+  it("leaves dropped paragraphs out of the word count and the SimHash", () => {
+    const once = one({ content: text("<p>Alpha beta gamma delta.</p><p>Epsilon zeta eta.</p>") });
+    const twice = one({
+      content: text(
+        "<p>Alpha beta gamma delta.</p><p>Epsilon zeta eta.</p><p>Alpha beta gamma delta.</p>",
+      ),
+    });
+    expect(twice.fingerprint.words).toBe(7);
+    expect(twice.fingerprint.simhash).toBe(once.fingerprint.simhash);
+  });
+
+  it("counts words of any script, not entities or markup", () => {
+    const item = one({
+      content: text(
+        "<p>Caf&eacute;&nbsp;au   lait</p><p>Tom&amp;Jerry<br>next</p>loose <b>bo</b>ld",
+      ),
+    });
+    expect(item.fingerprint.words).toBe(8);
+  });
 });
 
 describe("normalizeFeed", () => {
@@ -408,5 +432,38 @@ describe("normalizeFeed", () => {
 
   it("refuses a context without a valid now", () => {
     expect(() => normalizeFeed(rawFeed([]), { ...CTX, now: "soon" })).toThrow(RangeError);
+  });
+});
+
+describe("people credited item after item", () => {
+  it("splits the same RSS author string alike every time, each item with its own record", () => {
+    const raw = { name: null, email: null, uri: null, raw: "jo@news.example (Jo Bloggs)" };
+    const first = normalizeAuthors([raw], null);
+    const second = normalizeAuthors([{ ...raw }], null);
+    expect(first).toEqual([{ name: "Jo Bloggs", email: "jo@news.example", uri: null }]);
+    expect(second).toEqual(first);
+    (first[0] as { name: string | null }).name = "changed";
+    expect(normalizeAuthors([raw], null)[0]?.name).toBe("Jo Bloggs");
+  });
+});
+
+describe("the content hash stays the SHA-256 of title and text", () => {
+  it("hashes the UTF-8 of the comparable title, a line break and the content's key", () => {
+    const feed = generateBenchRawFeed(1);
+    const entry = feed.entries[0] as RawEntry;
+    const odd = {
+      ...entry,
+      title: { value: "Ünïcode … 日本 😀 Title", type: "text" as const },
+      content: { value: "<p>Größe — naïve “quotes” \ud800 lone</p>", type: "html" as const },
+    };
+    const scope = feedScope(feed, {
+      now: "2024-05-20T12:00:00Z",
+      documentUrl: null,
+      iframeHosts: [],
+    });
+    const item = normalizeWithScope(odd, scope);
+    const key = "größe — naïve “quotes” \ud800 lone";
+    const expected = createHash("sha256").update(`ünïcode … 日本 😀 title\n${key}`).digest("hex");
+    expect(item?.fingerprint.contentHash).toBe(expected);
   });
 });

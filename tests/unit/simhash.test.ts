@@ -1,8 +1,11 @@
+/**
+ * What the normalizer relies on from dedupe's SimHash (functions/core/dedupe/simhash.ts):
+ * near copies of a text land a few bits apart, different texts far apart.
+ */
 import { readFileSync } from "node:fs";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { simhashDistance } from "../../functions/core/normalize/index.ts";
-import { SimHasher, simhash } from "../../functions/core/normalize/simhash.ts";
+import { simhash, simhashDistance } from "../../functions/core/dedupe/simhash.ts";
 
 const STORY =
   "Recent peace talks in Istanbul between Ukraine and Russia concluded without significant " +
@@ -35,13 +38,6 @@ describe("simhash", () => {
     expect(simhashDistance(simhash(long), simhash(edited))).toBeLessThanOrEqual(3);
     expect(simhashDistance(simhash(STORY), simhash(OTHER))).toBeGreaterThan(16);
     expect(simhashDistance(simhash(long), simhash(OTHER))).toBeGreaterThan(16);
-  });
-
-  it("is the same whether the text comes in one piece or block by block", () => {
-    const h = new SimHasher();
-    for (const sentence of STORY.split(". ")) h.add(sentence);
-    expect(h.digest()).toBe(simhash(STORY));
-    expect(h.words).toBe(STORY.split(/[^\p{L}\p{N}]+/u).filter(Boolean).length);
   });
 
   it("depends on word order (shingles, not a bag of words)", () => {
@@ -83,10 +79,5 @@ describe("simhashDistance", () => {
         expect(simhashDistance(a, b)).toBe(ref);
       }),
     );
-  });
-
-  it("refuses malformed hashes", () => {
-    expect(() => simhashDistance("xyz", "0000000000000000")).toThrow(RangeError);
-    expect(() => simhashDistance("000000000000000", "0000000000000000")).toThrow(RangeError);
   });
 });

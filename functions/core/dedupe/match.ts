@@ -2,9 +2,9 @@
  * Deciding whether an incoming copy is a story we already have.
  */
 import type { Fingerprint, MatchReason, NormalizedItem } from "../item.ts";
-import { simhashDistance } from "../normalize/simhash.ts";
 import type { KeyKind } from "./keys.ts";
 import { urlIdentity } from "./keys.ts";
+import { simhashDistance } from "./simhash.ts";
 import type { StoredStory } from "./story.ts";
 
 export interface NearDuplicateOptions {

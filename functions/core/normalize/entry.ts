@@ -3,9 +3,9 @@
  * item (text, links, dates, people, content, summary, fingerprint).
  */
 import { hash } from "node:crypto";
+import { simhash, wordsOf } from "../dedupe/simhash.ts";
 import type { Author, Enclosure, ItemSource, NormalizedItem } from "../item.ts";
 import type { RawEntry, RawLink, RawText, StreamedFeed } from "../parse/raw.ts";
-import { scratchBuffer } from "../scratch.ts";
 import { normalizeAuthors } from "./authors.ts";
 import { canonicalUrl, resolveBase } from "./canonicalUrl.ts";
 import { parseDate } from "./dates.ts";
@@ -253,21 +253,6 @@ function ownAuthors(authors: Author[]): Author[] {
 }
 
 /**
- * SHA-256 (hex) of the UTF-8 of `${title}\n${key}`: the two are written into
- * one reused buffer, not joined into a string the size of the content first
- * (the string hashed would be encoded into UTF-8 all the same). One-shot: no
- * Hash object per item.
- */
-function contentHash(title: string, key: string): string {
-  // UTF-8 takes at most 3 bytes per UTF-16 code unit
-  const input = scratchBuffer(3 * (title.length + 1 + key.length));
-  let n = input.write(title, 0, "utf8");
-  input[n++] = 0x0a;
-  n += input.write(key, n, "utf8");
-  return hash("sha256", input.subarray(0, n), "hex");
-}
-
-/**
  * Normalizes one entry with a prepared feed scope; null when the entry has
  * nothing to show (no title, no content and no link).
  */
@@ -332,9 +317,9 @@ export function normalizeWithScope(entry: RawEntry, scope: FeedScope): Normalize
       },
     },
     fingerprint: {
-      contentHash: contentHash(titleComparable, contentKey),
-      simhash: content?.simhash ?? "0000000000000000",
-      words: content?.words ?? 0,
+      contentHash: hash("sha256", `${titleComparable}\n${contentKey}`),
+      simhash: simhash(contentText),
+      words: wordsOf(contentText).length,
     },
     firstSeen: scope.now,
   };
