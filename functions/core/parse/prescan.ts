@@ -1,14 +1,17 @@
 /**
- * A cheap pass over the markup before the real parse. fast-xml-parser is
- * lenient (it accepts `<a><b></a>` and truncated documents), builds every
- * object before we could count them, and must never see a DTD. This scan,
- * which only jumps between `<` with indexOf, does what it cannot:
+ * A cheap pass over the markup before fast-xml-parser reads it, for what the
+ * library does not do. Its parser is lenient by design: it takes `<a><b></a>`,
+ * a truncated document, or `length=12345` (dropping the attribute) without a
+ * word, and builds every object before we could count them. Its validator is
+ * strict where feeds are sloppy: it refuses the "AT&T" and trailing junk that
+ * readers accept. This scan, which jumps between `<` with indexOf:
  *
- * - rejects malformed XML (unbalanced or unclosed tags) with a line number;
+ * - refuses malformed XML (unbalanced or unclosed tags, unquoted attribute
+ *   values) with the line and column a user can act on;
  * - enforces the depth and item limits before anything is built;
- * - finds the DOCTYPE so it is cut out, never resolved;
- * - finds trailing junk after the root element (a PHP warning, an analytics
- *   snippet) so it is cut off instead of failing the feed;
+ * - cuts out the DOCTYPE, so that it is never resolved: no entity expands;
+ * - cuts off trailing junk after the root element (a PHP warning, an
+ *   analytics snippet) instead of failing the feed;
  * - escapes a bare `<` in text ("a < b"), which would otherwise make the
  *   parser swallow the following tags;
  * - decides which elements are text constructs, by namespace URI, so the
@@ -16,7 +19,6 @@
  */
 
 import { FeedLimitError, FeedParseError } from "../errors.ts";
-import { decodeBytes } from "./byteText.ts";
 import {
   CONVENTIONAL_PREFIXES,
   namespaceId,
@@ -61,16 +63,6 @@ function where(text: string, pos: number): string {
   return `line ${line}, column ${pos - last}`;
 }
 
-/**
- * The name in an end tag between `from` and its `>`, trimmed. In a byte text
- * (byteText.ts) a name with bytes beyond ASCII is decoded first, so that
- * trimming takes what it takes from the decoded text and nothing else.
- */
-export function endTagName(text: string, from: number, gt: number, bytes: boolean): string {
-  const raw = text.slice(from, gt);
-  return (bytes ? decodeBytes(raw) : raw).trim();
-}
-
 /** Could this character start an element name? (Anything else after `<` is text.) */
 function startsName(code: number): boolean {
   return (
@@ -90,7 +82,7 @@ function isSpace(code: number): boolean {
  * Index of the `>` closing the tag opened at `lt`, skipping quoted values; -1
  * if none. fast-xml-parser finds a tag's end the same way.
  */
-export function tagEnd(text: string, lt: number): number {
+function tagEnd(text: string, lt: number): number {
   for (let k = lt + 1; k < text.length; k++) {
     const code = text.charCodeAt(k);
     if (code === 62) return k; // >
@@ -134,14 +126,24 @@ function doctypeEnd(text: string, lt: number): number {
   return -1;
 }
 
+// One attribute as XML writes it: whitespace, a name, "=", a quoted value.
+const ATTRIBUTE = /\s+[^\s=/>"']+\s*=\s*(?:"[^"]*"|'[^']*')/y;
+
+/** Offset of the first attribute in `attrs` that is not well-formed XML, or -1. */
+function malformedAttribute(attrs: string): number {
+  let at = 0;
+  ATTRIBUTE.lastIndex = 0;
+  while (ATTRIBUTE.test(attrs)) at = ATTRIBUTE.lastIndex;
+  const rest = attrs.slice(at);
+  const trimmed = rest.trimStart();
+  return trimmed === "" ? -1 : at + rest.length - trimmed.length;
+}
+
 /**
- * Scans a decoded document, or a byte text when `bytes` is set (byteText.ts:
- * then names beyond ASCII are compared as bytes, and the caller reads the
- * document decoded again if anything fails). Throws FeedParseError for
- * malformed markup and FeedLimitError for `depth` / `items` before any tree
- * is built.
+ * Scans a decoded document. Throws FeedParseError for malformed markup and
+ * FeedLimitError for `depth` / `items` before any tree is built.
  */
-export function prescan(text: string, limits: PrescanLimits, bytes = false): Prescan {
+export function prescan(text: string, limits: PrescanLimits): Prescan {
   const { source } = limits;
   const fail = (message: string, pos: number): never => {
     throw new FeedParseError(source, `malformed XML: ${message} (${where(text, pos)})`);
@@ -174,7 +176,7 @@ export function prescan(text: string, limits: PrescanLimits, bytes = false): Pre
       // end tag
       const gt = text.indexOf(">", i + 2);
       if (gt === -1) fail("end tag is not closed", i);
-      const name = endTagName(text, i + 2, gt, bytes);
+      const name = text.slice(i + 2, gt).trim();
       const open = stack.pop();
       if (open === undefined) fail(`end tag </${name}> has no start tag`, i);
       if (open !== name) fail(`expected </${open}> but found </${name}>`, i);
@@ -221,9 +223,12 @@ export function prescan(text: string, limits: PrescanLimits, bytes = false): Pre
       const depth = stack.length;
       if (root === null) root = name;
 
+      const attrsFrom = i + 1 + name.length;
+      const bad = malformedAttribute(text.slice(attrsFrom, selfClosing ? end - 1 : end));
+      if (bad !== -1) fail(`attribute in <${name}> without a quoted value`, attrsFrom + bad);
       const tag = text.slice(i, end);
       if (tag.includes("xmlns")) {
-        for (const m of (bytes ? decodeBytes(tag) : tag).matchAll(XMLNS)) {
+        for (const m of tag.matchAll(XMLNS)) {
           scopes.push({ depth, prefix: m[1] ?? "", id: namespaceId(m[2] ?? m[3] ?? "") });
         }
       }
@@ -254,7 +259,7 @@ export function prescan(text: string, limits: PrescanLimits, bytes = false): Pre
         depth > 0
       ) {
         stopNames.add(name);
-        const after = skipRaw(text, name, end + 1, edits, bytes);
+        const after = skipRaw(text, name, end + 1, edits);
         if (after === -1) fail(`<${name}> is not closed (is the document truncated?)`, i);
         popScopes(depth);
         i = next(after);
@@ -291,7 +296,6 @@ function skipRaw(
   name: string,
   from: number,
   edits: [number, number, string][],
-  bytes: boolean,
 ): number {
   let open = 1;
   let i = text.indexOf("<", from);
@@ -300,7 +304,7 @@ function skipRaw(
     if (c1 === 47) {
       const gt = text.indexOf(">", i + 2);
       if (gt === -1) return -1;
-      if (endTagName(text, i + 2, gt, bytes) === name && --open === 0) return gt + 1;
+      if (text.slice(i + 2, gt).trim() === name && --open === 0) return gt + 1;
       i = text.indexOf("<", gt + 1);
     } else if (text.startsWith("<![CDATA[", i)) {
       const end = text.indexOf("]]>", i + 9);
