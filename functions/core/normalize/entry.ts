@@ -10,7 +10,7 @@ import { normalizeAuthors } from "./authors.ts";
 import { canonicalUrl, resolveBase } from "./canonicalUrl.ts";
 import { parseDate } from "./dates.ts";
 import { normalizeLanguage } from "./language.ts";
-import { latin1Copy, ownCopy, ownCopyOrNull } from "./ownStrings.ts";
+import { ownCopy, ownCopyOrNull } from "./ownStrings.ts";
 import { type SanitizedContent, sanitizeContent } from "./sanitize.ts";
 import { cleanText, comparable, plainTextToHtml, truncateOnWord } from "./text.ts";
 
@@ -260,8 +260,7 @@ export function normalizeWithScope(entry: RawEntry, scope: FeedScope): Normalize
   // resolveBase skips a missing or blank candidate: what is left is the feed's, resolved once
   const ownBase = entry.base !== null && entry.base !== undefined && entry.base.trim() !== "";
   const base = ownBase ? resolveBase([entry.base, scope.base]) : scope.entryBase;
-  // one byte a character where it can be (ownStrings.ts): the title is compared and hashed
-  let title = latin1Copy(text(entry.title));
+  let title = text(entry.title);
   const titleKey = title === "" ? null : title.toLowerCase();
   const useSummaryAsContent = !hasValue(entry.content);
   const main = useSummaryAsContent ? entry.summary : entry.content;

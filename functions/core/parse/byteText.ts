@@ -19,7 +19,6 @@
  */
 
 import { Buffer, isUtf8 } from "node:buffer";
-import { scratchBuffer } from "../scratch.ts";
 
 /** A byte at or above 0x80: part of a character beyond ASCII. */
 const HIGH = /[\u0080-\u00ff]/;
@@ -51,8 +50,12 @@ export function hasHighBytes(piece: string): boolean {
 
 /** The text a piece of a byte text stands for (the piece itself when it is all ASCII). */
 export function decodeBytes(piece: string): string {
-  if (!HIGH.test(piece)) return piece;
-  const bytes = scratchBuffer(piece.length);
-  const n = bytes.write(piece, 0, "latin1");
-  return bytes.toString("utf8", 0, n);
+  return HIGH.test(piece) ? Buffer.from(piece, "latin1").toString("utf8") : piece;
 }
+
+/**
+ * Thrown while reading a byte text where only the decoded text reads right
+ * (a name beyond ASCII: JavaScript's `\s` and `trim()` take the byte 0xA0
+ * in it for whitespace). The caller reads the document decoded instead.
+ */
+export class NeedsDecodedText extends Error {}

@@ -8,7 +8,14 @@
 
 import { Buffer } from "node:buffer";
 import { FeedLimitError, FeedParseError } from "../errors.ts";
-import { decodeFeedBytes, dropForbiddenControls } from "./charset.ts";
+import { byteText, NeedsDecodedText } from "./byteText.ts";
+import {
+  decodeFeedBytes,
+  dropForbiddenControls,
+  encodingName,
+  type FeedEncoding,
+  feedEncoding,
+} from "./charset.ts";
 import { parseJsonFeed } from "./jsonFeed.ts";
 import { prescan } from "./prescan.ts";
 import type { RawFeed, StreamedFeed } from "./raw.ts";
@@ -74,7 +81,14 @@ export function readFeed(input: Uint8Array | string, opts: ParseOptions): Stream
     const detail = typeof input === "string" ? undefined : `${size} bytes`;
     throw new FeedLimitError(source, "bytes", maxBytes, detail);
   }
-  let text = typeof input === "string" ? input : decodeFeedBytes(input, opts.contentType).text;
+  let text: string;
+  if (typeof input === "string") text = input;
+  else {
+    const encoding = feedEncoding(input, opts.contentType);
+    const feed = readByteText(input, encoding, source, maxItems);
+    if (feed !== null) return feed;
+    text = decodeFeedBytes(input, opts.contentType, encoding).text;
+  }
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   text = dropForbiddenControls(text);
 
@@ -87,11 +101,39 @@ export function readFeed(input: Uint8Array | string, opts: ParseOptions): Stream
   }
   if (!text.includes("<")) throw new FeedParseError(source, "not a feed: neither XML nor JSON");
 
-  const scan = prescan(text, { source, maxItems, maxDepth: MAX_DEPTH });
-  const root = parseXmlTree(scan.body, scan.stopNames, MAX_DEPTH, source);
+  return readXml(text, source, maxItems);
+}
+
+/** An XML document's feed, from its decoded text or (`bytes`) its byte text. */
+function readXml(text: string, source: string, maxItems: number, bytes = false): StreamedFeed {
+  const scan = prescan(text, { source, maxItems, maxDepth: MAX_DEPTH }, bytes);
+  const root = parseXmlTree(scan.body, scan.stopNames, MAX_DEPTH, source, bytes);
   const { entryCount, ...feed } = readXmlFeed(root, source);
   if (entryCount > maxItems) {
     throw new FeedLimitError(source, "items", maxItems, `${entryCount} entries`);
   }
   return feed;
+}
+
+/**
+ * A UTF-8 XML document with characters beyond Latin-1, read as a byte text
+ * (byteText.ts) to keep it at one byte a character. Null when the document
+ * is not one, or when the byte reading is unsure or finds it malformed: the
+ * decoded reading then decides, and gives an error its exact words and column.
+ */
+function readByteText(
+  bytes: Uint8Array,
+  { label, start }: FeedEncoding,
+  source: string,
+  maxItems: number,
+): StreamedFeed | null {
+  if (encodingName(label) !== "utf-8") return null;
+  const text = byteText(start === 0 ? bytes : bytes.subarray(start));
+  if (text === null || HTML_PAGE.test(text.slice(0, 4096))) return null;
+  try {
+    return readXml(text, source, maxItems, true);
+  } catch (e) {
+    if (e instanceof NeedsDecodedText || e instanceof FeedParseError) return null;
+    throw e;
+  }
 }

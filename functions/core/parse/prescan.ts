@@ -19,6 +19,7 @@
  */
 
 import { FeedLimitError, FeedParseError } from "../errors.ts";
+import { decodeBytes, hasHighBytes, NeedsDecodedText } from "./byteText.ts";
 import {
   CONVENTIONAL_PREFIXES,
   namespaceId,
@@ -61,6 +62,16 @@ function where(text: string, pos: number): string {
     last = k;
   }
   return `line ${line}, column ${pos - last}`;
+}
+
+/**
+ * The name in an end tag between `from` and its `>`, trimmed. In a byte text
+ * a name beyond ASCII throws NeedsDecodedText: it would be trimmed as bytes.
+ */
+function endTagName(text: string, from: number, gt: number, bytes: boolean): string {
+  const raw = text.slice(from, gt);
+  if (bytes && hasHighBytes(raw)) throw new NeedsDecodedText();
+  return raw.trim();
 }
 
 /** Could this character start an element name? (Anything else after `<` is text.) */
@@ -127,23 +138,31 @@ function doctypeEnd(text: string, lt: number): number {
 }
 
 // One attribute as XML writes it: whitespace, a name, "=", a quoted value.
-const ATTRIBUTE = /\s+[^\s=/>"']+\s*=\s*(?:"[^"]*"|'[^']*')/y;
+const ATTRIBUTE = /[ \t\r\n]+([^ \t\r\n=/>"']+)[ \t\r\n]*=[ \t\r\n]*(?:"[^"]*"|'[^']*')/y;
 
-/** Offset of the first attribute in `attrs` that is not well-formed XML, or -1. */
-function malformedAttribute(attrs: string): number {
+/**
+ * Offset of the first attribute in `attrs` that is not well-formed XML, or
+ * -1. In a byte text a name beyond ASCII throws NeedsDecodedText.
+ */
+function malformedAttribute(attrs: string, bytes: boolean): number {
   let at = 0;
   ATTRIBUTE.lastIndex = 0;
-  while (ATTRIBUTE.test(attrs)) at = ATTRIBUTE.lastIndex;
-  const rest = attrs.slice(at);
-  const trimmed = rest.trimStart();
-  return trimmed === "" ? -1 : at + rest.length - trimmed.length;
+  for (let m = ATTRIBUTE.exec(attrs); m !== null; m = ATTRIBUTE.exec(attrs)) {
+    if (bytes && hasHighBytes(m[1] as string)) throw new NeedsDecodedText();
+    at = ATTRIBUTE.lastIndex;
+  }
+  const space = /^[ \t\r\n]*/.exec(attrs.slice(at))![0].length;
+  return at + space === attrs.length ? -1 : at + space;
 }
 
 /**
- * Scans a decoded document. Throws FeedParseError for malformed markup and
- * FeedLimitError for `depth` / `items` before any tree is built.
+ * Scans a decoded document, or a byte text when `bytes` is set (byteText.ts).
+ * Throws FeedParseError for malformed markup and FeedLimitError for `depth`
+ * / `items` before any tree is built. In a byte text, any name beyond ASCII
+ * (of an element or an attribute) throws NeedsDecodedText: fast-xml-parser
+ * would split it on the byte 0xA0, which JavaScript takes for whitespace.
  */
-export function prescan(text: string, limits: PrescanLimits): Prescan {
+export function prescan(text: string, limits: PrescanLimits, bytes = false): Prescan {
   const { source } = limits;
   const fail = (message: string, pos: number): never => {
     throw new FeedParseError(source, `malformed XML: ${message} (${where(text, pos)})`);
@@ -176,7 +195,7 @@ export function prescan(text: string, limits: PrescanLimits): Prescan {
       // end tag
       const gt = text.indexOf(">", i + 2);
       if (gt === -1) fail("end tag is not closed", i);
-      const name = text.slice(i + 2, gt).trim();
+      const name = endTagName(text, i + 2, gt, bytes);
       const open = stack.pop();
       if (open === undefined) fail(`end tag </${name}> has no start tag`, i);
       if (open !== name) fail(`expected </${open}> but found </${name}>`, i);
@@ -219,16 +238,17 @@ export function prescan(text: string, limits: PrescanLimits): Prescan {
       const end = tagEnd(text, i);
       if (end === -1) fail("start tag is not closed", i);
       const name = nameAt(text, i, end);
+      if (bytes && hasHighBytes(name)) throw new NeedsDecodedText();
       const selfClosing = text.charCodeAt(end - 1) === 47;
       const depth = stack.length;
       if (root === null) root = name;
 
       const attrsFrom = i + 1 + name.length;
-      const bad = malformedAttribute(text.slice(attrsFrom, selfClosing ? end - 1 : end));
+      const bad = malformedAttribute(text.slice(attrsFrom, selfClosing ? end - 1 : end), bytes);
       if (bad !== -1) fail(`attribute in <${name}> without a quoted value`, attrsFrom + bad);
       const tag = text.slice(i, end);
       if (tag.includes("xmlns")) {
-        for (const m of tag.matchAll(XMLNS)) {
+        for (const m of (bytes ? decodeBytes(tag) : tag).matchAll(XMLNS)) {
           scopes.push({ depth, prefix: m[1] ?? "", id: namespaceId(m[2] ?? m[3] ?? "") });
         }
       }
@@ -259,7 +279,7 @@ export function prescan(text: string, limits: PrescanLimits): Prescan {
         depth > 0
       ) {
         stopNames.add(name);
-        const after = skipRaw(text, name, end + 1, edits);
+        const after = skipRaw(text, name, end + 1, edits, bytes);
         if (after === -1) fail(`<${name}> is not closed (is the document truncated?)`, i);
         popScopes(depth);
         i = next(after);
@@ -296,6 +316,7 @@ function skipRaw(
   name: string,
   from: number,
   edits: [number, number, string][],
+  bytes: boolean,
 ): number {
   let open = 1;
   let i = text.indexOf("<", from);
@@ -304,7 +325,7 @@ function skipRaw(
     if (c1 === 47) {
       const gt = text.indexOf(">", i + 2);
       if (gt === -1) return -1;
-      if (text.slice(i + 2, gt).trim() === name && --open === 0) return gt + 1;
+      if (endTagName(text, i + 2, gt, bytes) === name && --open === 0) return gt + 1;
       i = text.indexOf("<", gt + 1);
     } else if (text.startsWith("<![CDATA[", i)) {
       const end = text.indexOf("]]>", i + 9);

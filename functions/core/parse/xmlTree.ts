@@ -7,6 +7,7 @@
 
 import { XMLParser } from "fast-xml-parser";
 import { FeedParseError } from "../errors.ts";
+import { decodeBytes } from "./byteText.ts";
 import { decodeEntities } from "./entities.ts";
 import { CONVENTIONAL_PREFIXES, NS, namespaceId } from "./namespaces.ts";
 import { resolveAgainst } from "./xmlBase.ts";
@@ -28,6 +29,8 @@ export interface El {
   text: string;
   /** For text constructs (the parser's stop nodes): the inner source, unparsed. */
   raw: string | null;
+  /** `raw` and `src` are pieces of a byte text (byteText.ts), decoded only when read. */
+  bytes: boolean;
   /** Effective xml:base (resolved through ancestors; may stay relative). */
   base: string | null;
   /** Effective xml:lang. */
@@ -66,6 +69,8 @@ function parserFor(stopNames: string[], maxDepth: number): XMLParser {
       htmlEntities: false,
       ignoreDeclaration: true,
       ignorePiTags: true,
+      // no path strings built for callbacks we do not pass
+      jPath: false,
       // the pre-scan's depth limit is the one users see
       maxNestedTags: maxDepth + 8,
       stopNodes: stopNames.map((name) => `..${name}`),
@@ -84,9 +89,17 @@ export function resolvePrefix(prefixes: ReadonlyMap<string, string>, prefix: str
   return CONVENTIONAL_PREFIXES.get(prefix) ?? `?${prefix}`;
 }
 
+/** The attributes of a byte text's element, their values decoded (its names are ASCII). */
+function decodedAttributes(attrs: Record<string, string>): Record<string, string> {
+  const decoded: Record<string, string> = {};
+  for (const key in attrs) decoded[key] = decodeBytes(attrs[key]!);
+  return decoded;
+}
+
 /** A new element under `parent`, its scope (prefixes, base, lang) worked out from its attributes. */
-function newElement(name: string, node: FxpNode, parent: El | null): El {
-  const attrs = (node[":@"] as Record<string, string> | undefined) ?? null;
+function newElement(name: string, node: FxpNode, parent: El | null, bytes: boolean): El {
+  let attrs = (node[":@"] as Record<string, string> | undefined) ?? null;
+  if (bytes && attrs) attrs = decodedAttributes(attrs);
   let prefixes = parent?.prefixes ?? new Map<string, string>();
   let base = parent?.base ?? null;
   let lang = parent?.lang ?? null;
@@ -113,6 +126,7 @@ function newElement(name: string, node: FxpNode, parent: El | null): El {
     children: [],
     text: "",
     raw: null,
+    bytes,
     base,
     lang,
     prefixes,
@@ -130,17 +144,25 @@ function cdataOf(node: FxpNode): string {
   return inner ? String(inner["#text"] ?? "") : "";
 }
 
-function build(node: FxpNode, name: string, parent: El | null, stopNames: ReadonlySet<string>): El {
-  const el = newElement(name, node, parent);
+function build(
+  node: FxpNode,
+  name: string,
+  parent: El | null,
+  stopNames: ReadonlySet<string>,
+  bytes: boolean,
+): El {
+  const el = newElement(name, node, parent, bytes);
   if (stopNames.has(name)) {
+    // left as bytes: decoded when its entry is read (innerMarkup)
     el.raw = String(el.src[0]?.["#text"] ?? "");
     return el;
   }
+  const decoded = (s: string) => (bytes ? decodeBytes(s) : s);
   for (const child of el.src) {
     const tag = tagOf(child);
-    if (tag === "#text") el.text += decodeEntities(String(child["#text"]));
-    else if (tag === "#cdata") el.text += cdataOf(child);
-    else if (tag !== null) el.children.push(build(child, tag, el, stopNames));
+    if (tag === "#text") el.text += decodeEntities(decoded(String(child["#text"])));
+    else if (tag === "#cdata") el.text += decoded(cdataOf(child));
+    else if (tag !== null) el.children.push(build(child, tag, el, stopNames, bytes));
   }
   return el;
 }
@@ -149,12 +171,16 @@ function build(node: FxpNode, name: string, parent: El | null, stopNames: Readon
  * Parses a pre-scanned, well-formed body (see prescan.ts) into its root
  * element. The parser's own refusals (an element named `__proto__`, say) are
  * FeedParseErrors; anything else it throws is a bug and propagates as it is.
+ * With `bytes`, the body is a byte text (byteText.ts) whose names are all
+ * ASCII (the pre-scan saw to it): text and attribute values come out
+ * decoded, text constructs stay bytes until read.
  */
 export function parseXmlTree(
   body: string,
   stopNames: string[],
   maxDepth: number,
   source: string,
+  bytes = false,
 ): El {
   let doc: FxpNode[];
   try {
@@ -169,7 +195,7 @@ export function parseXmlTree(
   const stops = new Set(stopNames);
   for (const node of doc) {
     const tag = tagOf(node);
-    if (tag !== null && !tag.startsWith("#")) return build(node, tag, null, stops);
+    if (tag !== null && !tag.startsWith("#")) return build(node, tag, null, stops, bytes);
   }
   throw new FeedParseError(source, "malformed XML: no root element");
 }
@@ -205,7 +231,8 @@ function escapeText(s: string): string {
  * read as a plain string).
  */
 export function innerMarkup(el: El): string {
-  return el.raw ?? serialise(el.src);
+  const markup = el.raw ?? serialise(el.src);
+  return el.bytes ? decodeBytes(markup) : markup;
 }
 
 function serialise(nodes: FxpNode[]): string {
