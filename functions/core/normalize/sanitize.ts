@@ -64,6 +64,9 @@ interface OpenElement {
   end: number;
 }
 
+// what an element without allowed attributes keeps (shared: never written to)
+const NO_ATTRIBUTES: ReadonlyMap<string, string> = new Map();
+
 // elements that show something besides text: an otherwise empty block with one is kept
 const MEDIA = new Set(["img", "video", "audio", "iframe"]);
 const HAS_MEDIA = /<(?:img|iframe|video|audio)\b/;
@@ -73,11 +76,15 @@ function kindOf(tag: string): Kind {
   return CONTAINER_BLOCKS.has(tag) ? Kind.Block : Kind.Inline;
 }
 
-function isTrackerPixel(src: URL, attribs: Record<string, string>): boolean {
+// host and path of a canonical http(s) URL (canonicalUrl.ts writes every one so)
+const HOST_AND_PATH = /^https?:\/\/([^/:]+)(?::\d+)?(\/[^?]*)/;
+
+/** Whether an image is a tracking pixel; `src` is its canonical URL. */
+function isTrackerPixel(src: string, attribs: Record<string, string>): boolean {
   const width = attribs.width?.trim();
   const height = attribs.height?.trim();
   if ((width === "1" || width === "0") && (height === "1" || height === "0")) return true;
-  const { hostname, pathname } = src;
+  const [, hostname = "", pathname = ""] = HOST_AND_PATH.exec(src) ?? [];
   if (TRACKER_HOSTS.has(hostname)) return true;
   // FeedBurner's per-item counters, Facebook's pixel
   if (hostname.endsWith("feedburner.com") && pathname.startsWith("/~r/")) return true;
@@ -134,8 +141,9 @@ class ContentWalker {
         this.open.push({ name, kind: Kind.Inline, close: "", start, end: start });
         return;
       }
-      const rel = name === "a" ? ' rel="noopener noreferrer"' : "";
-      this.out.push(`<${name}${attrs}${rel}>`);
+      let html = `<${name}`;
+      for (const [attr, value] of attrs) html += ` ${attr}="${escapeHtml(value)}"`;
+      this.out.push(name === "a" ? `${html} rel="noopener noreferrer">` : `${html}>`);
       if (!VOID.has(name)) close = `</${name}>`;
       if (MEDIA.has(name)) this.leafMedia = true;
     }
@@ -229,39 +237,42 @@ class ContentWalker {
     return canonicalUrl(trimmed, this.opts.base);
   }
 
-  /** The allow-listed attributes of an element, cleaned, as written out. */
-  private attributes(name: string, attribs: Record<string, string>): string {
-    let html = "";
-    for (const attr of ALLOWED[name] as readonly string[]) {
+  /** The allow-listed attributes of an element, cleaned (URLs absolute and canonical). */
+  private attributes(name: string, attribs: Record<string, string>): ReadonlyMap<string, string> {
+    const allowed = ALLOWED[name] as readonly string[];
+    if (allowed.length === 0) return NO_ATTRIBUTES;
+    const cleaned = new Map<string, string>();
+    for (const attr of allowed) {
       const value = attribs[attr];
       if (value === undefined) continue;
+      const shape = ATTRIBUTE_SHAPES[attr];
       if (URL_ATTRIBUTES.has(attr)) {
         const url = this.url(attr, value);
-        if (url !== null) html += ` ${attr}="${escapeHtml(url)}"`;
-        continue;
-      }
-      const shape = ATTRIBUTE_SHAPES[attr];
-      if (shape === undefined) html += ` ${attr}="${escapeHtml(collapseWhitespace(value))}"`;
-      else if (shape.test(value.trim())) html += ` ${attr}="${escapeHtml(value.trim())}"`;
+        if (url !== null) cleaned.set(attr, url);
+      } else if (shape === undefined) cleaned.set(attr, collapseWhitespace(value));
+      else if (shape.test(value.trim())) cleaned.set(attr, value.trim());
     }
-    return html;
+    return cleaned;
   }
 
   /** Whether an allowed element is worth writing, given its cleaned attributes. */
-  private worthWriting(name: string, attrs: string, attribs: Record<string, string>): boolean {
+  private worthWriting(
+    name: string,
+    attrs: ReadonlyMap<string, string>,
+    attribs: Record<string, string>,
+  ): boolean {
     switch (name) {
       case "a":
         // without a usable href a link is just its text
-        return attrs.includes(" href=");
+        return attrs.has("href");
       case "img": {
-        if (!attrs.includes(" src=")) return false;
-        const src = parseUrl(attribs.src as string, this.opts.base);
-        return src !== null && !isTrackerPixel(src, attribs);
+        const src = attrs.get("src");
+        return src !== undefined && !isTrackerPixel(src, attribs);
       }
       case "source":
       case "audio":
       case "video":
-        return attrs.includes(" src=");
+        return attrs.has("src");
       default:
         return true;
     }

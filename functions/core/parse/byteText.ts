@@ -24,8 +24,11 @@ import { Buffer, isUtf8 } from "node:buffer";
 const HIGH = /[\u0080-\u00ff]/;
 // a lead byte of a character beyond U+00FF: without one, decoded text is one byte a character anyway
 const BEYOND_LATIN1_LEAD = /[\u00c4-\u00f4]/;
-// the bytes of what dropForbiddenControls removes (C0 controls; U+FFFE and U+FFFF in UTF-8)
-const FORBIDDEN = /[\u0000-\u0008\u000B\u000C\u000E-\u001F]|\u00ef\u00bf[\u00be\u00bf]/;
+// what dropForbiddenControls removes: C0 controls, and U+FFFE and U+FFFF as UTF-8 bytes
+// (searched apart: one character class scans three times faster than an alternation)
+const FORBIDDEN_C0 = /[\u0000-\u0008\u000B\u000C\u000E-\u001F]/;
+const FORBIDDEN_FFFE = "\u00ef\u00bf\u00be";
+const FORBIDDEN_FFFF = "\u00ef\u00bf\u00bf";
 const FIRST_MARK = /\S/;
 
 /**
@@ -39,7 +42,8 @@ export function byteText(bytes: Uint8Array): string | null {
   if (!isUtf8(bytes)) return null;
   const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("latin1");
   if (FIRST_MARK.exec(text.slice(0, 4096))?.[0] !== "<") return null;
-  if (!BEYOND_LATIN1_LEAD.test(text) || FORBIDDEN.test(text)) return null;
+  if (!BEYOND_LATIN1_LEAD.test(text) || FORBIDDEN_C0.test(text)) return null;
+  if (text.includes(FORBIDDEN_FFFE) || text.includes(FORBIDDEN_FFFF)) return null;
   return text;
 }
 
