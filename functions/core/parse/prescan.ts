@@ -33,10 +33,6 @@ export interface Prescan {
   body: string;
   /** Qualified names (as written) of elements whose inner source must stay raw. */
   stopNames: string[];
-  /** The root element's qualified name. */
-  root: string;
-  /** Item/entry elements seen near the top of the tree. */
-  items: number;
 }
 
 export interface PrescanLimits {
@@ -303,7 +299,7 @@ export function prescan(text: string, limits: PrescanLimits, bytes = false): Pre
     fail(`<${stack[stack.length - 1]}> is not closed (is the document truncated?)`, text.length);
   }
   if (rootEnd < text.length) edits.push([rootEnd, text.length, ""]);
-  return { body: applyEdits(text, edits), stopNames: [...stopNames], root: root!, items };
+  return { body: applyEdits(text, edits), stopNames: [...stopNames] };
 }
 
 /**
