@@ -1,45 +1,33 @@
 /**
- * A bucket holding N stories, written straight into s3rver's on-disk layout
- * (`<dir>/<bucket>/<key>._S3rver_object`; s3rver makes the optional `.md5`
- * and metadata files itself when it needs them). Storing 100k stories through the S3 API
+ * A bucket holding N stories, written straight into the embedded server's
+ * on-disk layout (functions/local/s3-files.ts). Storing 100k stories through the S3 API
  * takes minutes on s3rver; on disk it takes seconds. What is written is what
- * ingest would have left behind: real `StoredStory` JSON with its alias keys,
+ * ingest would have left behind: real `StoredStory` JSON with its URL keys,
  * the head index, and an archive state that says everything below the feed
  * window is already on an archive page.
  */
-import { createHash } from "node:crypto";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { ListObjectsV2Command, type S3Client } from "@aws-sdk/client-s3";
-import { storyKeys } from "../functions/core/dedupe/keys.ts";
+import { copyOf } from "../functions/core/dedupe/facts.ts";
+import { sourceKey, storyIdFor } from "../functions/core/dedupe/keys.ts";
 import { newStory, type StoredStory } from "../functions/core/dedupe/story.ts";
 import type { NormalizedItem } from "../functions/core/item.ts";
-import type { HeadIndex, HeadStory } from "../functions/store/head.ts";
+import { CHECKED_MARK } from "../functions/local/repair.ts";
+import { filesOf, metadataJson, stampOf } from "../functions/local/s3-files.ts";
+import { EMPTY_HEAD, type HeadIndex, type HeadStory, headStory } from "../functions/store/head.ts";
 import { HEAD_INDEX_KEY, PREFIX } from "../functions/store/layout.ts";
 import { ARCHIVE_STATE_KEY, type ArchiveState } from "../functions/store/published.ts";
 import { aliasKey, entryKey } from "../functions/store/stories.ts";
-import { prng } from "./feed-generator.ts";
-
-/** A random 64-bit SimHash as 16 hex digits. */
-export function randomSimhash(rand: () => number): string {
-  const half = () =>
-    Math.floor(rand() * 2 ** 32)
-      .toString(16)
-      .padStart(8, "0");
-  return half() + half();
-}
 
 /** Seeded story ids sort in seq order (their keys list in that order too). */
-export const seededId = (seq: number) =>
-  `urn:uuid:00000000-0000-4000-8000-${String(seq).padStart(12, "0")}`;
-
-const SOURCE = "bench-history";
+const SOURCE = { scope: sourceKey("bench-history"), name: "bench-history" };
 const START = Date.UTC(2023, 0, 1);
 
 const iso = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, "Z");
 
 /** A cheap but complete copy: everything a reader and the render checks need. */
-export function syntheticCopy(n: number, rand: () => number, at: number): NormalizedItem {
+export function syntheticCopy(n: number, at: number): NormalizedItem {
   const published = iso(at);
   return {
     item: {
@@ -60,23 +48,16 @@ export function syntheticCopy(n: number, rand: () => number, at: number): Normal
         id: `https://history.example.com/?p=${n}`,
       },
     },
-    fingerprint: {
-      contentHash: createHash("sha256").update(`story ${n}`).digest("hex"),
-      simhash: randomSimhash(rand),
-      words: 120,
-    },
     firstSeen: published,
   };
 }
 
-/** Stored stories 1..count (seq = n, one every ten minutes), oldest first. */
-export function seededStories(count: number, seed = 7): StoredStory[] {
-  const rand = prng(seed);
+/** Stored stories 1..count (seq = n, one every ten minutes), oldest first, as ingest stores them. */
+export function seededStories(count: number): StoredStory[] {
   const stories: StoredStory[] = [];
   for (let n = 1; n <= count; n++) {
-    const copy = syntheticCopy(n, rand, START + n * 600_000);
-    const keys = storyKeys(copy, SOURCE).map((k) => k.name);
-    stories.push({ ...newStory(seededId(n), copy, SOURCE, keys), seq: n });
+    const copy = copyOf(syntheticCopy(n, START + n * 600_000), SOURCE);
+    stories.push({ ...newStory(storyIdFor(copy.storyKeys[0]!), copy, null), seq: n });
   }
   return stories;
 }
@@ -88,15 +69,10 @@ export function headFor(
 ): HeadIndex {
   const newest = stories.slice(-limits.recentWindow).reverse();
   const summaries: HeadStory[] = newest.map((s, i) => ({
-    id: s.id,
-    seq: s.seq ?? 0,
-    rev: s.rev,
-    simhash: s.fingerprint.simhash,
-    words: s.fingerprint.words,
-    removed: false,
+    ...headStory(s, s.seq ?? 0),
     entry: i < limits.windowSize ? s.entry : null,
   }));
-  return { version: 1, seq: stories.at(-1)?.seq ?? 0, stories: summaries };
+  return { ...EMPTY_HEAD, seq: stories.at(-1)?.seq ?? 0, stories: summaries };
 }
 
 /**
@@ -126,30 +102,37 @@ export function seedBucket(
 ): SeedResult {
   const made = new Set<string>();
   let objects = 0;
-  let bytes = 0;
-  const put = (key: string, body: string, md5: boolean) => {
-    const file = join(bucketDir, `${key}._S3rver_object`);
-    const dir = dirname(file);
+  let total = 0;
+  // The three files the embedded store writes per object (functions/local/s3-files.ts),
+  // whole, so that its checks read them as written.
+  const put = (key: string, body: string) => {
+    const base = join(bucketDir, key);
+    const files = filesOf(base);
+    const dir = dirname(files.object);
     if (!made.has(dir)) {
       mkdirSync(dir, { recursive: true });
       made.add(dir);
     }
-    writeFileSync(file, body);
-    // s3rver computes a missing md5 on an object's first read (and a listing
-    // by common prefix never needs it), so only the index objects, read on
-    // every run, get theirs now: 100k more files would double the seed time.
-    if (md5) writeFileSync(`${file}.md5`, createHash("md5").update(body).digest("hex"));
+    const bytes = Buffer.from(body);
+    const stamp = stampOf(bytes);
+    writeFileSync(files.object, bytes);
+    writeFileSync(files.md5, stamp.md5);
+    writeFileSync(files.metadata, metadataJson({ "content-type": "application/json" }, stamp));
     objects += 1;
-    bytes += Buffer.byteLength(body);
+    total += bytes.length;
   };
   const stories = seededStories(count);
   for (const story of stories) {
-    put(entryKey(story.id), JSON.stringify(story), false);
-    for (const name of story.keys) put(aliasKey({ name }), JSON.stringify({ id: story.id }), false);
+    put(entryKey(story.id), JSON.stringify(story));
+    // the URL key object (the guid key is the entry itself: its id derives from it)
+    const url = story.keys.find((k) => k.startsWith("url/"));
+    if (url) put(aliasKey({ name: url }), JSON.stringify({ id: story.id }));
   }
-  put(HEAD_INDEX_KEY, JSON.stringify(headFor(stories, limits)), true);
-  put(ARCHIVE_STATE_KEY, JSON.stringify(archiveStateFor(count, limits.windowSize)), true);
-  return { stories: count, objects, bytes };
+  put(HEAD_INDEX_KEY, JSON.stringify(headFor(stories, limits)));
+  put(ARCHIVE_STATE_KEY, JSON.stringify(archiveStateFor(count, limits.windowSize)));
+  // written whole: the embedded server need not read every object at its next start
+  writeFileSync(join(dirname(bucketDir), CHECKED_MARK), "{}\n");
+  return { stories: count, objects, bytes: total };
 }
 
 /**

@@ -8,8 +8,7 @@
 import { copyOf } from "../../functions/core/dedupe/facts.ts";
 import { nearDuplicate } from "../../functions/core/dedupe/match.ts";
 import type { TextProfile } from "../../functions/core/dedupe/profile.ts";
-import { htmlText } from "../../functions/core/dedupe/profile.ts";
-import { fnv1a, simhash, simhashDistance } from "../../functions/core/dedupe/simhash.ts";
+import { fnv1a, htmlText } from "../../functions/core/dedupe/profile.ts";
 import {
   containment,
   jaccard,
@@ -18,6 +17,7 @@ import {
 } from "../../functions/core/dedupe/similarity.ts";
 import { testConfig } from "../../tests/helpers/config.ts";
 import { readCorpus } from "./corpus.ts";
+import { simhash, simhashDistance } from "./simhash.ts";
 
 const config = testConfig();
 const items = readCorpus(config, "2026-06-10T00:00:00Z").map((it) => {

@@ -51,20 +51,9 @@ export interface Item {
   source: ItemSource;
 }
 
-/** What the deduplicator needs to recognise a story again. */
-export interface Fingerprint {
-  /** Hex hash of the normalized title and text: equal means the same content. */
-  contentHash: string;
-  /** 64-bit SimHash of the text's word shingles, as 16 lowercase hex digits. */
-  simhash: string;
-  /** Words in the text the SimHash was taken over (short texts are not compared). */
-  words: number;
-}
-
 /** The normalizer's output for one item. */
 export interface NormalizedItem {
   item: Item;
-  fingerprint: Fingerprint;
   /** When this item was first seen by us (RFC 3339 UTC); the fallback date. */
   firstSeen: string;
 }

@@ -96,7 +96,7 @@ export function headStory(story: StoredStory, seq: number): HeadStory {
 /** 24 bits of each hash, 3 bytes each, base64. */
 export function packSig(hashes: readonly number[]): string {
   const bytes = Buffer.alloc(hashes.length * 3);
-  hashes.forEach((h, i) => bytes.writeUIntBE(h & 0xffffff, i * 3, 3));
+  for (const [i, h] of hashes.entries()) bytes.writeUIntBE(h & 0xffffff, i * 3, 3);
   return bytes.toString("base64");
 }
 

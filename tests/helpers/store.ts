@@ -12,6 +12,8 @@ export interface TestStore {
   dir: string;
   /** S3 requests sent by `objects` since the last reset, by command name. */
   requests: Map<string, number>;
+  /** Keys written (PutObject) since the last `requests.clear()`, in order. */
+  written: string[];
   close(): Promise<void>;
 }
 
@@ -19,12 +21,19 @@ export async function startTestStore(bucket = "test-bucket"): Promise<TestStore>
   const dir = mkdtempSync(join(tmpdir(), "cleanfeed-test-"));
   const s3 = await startEmbeddedS3({ directory: dir, bucket });
   const client = createS3Client({ bucket, endpoint: s3.endpoint, embedded: true });
+  const written: string[] = [];
   const requests = new Map<string, number>();
+  const clear = requests.clear.bind(requests);
+  requests.clear = () => {
+    clear();
+    written.length = 0;
+  };
   // Counted on the real client, so a test sees exactly what Lambda would send.
   client.middlewareStack.add(
     (next, context) => async (args) => {
       const name = String(context.commandName);
       requests.set(name, (requests.get(name) ?? 0) + 1);
+      if (name === "PutObjectCommand") written.push(String((args.input as { Key?: string }).Key));
       return next(args);
     },
     { step: "initialize", name: "countRequests" },
@@ -34,6 +43,7 @@ export async function startTestStore(bucket = "test-bucket"): Promise<TestStore>
     objects: new Objects(client, bucket),
     dir,
     requests,
+    written,
     close: async () => {
       client.destroy();
       await s3.close();

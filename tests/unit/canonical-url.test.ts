@@ -98,3 +98,16 @@ describe("resolveBase", () => {
     expect(resolveBase([null, null])).toBeNull();
   });
 });
+
+describe("rooted links against changing bases", () => {
+  it("resolves each link against its own base, in any order", () => {
+    expect(canonicalUrl("/a?utm_source=x&id=1", "https://One.example/feed")).toBe(
+      "https://one.example/a?id=1",
+    );
+    expect(canonicalUrl("/a", "http://two.example/x/")).toBe("http://two.example/a");
+    expect(canonicalUrl("/a", "https://xn--bcher-kva.example/")).toBe(
+      "https://xn--bcher-kva.example/a",
+    );
+    expect(canonicalUrl("/b", "https://One.example/feed")).toBe("https://one.example/b");
+  });
+});

@@ -83,3 +83,29 @@ describe("parseDate", () => {
     expect(parseDate("29 Feb 2023 12:00:00 GMT")).toBeNull();
   });
 });
+
+describe("dates across day, month and year ends", () => {
+  it("reads zones across day, month and year ends", () => {
+    expect(parseDate("Tue, 31 Dec 2024 23:30:00 -0100")).toBe("2025-01-01T00:30:00Z");
+    expect(parseDate("Wed, 01 Jan 2025 00:15:00 +0530")).toBe("2024-12-31T18:45:00Z");
+    expect(parseDate("Thu, 29 Feb 2024 12:00:00 GMT")).toBe("2024-02-29T12:00:00Z");
+  });
+
+  it("refuses a day the month does not have", () => {
+    expect(parseDate("Thu, 29 Feb 2023 12:00:00 GMT")).toBeNull();
+    expect(parseDate("31 Apr 2024 08:00:00 GMT")).toBeNull();
+    expect(parseDate("1900-02-29T00:00:00Z")).toBeNull();
+    expect(parseDate("2000-02-29T00:00:00Z")).toBe("2000-02-29T00:00:00Z");
+  });
+
+  it("keeps a leap second as the last second of its minute", () => {
+    expect(parseDate("2016-12-31T23:59:60Z")).toBe("2016-12-31T23:59:59Z");
+  });
+});
+
+describe("dates with Object prototype keys for a zone", () => {
+  it("reads them as no date", () => {
+    expect(parseDate("Thu, 16 May 2024 08:00:00 constructor")).toBeNull();
+    expect(parseDate("Thu, 16 May 2024 08:00:00 __proto__")).toBeNull();
+  });
+});

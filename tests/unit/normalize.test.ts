@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { ItemValidationError } from "../../functions/core/errors.ts";
+import { normalizeAuthors } from "../../functions/core/normalize/authors.ts";
 import { normalizeEntry, normalizeFeed } from "../../functions/core/normalize/index.ts";
 import type { RawEntry, RawFeed } from "../../functions/core/parse/raw.ts";
 import { link, person, rawEntry, rawFeed, text } from "../helpers/raw.ts";
@@ -366,27 +367,6 @@ describe("normalize: content and summary", () => {
   });
 });
 
-describe("normalize: fingerprint", () => {
-  it("gives the same fingerprint to copies that differ only in markup and tracking", () => {
-    const a = one({ content: text("<p>Same story text here.</p><p>Same story text here.</p>") });
-    const b = one({
-      content: text("<div>Same   story text <b>here</b>.</div><script>x()</script>"),
-    });
-    expect(a.fingerprint).toEqual(b.fingerprint);
-    expect(a.fingerprint.contentHash).toMatch(/^[0-9a-f]{64}$/);
-    expect(a.fingerprint.simhash).toMatch(/^[0-9a-f]{16}$/);
-    expect(a.fingerprint.words).toBe(4);
-  });
-
-  it("changes the content hash when the title or the text changes", () => {
-    const base = one({ content: text("<p>Story.</p>") }).fingerprint.contentHash;
-    expect(
-      one({ title: text("Other", "text"), content: text("<p>Story.</p>") }).fingerprint.contentHash,
-    ).not.toBe(base);
-    expect(one({ content: text("<p>Story two.</p>") }).fingerprint.contentHash).not.toBe(base);
-  });
-});
-
 describe("normalizeFeed", () => {
   it("skips entries with no title, content or link, and keeps order", () => {
     const feed = rawFeed([
@@ -408,5 +388,17 @@ describe("normalizeFeed", () => {
 
   it("refuses a context without a valid now", () => {
     expect(() => normalizeFeed(rawFeed([]), { ...CTX, now: "soon" })).toThrow(RangeError);
+  });
+});
+
+describe("people credited item after item", () => {
+  it("splits the same RSS author string alike every time, each item with its own record", () => {
+    const raw = { name: null, email: null, uri: null, raw: "jo@news.example (Jo Bloggs)" };
+    const first = normalizeAuthors([raw], null);
+    const second = normalizeAuthors([{ ...raw }], null);
+    expect(first).toEqual([{ name: "Jo Bloggs", email: "jo@news.example", uri: null }]);
+    expect(second).toEqual(first);
+    (first[0] as { name: string | null }).name = "changed";
+    expect(normalizeAuthors([raw], null)[0]?.name).toBe("Jo Bloggs");
   });
 });

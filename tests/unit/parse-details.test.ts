@@ -129,3 +129,18 @@ describe("parseFeed options", () => {
     expect(feed.title?.value).toBe("ABC");
   });
 });
+
+describe("RSS 0.90 under either of Netscape's namespace URIs", () => {
+  for (const host of ["my.netscape.com", "channel.netscape.com"]) {
+    it(`reads the items of a document in http://${host}/rdf/simple/0.9/`, () => {
+      const doc = `<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns="http://${host}/rdf/simple/0.9/">
+<channel><title>T</title><link>http://example.org/</link></channel>
+<item><title>One</title><link>http://example.org/1</link></item></rdf:RDF>`;
+      const feed = parseFeed(doc, { source: host });
+      expect(detectFormat(doc)).toBe("rss090");
+      expect(feed.format).toBe("rss090");
+      expect(feed.title?.value).toBe("T");
+      expect(feed.entries.map((e) => e.title?.value)).toEqual(["One"]);
+    });
+  }
+});

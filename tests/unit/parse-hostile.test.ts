@@ -140,6 +140,10 @@ describe("broken documents are FeedParseErrors with a clear message", () => {
     ["json-broken.feed.json", /invalid JSON/],
     ["unclosed-comment.xml", /comment is not closed/],
     ["unclosed-cdata.xml", /<title> is not closed/],
+    [
+      "unquoted-attribute.xml",
+      /attribute in <enclosure> without a quoted value \(line 5, column 63\)/,
+    ],
   ];
   for (const [file, message] of cases) {
     it(`${file}: ${message.source}`, () => {
@@ -149,4 +153,44 @@ describe("broken documents are FeedParseErrors with a clear message", () => {
       expect((err as FeedParseError).source).toBe("hostile");
     });
   }
+});
+
+describe("attribute values must be quoted", () => {
+  const rss = (item: string) =>
+    `<?xml version="1.0"?>\n<rss version="2.0">\n<channel><title>t</title>\n<item>${item}</item>\n</channel></rss>`;
+  const cases: [string, string, RegExp][] = [
+    [
+      "an unquoted enclosure length",
+      '<title>x</title><enclosure length=12345 type="audio/mpeg" url="https://example.org/a.mp3"/>',
+      /<enclosure> without a quoted value \(line 4, column 34\)/,
+    ],
+    ["an unquoted attribute on a title", "<title a=b>x</title>", /<title> .*line 4, column 14/],
+    ["an attribute without a value", "<title a>x</title>", /<title> .*line 4, column 14/],
+    ["no space between attributes", '<guid a="1"b="2">x</guid>', /<guid> .*line 4, column 18/],
+  ];
+  for (const [what, item, message] of cases) {
+    it(`${what} is a FeedParseError with line and column`, () => {
+      const err = errorOf(rss(item));
+      expect(err).toBeInstanceOf(FeedParseError);
+      expect((err as FeedParseError).message).toMatch(/malformed XML: attribute in/);
+      expect((err as FeedParseError).message).toMatch(message);
+      // the same from the bytes, whichever reading takes them
+      expect((errorOf(new TextEncoder().encode(rss(item))) as Error).message).toBe(
+        (err as Error).message,
+      );
+    });
+  }
+
+  it("quoted values, single or double, with spaces around '=', are well-formed", () => {
+    const feed = parseFeed(
+      rss(`<title>x</title><enclosure url = 'https://example.org/a.mp3'\n length="1"/>`),
+      {
+        source: "quoted",
+      },
+    );
+    expect(feed.entries[0]?.enclosures[0]).toMatchObject({
+      href: "https://example.org/a.mp3",
+      length: "1",
+    });
+  });
 });

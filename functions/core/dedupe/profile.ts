@@ -6,7 +6,21 @@
  */
 import { createHash } from "node:crypto";
 import { Parser } from "htmlparser2";
-import { fnv1a, wordsOf } from "./simhash.ts";
+
+/** Lowercase words: runs of letters and digits of any script. */
+export function wordsOf(text: string): string[] {
+  return text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
+}
+
+/** FNV-1a over the UTF-16 code units of `s`, from `seed`; unsigned 32-bit. */
+export function fnv1a(s: string, seed = 0x811c9dc5): number {
+  let h = seed >>> 0;
+  for (let i = 0; i < s.length; i++) {
+    h ^= s.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return h >>> 0;
+}
 
 /** Words per shingle: long enough that stock phrases rarely match, short enough to survive edits. */
 export const SHINGLE_WORDS = 4;

@@ -115,107 +115,12 @@ function twoDigitYear(year: number): number {
   return year < 50 ? 2000 + year : 1900 + year;
 }
 
-/** Days since 1970-01-01 of a proleptic Gregorian date (year 1900 and on: no negative division). */
-function daysFromCivil(year: number, month: number, day: number): number {
-  const y = month <= 2 ? year - 1 : year;
-  const era = Math.floor(y / 400);
-  const yearOfEra = y - era * 400;
-  const dayOfYear = Math.floor((153 * (month > 2 ? month - 3 : month + 9) + 2) / 5) + day - 1;
-  const dayOfEra =
-    yearOfEra * 365 + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100) + dayOfYear;
-  return era * 146097 + dayOfEra - 719468;
-}
-
-function daysInMonth(year: number, month: number): number {
-  if (month !== 2) return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
-  const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
-  return leap ? 29 : 28;
-}
-
-/** Code of the ASCII digit for 0-9. */
-function digit(n: number): number {
-  return 48 + n;
-}
-
 /**
- * `build` with integer arithmetic instead of three Date objects and an ISO
- * string cut down: null for a day the month does not have, undefined (the
- * Date way decides) for anything but whole numbers, or a UTC year outside
- * 1000-9999 (whose ISO form is not four digits).
+ * RFC 3339 in UTC with second precision (`2024-05-16T08:00:00Z`): how every
+ * date of the model is written, here and by render/dates.ts.
  */
-function buildFast(
-  year: number,
-  month: number,
-  day: number,
-  hour: number,
-  minute: number,
-  second: number,
-  offsetMinutes: number,
-): string | null | undefined {
-  if (
-    !Number.isInteger(year) ||
-    !Number.isInteger(month) ||
-    !Number.isInteger(day) ||
-    !Number.isInteger(hour) ||
-    !Number.isInteger(minute) ||
-    !Number.isInteger(second) ||
-    !Number.isInteger(offsetMinutes) ||
-    hour < 0 ||
-    minute < 0 ||
-    second < 0
-  ) {
-    return undefined;
-  }
-  // what Date.UTC would roll over into the next month
-  if (day > daysInMonth(year, month)) return null;
-  const seconds =
-    ((daysFromCivil(year, month, day) * 24 + hour) * 60 + minute - offsetMinutes) * 60 + second;
-  const days = Math.floor(seconds / 86400);
-  let rest = seconds - days * 86400;
-  // back to the calendar (the inverse of daysFromCivil)
-  const z = days + 719468;
-  const era = Math.floor(z / 146097);
-  const dayOfEra = z - era * 146097;
-  const yearOfEra = Math.floor(
-    (dayOfEra -
-      Math.floor(dayOfEra / 1460) +
-      Math.floor(dayOfEra / 36524) -
-      Math.floor(dayOfEra / 146096)) /
-      365,
-  );
-  const dayOfYear =
-    dayOfEra - (365 * yearOfEra + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100));
-  const mp = Math.floor((5 * dayOfYear + 2) / 153);
-  const d = dayOfYear - Math.floor((153 * mp + 2) / 5) + 1;
-  const m = mp < 10 ? mp + 3 : mp - 9;
-  const y = yearOfEra + era * 400 + (m <= 2 ? 1 : 0);
-  if (y < 1000 || y > 9999) return undefined;
-  const hh = Math.floor(rest / 3600);
-  rest -= hh * 3600;
-  const mm = Math.floor(rest / 60);
-  const ss = rest - mm * 60;
-  return String.fromCharCode(
-    digit(Math.floor(y / 1000)),
-    digit(Math.floor(y / 100) % 10),
-    digit(Math.floor(y / 10) % 10),
-    digit(y % 10),
-    45,
-    digit(Math.floor(m / 10)),
-    digit(m % 10),
-    45,
-    digit(Math.floor(d / 10)),
-    digit(d % 10),
-    84,
-    digit(Math.floor(hh / 10)),
-    digit(hh % 10),
-    58,
-    digit(Math.floor(mm / 10)),
-    digit(mm % 10),
-    58,
-    digit(Math.floor(ss / 10)),
-    digit(ss % 10),
-    90,
-  );
+export function utcSeconds(ms: number): string {
+  return `${new Date(ms).toISOString().slice(0, 19)}Z`;
 }
 
 /** Builds the RFC 3339 string, or null when a field is out of range. */
@@ -233,14 +138,11 @@ function build(
   if (month < 1 || month > 12 || day < 1 || day > 31) return null;
   if (hour > 23 || minute > 59 || second > 60) return null;
   const sec = Math.min(second, 59); // leap second
-  const fast = buildFast(year, month, day, hour, minute, sec, offsetMinutes);
-  if (fast !== undefined) return fast;
   const local = Date.UTC(year, month - 1, day, hour, minute, sec);
   // Date.UTC rolls 31 April over into May: refuse instead
   const check = new Date(local);
   if (check.getUTCDate() !== day || check.getUTCMonth() !== month - 1) return null;
-  const utc = new Date(local - offsetMinutes * 60_000);
-  return `${utc.toISOString().slice(0, 19)}Z`;
+  return utcSeconds(local - offsetMinutes * 60_000);
 }
 
 // 2024, 2024-05, 2024-05-16, 2024-05-16T08:00, 2024-05-16 08:00:00.123+02:00

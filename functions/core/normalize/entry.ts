@@ -1,16 +1,14 @@
 /**
  * RawEntry -> NormalizedItem: every rule of the product's promise about one
- * item (text, links, dates, people, content, summary, fingerprint).
+ * item (text, links, dates, people, content, summary).
  */
-import { hash } from "node:crypto";
 import type { Author, Enclosure, ItemSource, NormalizedItem } from "../item.ts";
 import type { RawEntry, RawLink, RawText, StreamedFeed } from "../parse/raw.ts";
-import { scratchBuffer } from "../scratch.ts";
 import { normalizeAuthors } from "./authors.ts";
 import { canonicalUrl, resolveBase } from "./canonicalUrl.ts";
 import { parseDate } from "./dates.ts";
 import { normalizeLanguage } from "./language.ts";
-import { latin1Copy, ownCopy, ownCopyOrNull } from "./ownStrings.ts";
+import { ownCopy, ownCopyOrNull } from "./ownStrings.ts";
 import { type SanitizedContent, sanitizeContent } from "./sanitize.ts";
 import { cleanText, comparable, plainTextToHtml, truncateOnWord } from "./text.ts";
 
@@ -253,21 +251,6 @@ function ownAuthors(authors: Author[]): Author[] {
 }
 
 /**
- * SHA-256 (hex) of the UTF-8 of `${title}\n${key}`: the two are written into
- * one reused buffer, not joined into a string the size of the content first
- * (the string hashed would be encoded into UTF-8 all the same). One-shot: no
- * Hash object per item.
- */
-function contentHash(title: string, key: string): string {
-  // UTF-8 takes at most 3 bytes per UTF-16 code unit
-  const input = scratchBuffer(3 * (title.length + 1 + key.length));
-  let n = input.write(title, 0, "utf8");
-  input[n++] = 0x0a;
-  n += input.write(key, n, "utf8");
-  return hash("sha256", input.subarray(0, n), "hex");
-}
-
-/**
  * Normalizes one entry with a prepared feed scope; null when the entry has
  * nothing to show (no title, no content and no link).
  */
@@ -275,8 +258,7 @@ export function normalizeWithScope(entry: RawEntry, scope: FeedScope): Normalize
   // resolveBase skips a missing or blank candidate: what is left is the feed's, resolved once
   const ownBase = entry.base !== null && entry.base !== undefined && entry.base.trim() !== "";
   const base = ownBase ? resolveBase([entry.base, scope.base]) : scope.entryBase;
-  // one byte a character where it can be (ownStrings.ts): the title is compared and hashed
-  let title = latin1Copy(text(entry.title));
+  let title = text(entry.title);
   const titleKey = title === "" ? null : title.toLowerCase();
   const useSummaryAsContent = !hasValue(entry.content);
   const main = useSummaryAsContent ? entry.summary : entry.content;
@@ -330,11 +312,6 @@ export function normalizeWithScope(entry: RawEntry, scope: FeedScope): Normalize
         siteUrl: scope.source.siteUrl,
         id: ownCopyOrNull(entry.id),
       },
-    },
-    fingerprint: {
-      contentHash: contentHash(titleComparable, contentKey),
-      simhash: content?.simhash ?? "0000000000000000",
-      words: content?.words ?? 0,
     },
     firstSeen: scope.now,
   };

@@ -14,7 +14,6 @@ import { feedScope, type NormalizeContext, normalizeWithScope } from "./entry.ts
 export { canonicalUrl } from "./canonicalUrl.ts";
 export { parseDate } from "./dates.ts";
 export type { NormalizeContext } from "./entry.ts";
-export { simhashDistance } from "./simhash.ts";
 
 /**
  * Normalizes every entry of a feed, in document order, skipping empty ones.

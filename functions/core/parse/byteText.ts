@@ -19,14 +19,16 @@
  */
 
 import { Buffer, isUtf8 } from "node:buffer";
-import { scratchBuffer } from "../scratch.ts";
 
 /** A byte at or above 0x80: part of a character beyond ASCII. */
 const HIGH = /[\u0080-\u00ff]/;
 // a lead byte of a character beyond U+00FF: without one, decoded text is one byte a character anyway
 const BEYOND_LATIN1_LEAD = /[\u00c4-\u00f4]/;
-// the bytes of what dropForbiddenControls removes (C0 controls; U+FFFE and U+FFFF in UTF-8)
-const FORBIDDEN = /[\u0000-\u0008\u000B\u000C\u000E-\u001F]|\u00ef\u00bf[\u00be\u00bf]/;
+// what dropForbiddenControls removes: C0 controls, and U+FFFE and U+FFFF as UTF-8 bytes
+// (searched apart: one character class scans three times faster than an alternation)
+const FORBIDDEN_C0 = /[\u0000-\u0008\u000B\u000C\u000E-\u001F]/;
+const FORBIDDEN_FFFE = "\u00ef\u00bf\u00be";
+const FORBIDDEN_FFFF = "\u00ef\u00bf\u00bf";
 const FIRST_MARK = /\S/;
 
 /**
@@ -40,7 +42,8 @@ export function byteText(bytes: Uint8Array): string | null {
   if (!isUtf8(bytes)) return null;
   const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("latin1");
   if (FIRST_MARK.exec(text.slice(0, 4096))?.[0] !== "<") return null;
-  if (!BEYOND_LATIN1_LEAD.test(text) || FORBIDDEN.test(text)) return null;
+  if (!BEYOND_LATIN1_LEAD.test(text) || FORBIDDEN_C0.test(text)) return null;
+  if (text.includes(FORBIDDEN_FFFE) || text.includes(FORBIDDEN_FFFF)) return null;
   return text;
 }
 
@@ -51,8 +54,12 @@ export function hasHighBytes(piece: string): boolean {
 
 /** The text a piece of a byte text stands for (the piece itself when it is all ASCII). */
 export function decodeBytes(piece: string): string {
-  if (!HIGH.test(piece)) return piece;
-  const bytes = scratchBuffer(piece.length);
-  const n = bytes.write(piece, 0, "latin1");
-  return bytes.toString("utf8", 0, n);
+  return HIGH.test(piece) ? Buffer.from(piece, "latin1").toString("utf8") : piece;
 }
+
+/**
+ * Thrown while reading a byte text where only the decoded text reads right
+ * (a name beyond ASCII: JavaScript's `\s` and `trim()` take the byte 0xA0
+ * in it for whitespace). The caller reads the document decoded instead.
+ */
+export class NeedsDecodedText extends Error {}

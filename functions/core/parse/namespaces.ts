@@ -26,7 +26,9 @@ const BY_URI = new Map<string, string>([
   ["www.w3.org/2005/atom", NS.atom],
   ["purl.org/atom/ns", NS.atom03],
   ["purl.org/rss/1.0", NS.rss10],
+  // RSS 0.90: Netscape published the namespace under both hosts
   ["my.netscape.com/rdf/simple/0.9", NS.rss090],
+  ["channel.netscape.com/rdf/simple/0.9", NS.rss090],
   ["www.w3.org/1999/02/22-rdf-syntax-ns", NS.rdf],
   ["purl.org/rss/1.0/modules/content", NS.content],
   ["purl.org/dc/elements/1.1", NS.dc],

@@ -1,14 +1,17 @@
 /**
- * A cheap pass over the markup before the real parse. fast-xml-parser is
- * lenient (it accepts `<a><b></a>` and truncated documents), builds every
- * object before we could count them, and must never see a DTD. This scan,
- * which only jumps between `<` with indexOf, does what it cannot:
+ * A cheap pass over the markup before fast-xml-parser reads it, for what the
+ * library does not do. Its parser is lenient by design: it takes `<a><b></a>`,
+ * a truncated document, or `length=12345` (dropping the attribute) without a
+ * word, and builds every object before we could count them. Its validator is
+ * strict where feeds are sloppy: it refuses the "AT&T" and trailing junk that
+ * readers accept. This scan, which jumps between `<` with indexOf:
  *
- * - rejects malformed XML (unbalanced or unclosed tags) with a line number;
+ * - refuses malformed XML (unbalanced or unclosed tags, unquoted attribute
+ *   values) with the line and column a user can act on;
  * - enforces the depth and item limits before anything is built;
- * - finds the DOCTYPE so it is cut out, never resolved;
- * - finds trailing junk after the root element (a PHP warning, an analytics
- *   snippet) so it is cut off instead of failing the feed;
+ * - cuts out the DOCTYPE, so that it is never resolved: no entity expands;
+ * - cuts off trailing junk after the root element (a PHP warning, an
+ *   analytics snippet) instead of failing the feed;
  * - escapes a bare `<` in text ("a < b"), which would otherwise make the
  *   parser swallow the following tags;
  * - decides which elements are text constructs, by namespace URI, so the
@@ -16,7 +19,7 @@
  */
 
 import { FeedLimitError, FeedParseError } from "../errors.ts";
-import { decodeBytes } from "./byteText.ts";
+import { decodeBytes, hasHighBytes, NeedsDecodedText } from "./byteText.ts";
 import {
   CONVENTIONAL_PREFIXES,
   namespaceId,
@@ -30,10 +33,6 @@ export interface Prescan {
   body: string;
   /** Qualified names (as written) of elements whose inner source must stay raw. */
   stopNames: string[];
-  /** The root element's qualified name. */
-  root: string;
-  /** Item/entry elements seen near the top of the tree. */
-  items: number;
 }
 
 export interface PrescanLimits {
@@ -63,12 +62,12 @@ function where(text: string, pos: number): string {
 
 /**
  * The name in an end tag between `from` and its `>`, trimmed. In a byte text
- * (byteText.ts) a name with bytes beyond ASCII is decoded first, so that
- * trimming takes what it takes from the decoded text and nothing else.
+ * a name beyond ASCII throws NeedsDecodedText: it would be trimmed as bytes.
  */
-export function endTagName(text: string, from: number, gt: number, bytes: boolean): string {
+function endTagName(text: string, from: number, gt: number, bytes: boolean): string {
   const raw = text.slice(from, gt);
-  return (bytes ? decodeBytes(raw) : raw).trim();
+  if (bytes && hasHighBytes(raw)) throw new NeedsDecodedText();
+  return raw.trim();
 }
 
 /** Could this character start an element name? (Anything else after `<` is text.) */
@@ -90,7 +89,7 @@ function isSpace(code: number): boolean {
  * Index of the `>` closing the tag opened at `lt`, skipping quoted values; -1
  * if none. fast-xml-parser finds a tag's end the same way.
  */
-export function tagEnd(text: string, lt: number): number {
+function tagEnd(text: string, lt: number): number {
   for (let k = lt + 1; k < text.length; k++) {
     const code = text.charCodeAt(k);
     if (code === 62) return k; // >
@@ -134,12 +133,30 @@ function doctypeEnd(text: string, lt: number): number {
   return -1;
 }
 
+// One attribute as XML writes it: whitespace, a name, "=", a quoted value.
+const ATTRIBUTE = /[ \t\r\n]+([^ \t\r\n=/>"']+)[ \t\r\n]*=[ \t\r\n]*(?:"[^"]*"|'[^']*')/y;
+
 /**
- * Scans a decoded document, or a byte text when `bytes` is set (byteText.ts:
- * then names beyond ASCII are compared as bytes, and the caller reads the
- * document decoded again if anything fails). Throws FeedParseError for
- * malformed markup and FeedLimitError for `depth` / `items` before any tree
- * is built.
+ * Offset of the first attribute in `attrs` that is not well-formed XML, or
+ * -1. In a byte text a name beyond ASCII throws NeedsDecodedText.
+ */
+function malformedAttribute(attrs: string, bytes: boolean): number {
+  let at = 0;
+  ATTRIBUTE.lastIndex = 0;
+  for (let m = ATTRIBUTE.exec(attrs); m !== null; m = ATTRIBUTE.exec(attrs)) {
+    if (bytes && hasHighBytes(m[1] as string)) throw new NeedsDecodedText();
+    at = ATTRIBUTE.lastIndex;
+  }
+  const space = /^[ \t\r\n]*/.exec(attrs.slice(at))![0].length;
+  return at + space === attrs.length ? -1 : at + space;
+}
+
+/**
+ * Scans a decoded document, or a byte text when `bytes` is set (byteText.ts).
+ * Throws FeedParseError for malformed markup and FeedLimitError for `depth`
+ * / `items` before any tree is built. In a byte text, any name beyond ASCII
+ * (of an element or an attribute) throws NeedsDecodedText: fast-xml-parser
+ * would split it on the byte 0xA0, which JavaScript takes for whitespace.
  */
 export function prescan(text: string, limits: PrescanLimits, bytes = false): Prescan {
   const { source } = limits;
@@ -217,10 +234,14 @@ export function prescan(text: string, limits: PrescanLimits, bytes = false): Pre
       const end = tagEnd(text, i);
       if (end === -1) fail("start tag is not closed", i);
       const name = nameAt(text, i, end);
+      if (bytes && hasHighBytes(name)) throw new NeedsDecodedText();
       const selfClosing = text.charCodeAt(end - 1) === 47;
       const depth = stack.length;
       if (root === null) root = name;
 
+      const attrsFrom = i + 1 + name.length;
+      const bad = malformedAttribute(text.slice(attrsFrom, selfClosing ? end - 1 : end), bytes);
+      if (bad !== -1) fail(`attribute in <${name}> without a quoted value`, attrsFrom + bad);
       const tag = text.slice(i, end);
       if (tag.includes("xmlns")) {
         for (const m of (bytes ? decodeBytes(tag) : tag).matchAll(XMLNS)) {
@@ -278,7 +299,7 @@ export function prescan(text: string, limits: PrescanLimits, bytes = false): Pre
     fail(`<${stack[stack.length - 1]}> is not closed (is the document truncated?)`, text.length);
   }
   if (rootEnd < text.length) edits.push([rootEnd, text.length, ""]);
-  return { body: applyEdits(text, edits), stopNames: [...stopNames], root: root!, items };
+  return { body: applyEdits(text, edits), stopNames: [...stopNames] };
 }
 
 /**

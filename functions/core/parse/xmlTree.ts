@@ -1,15 +1,16 @@
 /**
- * One fast-xml-parser pass, then one walk turning its output into a small
- * namespace-aware element tree: every element knows its namespace id (by URI),
- * its effective xml:base and xml:lang, and either its decoded text or, for a
- * text construct, its raw inner source.
+ * XML through fast-xml-parser's stock `XMLParser`, then one namespace-
+ * normalizing walk over its output: every element knows its namespace id (by
+ * URI, never by prefix), its effective xml:base and xml:lang, and either its
+ * decoded text or, for a text construct, its raw inner source.
  */
 
 import { XMLParser } from "fast-xml-parser";
+import { FeedParseError } from "../errors.ts";
 import { decodeBytes } from "./byteText.ts";
-import { newElement, resolvePrefix } from "./element.ts";
 import { decodeEntities } from "./entities.ts";
-import { fastTree } from "./fastTree.ts";
+import { CONVENTIONAL_PREFIXES, NS, namespaceId } from "./namespaces.ts";
+import { resolveAgainst } from "./xmlBase.ts";
 
 /** fast-xml-parser's preserveOrder output: one key naming the tag, plus `:@` attributes. */
 type FxpNode = Record<string, unknown>;
@@ -26,64 +27,51 @@ export interface El {
   children: El[];
   /** Decoded character data directly inside (CDATA kept literally), untrimmed. */
   text: string;
-  /**
-   * For text constructs (parser stop nodes): the inner source, unparsed.
-   * Read it with `innerMarkup`: it may still be bytes (see `rawIsBytes`).
-   */
+  /** For text constructs (the parser's stop nodes): the inner source, unparsed. */
   raw: string | null;
-  /** True when `raw` is a piece of a byte text (byteText.ts), decoded only when read. */
-  rawIsBytes: boolean;
+  /** `raw` and `src` are pieces of a byte text (byteText.ts), decoded only when read. */
+  bytes: boolean;
   /** Effective xml:base (resolved through ancestors; may stay relative). */
   base: string | null;
   /** Effective xml:lang. */
   lang: string | null;
   /** In-scope prefix to namespace-id bindings. */
   prefixes: ReadonlyMap<string, string>;
-  /**
-   * fast-xml-parser's children, kept to re-serialise inline markup in rare
-   * fallbacks; null when the tree came from the fast builder (fastTree.ts),
-   * which keeps `span` instead and lets fast-xml-parser re-read that part.
-   */
-  src: FxpNode[] | null;
-  /** Where the element is in the parsed body (fast builder only). */
-  span: SourceSpan | null;
-}
-
-/** An element's place in the body it was built from. */
-export interface SourceSpan {
-  /** `bytes`: the body is a byte text (byteText.ts). */
-  doc: { body: string; stopNames: string[]; maxDepth: number; bytes: boolean };
-  start: number;
-  end: number;
+  /** fast-xml-parser's children, to re-serialise inline markup (see innerMarkup). */
+  src: FxpNode[];
 }
 
 const parsers = new Map<string, XMLParser>();
-const UNSAFE_ATTRIBUTES = new Set(["__proto__", "constructor", "prototype"]);
 
-/** A parser configured for this set of stop nodes (cached: feeds of one kind repeat). */
+/**
+ * The parser for one set of stop nodes: the options are fixed, only the text
+ * constructs the pre-scan found (by namespace URI) differ between documents.
+ * Cached: feeds of one kind repeat the same set.
+ */
 function parserFor(stopNames: string[], maxDepth: number): XMLParser {
-  const key = `${maxDepth}|${stopNames.join("|")}`;
+  const key = stopNames.join("|");
   let parser = parsers.get(key);
-  if (!parser) {
+  if (parser === undefined) {
     parser = new XMLParser({
       preserveOrder: true,
-      // Attributes that would be prototype keys are dropped (the parser would
-      // refuse the whole document over them); no feed attribute is named so.
-      ignoreAttributes: (name: string) => UNSAFE_ATTRIBUTES.has(name),
+      // attributes named like prototype keys make the parser refuse the whole
+      // document; no feed attribute is named so: they are dropped
+      ignoreAttributes: (name: string) =>
+        name === "__proto__" || name === "constructor" || name === "prototype",
       attributeNamePrefix: "",
       parseTagValue: false,
       parseAttributeValue: false,
       trimValues: false,
       cdataPropName: "#cdata",
-      // Entities are decoded by us, once, in the values we keep: nothing a
-      // document declares can expand (and the DOCTYPE never reaches here).
+      // references are decoded by us, once, in the values we keep: nothing a
+      // document declares can expand (and the DOCTYPE never reaches here)
       processEntities: false,
       htmlEntities: false,
       ignoreDeclaration: true,
       ignorePiTags: true,
-      removeNSPrefix: false,
-      allowBooleanAttributes: true,
+      // no path strings built for callbacks we do not pass
       jPath: false,
+      // the pre-scan's depth limit is the one users see
       maxNestedTags: maxDepth + 8,
       stopNodes: stopNames.map((name) => `..${name}`),
     });
@@ -93,51 +81,123 @@ function parserFor(stopNames: string[], maxDepth: number): XMLParser {
   return parser;
 }
 
+export function resolvePrefix(prefixes: ReadonlyMap<string, string>, prefix: string): string {
+  const bound = prefixes.get(prefix);
+  if (bound !== undefined) return bound;
+  if (prefix === "") return NS.none;
+  // undeclared but conventional (`dc:`, `media:`): what every reader assumes
+  return CONVENTIONAL_PREFIXES.get(prefix) ?? `?${prefix}`;
+}
+
+/** The attributes of a byte text's element, their values decoded (its names are ASCII). */
+function decodedAttributes(attrs: Record<string, string>): Record<string, string> {
+  const decoded: Record<string, string> = {};
+  for (const key in attrs) decoded[key] = decodeBytes(attrs[key]!);
+  return decoded;
+}
+
+/** A new element under `parent`, its scope (prefixes, base, lang) worked out from its attributes. */
+function newElement(name: string, node: FxpNode, parent: El | null, bytes: boolean): El {
+  let attrs = (node[":@"] as Record<string, string> | undefined) ?? null;
+  if (bytes && attrs) attrs = decodedAttributes(attrs);
+  let prefixes = parent?.prefixes ?? new Map<string, string>();
+  let base = parent?.base ?? null;
+  let lang = parent?.lang ?? null;
+  if (attrs) {
+    let own: Map<string, string> | null = null;
+    for (const key in attrs) {
+      if (key === "xmlns" || key.startsWith("xmlns:")) {
+        own ??= new Map(prefixes);
+        own.set(key === "xmlns" ? "" : key.slice(6), namespaceId(decodeEntities(attrs[key]!)));
+      }
+    }
+    if (own) prefixes = own;
+    const ownBase = attrs["xml:base"];
+    if (ownBase !== undefined) base = resolveAgainst(base, decodeEntities(ownBase).trim());
+    const ownLang = attrs["xml:lang"];
+    if (ownLang !== undefined) lang = decodeEntities(ownLang).trim() || null;
+  }
+  const colon = name.indexOf(":");
+  return {
+    ns: resolvePrefix(prefixes, colon === -1 ? "" : name.slice(0, colon)),
+    local: colon === -1 ? name : name.slice(colon + 1),
+    name,
+    attrs,
+    children: [],
+    text: "",
+    raw: null,
+    bytes,
+    base,
+    lang,
+    prefixes,
+    src: (node[name] as FxpNode[] | undefined) ?? [],
+  };
+}
+
 function tagOf(node: FxpNode): string | null {
   for (const key in node) if (key !== ":@") return key;
   return null;
 }
 
-function build(node: FxpNode, name: string, parent: El | null, stopNames: ReadonlySet<string>): El {
-  const attrs = (node[":@"] as Record<string, string> | undefined) ?? null;
-  const el = newElement(name, attrs, parent, (node[name] as FxpNode[] | undefined) ?? [], null);
+function cdataOf(node: FxpNode): string {
+  const inner = (node["#cdata"] as FxpNode[] | undefined)?.[0];
+  return inner ? String(inner["#text"] ?? "") : "";
+}
+
+function build(
+  node: FxpNode,
+  name: string,
+  parent: El | null,
+  stopNames: ReadonlySet<string>,
+  bytes: boolean,
+): El {
+  const el = newElement(name, node, parent, bytes);
   if (stopNames.has(name)) {
-    const first = el.src?.[0];
-    el.raw = first ? String(first["#text"] ?? "") : "";
+    // left as bytes: decoded when its entry is read (innerMarkup)
+    el.raw = String(el.src[0]?.["#text"] ?? "");
     return el;
   }
-  let text = "";
-  for (const child of el.src ?? []) {
+  const decoded = (s: string) => (bytes ? decodeBytes(s) : s);
+  for (const child of el.src) {
     const tag = tagOf(child);
-    if (tag === "#text") text += decodeEntities(String(child["#text"]));
-    else if (tag === "#cdata") {
-      const inner = (child["#cdata"] as FxpNode[] | undefined)?.[0];
-      text += inner ? String(inner["#text"] ?? "") : "";
-    } else if (tag !== null) el.children.push(build(child, tag, el, stopNames));
+    if (tag === "#text") el.text += decodeEntities(decoded(String(child["#text"])));
+    else if (tag === "#cdata") el.text += decoded(cdataOf(child));
+    else if (tag !== null) el.children.push(build(child, tag, el, stopNames, bytes));
   }
-  el.text = text;
   return el;
 }
 
 /**
- * Parses a pre-scanned, well-formed body into its root element. Errors from the
- * parser propagate as plain Errors; the caller turns them into FeedParseError.
+ * Parses a pre-scanned, well-formed body (see prescan.ts) into its root
+ * element. The parser's own refusals (an element named `__proto__`, say) are
+ * FeedParseErrors; anything else it throws is a bug and propagates as it is.
+ * With `bytes`, the body is a byte text (byteText.ts) whose names are all
+ * ASCII (the pre-scan saw to it): text and attribute values come out
+ * decoded, text constructs stay bytes until read.
  */
-export function parseXmlTree(body: string, stopNames: string[], maxDepth: number): El {
-  return fastTree(body, stopNames, maxDepth) ?? parseWithFxp(body, stopNames, maxDepth);
-}
-
-/** The reference path: fast-xml-parser, then one walk over its output. */
-export function parseWithFxp(body: string, stopNames: string[], maxDepth: number): El {
-  const doc = parserFor(stopNames, maxDepth).parse(body) as FxpNode[];
+export function parseXmlTree(
+  body: string,
+  stopNames: string[],
+  maxDepth: number,
+  source: string,
+  bytes = false,
+): El {
+  let doc: FxpNode[];
+  try {
+    doc = parserFor(stopNames, maxDepth).parse(body) as FxpNode[];
+  } catch (e) {
+    // fast-xml-parser reports what it refuses in a document as a plain Error
+    if (e instanceof Error && e.constructor === Error) {
+      throw new FeedParseError(source, `malformed XML: ${e.message}`);
+    }
+    throw e;
+  }
   const stops = new Set(stopNames);
   for (const node of doc) {
     const tag = tagOf(node);
-    if (tag !== null && !tag.startsWith("#") && !tag.startsWith("?")) {
-      return build(node, tag, null, stops);
-    }
+    if (tag !== null && !tag.startsWith("#")) return build(node, tag, null, stops, bytes);
   }
-  throw new Error("no root element");
+  throw new FeedParseError(source, "malformed XML: no root element");
 }
 
 /** An attribute's decoded value, or null. `name` is the qualified name as written. */
@@ -152,8 +212,9 @@ export function attrNS(el: El, ns: string, local: string): string | null {
   for (const key in el.attrs) {
     const colon = key.indexOf(":");
     if (colon !== -1 && key.slice(colon + 1) === local) {
-      if (resolvePrefix(el.prefixes, key.slice(0, colon)) === ns)
+      if (resolvePrefix(el.prefixes, key.slice(0, colon)) === ns) {
         return decodeEntities(el.attrs[key]!);
+      }
     }
   }
   return null;
@@ -164,30 +225,14 @@ function escapeText(s: string): string {
 }
 
 /**
- * Re-serialises an element's parsed children as markup. Only used when inline
- * markup reached us parsed (a text construct in a namespace scope the
- * pre-scan could not foresee); the normal path keeps the source raw.
+ * An element's inner markup: a text construct's raw source as written, or
+ * else its parsed children written out again (an element that holds markup
+ * without being a text construct, like `<author><name>…</name></author>`
+ * read as a plain string).
  */
 export function innerMarkup(el: El): string {
-  if (el.raw !== null) return el.rawIsBytes ? decodeBytes(el.raw) : el.raw;
-  return serialise(el.src ?? parsedChildren(el.span));
-}
-
-/** fast-xml-parser's reading of one element's source (its children), for the rare fallback. */
-function parsedChildren(span: SourceSpan | null): FxpNode[] {
-  if (span === null) return [];
-  const { doc, start, end } = span;
-  const source = doc.body.slice(start, end);
-  const nodes = parserFor(doc.stopNames, doc.maxDepth).parse(
-    doc.bytes ? decodeBytes(source) : source,
-  ) as FxpNode[];
-  for (const node of nodes) {
-    const tag = tagOf(node);
-    if (tag !== null && !tag.startsWith("#") && !tag.startsWith("?")) {
-      return (node[tag] as FxpNode[] | undefined) ?? [];
-    }
-  }
-  return [];
+  const markup = el.raw ?? serialise(el.src);
+  return el.bytes ? decodeBytes(markup) : markup;
 }
 
 function serialise(nodes: FxpNode[]): string {
@@ -196,14 +241,13 @@ function serialise(nodes: FxpNode[]): string {
     const tag = tagOf(node);
     if (tag === null) continue;
     if (tag === "#text") out += String(node["#text"]);
-    else if (tag === "#cdata") {
-      const inner = (node["#cdata"] as FxpNode[] | undefined)?.[0];
-      out += escapeText(inner ? String(inner["#text"] ?? "") : "");
-    } else {
+    else if (tag === "#cdata") out += escapeText(cdataOf(node));
+    else {
       const attrs = node[":@"] as Record<string, string> | undefined;
       let open = `<${tag}`;
-      if (attrs)
+      if (attrs) {
         for (const key in attrs) open += ` ${key}="${attrs[key]!.replaceAll('"', "&quot;")}"`;
+      }
       const children = (node[tag] as FxpNode[] | undefined) ?? [];
       out += children.length === 0 ? `${open}/>` : `${open}>${serialise(children)}</${tag}>`;
     }

@@ -1,5 +1,7 @@
 /** Date formats of the three outputs. All inputs are RFC 3339 strings from the model. */
 
+import { utcSeconds } from "../normalize/dates.ts";
+
 const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/i;
 
 /**
@@ -11,7 +13,7 @@ export function rfc3339(s: string | null | undefined): string | null {
   const ms = Date.parse(s);
   if (Number.isNaN(ms)) return null;
   if (RFC3339.test(s)) return s;
-  return new Date(ms).toISOString().replace(".000Z", "Z");
+  return utcSeconds(ms);
 }
 
 /** Whether `s` is an RFC 3339 date-time with a time zone. */

@@ -2,22 +2,11 @@
  * Charikar SimHash over 3-word shingles, in plain code: texts that differ by a
  * few words get hashes a few bits apart. 64 bits, kept as two independent
  * 32-bit halves (each from its own seeded FNV-1a), written as 16 hex digits.
+ *
+ * The matcher before version 2 used it; the near-duplicate evaluation
+ * (measures.ts) still measures it beside the measures that replaced it.
  */
-
-/** Lowercase words: runs of letters and digits of any script. */
-export function wordsOf(text: string): string[] {
-  return text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
-}
-
-/** FNV-1a over the UTF-16 code units of `s`, from `seed`; unsigned 32-bit. */
-export function fnv1a(s: string, seed = 0x811c9dc5): number {
-  let h = seed >>> 0;
-  for (let i = 0; i < s.length; i++) {
-    h ^= s.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  return h >>> 0;
-}
+import { fnv1a, wordsOf } from "../../functions/core/dedupe/profile.ts";
 
 const SEEDS = [0x811c9dc5, 0x9e3779b1] as const;
 
