@@ -76,7 +76,7 @@ async function objectsUnder(store: TestStore, prefix: string): Promise<number> {
 }
 
 /** Prints the S3 requests of a poll series and adds their summary lines to `summary`. */
-async function benchPolls(summary: string[]): Promise<void> {
+export async function benchPolls(summary: string[]): Promise<void> {
   const store = await startStore();
   const feedDir = mkdtempSync(join(tmpdir(), "cleanfeed-bench-feed-"));
   try {
