@@ -13,7 +13,7 @@ import { FeedError } from "../core/errors.ts";
 import type { NormalizedItem } from "../core/item.ts";
 import type { Log } from "../runtime/log.ts";
 import { type FetchResult, fetchFeed } from "../sources/fetch.ts";
-import { mapBounded } from "../sources/poll.ts";
+import { mapBounded } from "../core/bounded.ts";
 import {
   isDue,
   recordAccepted,

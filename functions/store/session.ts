@@ -10,6 +10,7 @@
  * sketches of the recent window) and by those creates' 412s; reads happen
  * only for matches.
  */
+import { mapBounded } from "../core/bounded.ts";
 import { type Copy, copyOf, itemProfile, type SourceRef } from "../core/dedupe/facts.ts";
 import { type KeyKind, type StoryKey, shortKey, storyIdFor } from "../core/dedupe/keys.ts";
 import {
@@ -59,6 +60,8 @@ export type Outcome =
   | { kind: "removed"; id: string }
   | { kind: "failed"; item: string; error: unknown };
 
+/** Copies of one batch stored at once. */
+const COPIES_AT_ONCE = 8;
 /** Near-duplicate candidates verified per copy: the best few by shared sentences. */
 const CANDIDATES = 8;
 
@@ -166,26 +169,29 @@ export class StoreSession {
    */
   async accept(items: readonly NormalizedItem[], source: SourceRef): Promise<Outcome[]> {
     const copies = items.map((item) => copyOf(item, source));
-    let intent: string | null = null;
+    let intent: Promise<string> | null = null;
     // Written before the first story this batch may create: every id it could create.
-    const ensureIntent = async () => {
-      if (intent !== null) return intent;
-      const name = intentName(this.options.now, this.options.writer, this.intents.length + 1);
-      const ids = copies.flatMap((c) => c.storyKeys.map(storyIdFor));
-      await writeIntent(this.objects, { name, ids });
-      this.intents.push(name);
-      intent = name;
-      return name;
+    const ensureIntent = () => {
+      intent ??= (async () => {
+        const name = intentName(this.options.now, this.options.writer, this.intents.length + 1);
+        this.intents.push(name);
+        const ids = copies.flatMap((c) => c.storyKeys.map(storyIdFor));
+        await writeIntent(this.objects, { name, ids });
+        return name;
+      })();
+      return intent;
     };
-    const outcomes: Outcome[] = [];
-    for (const copy of copies) {
-      try {
-        outcomes.push(await this.acceptCopy(copy, ensureIntent));
-      } catch (e) {
-        outcomes.push({ kind: "failed", item: label(copy), error: e });
-      }
-    }
-    return outcomes;
+    // Copies are stored a few at a time: a Lambda waits on S3, not on the CPU.
+    // Each is checked against the stories created so far and registered in one
+    // synchronous step (create), so twins in one batch still find each other.
+    const settled = await mapBounded([...copies], COPIES_AT_ONCE, (copy) =>
+      this.acceptCopy(copy, ensureIntent),
+    );
+    return settled.map((r, i) =>
+      r.status === "fulfilled"
+        ? r.value
+        : { kind: "failed", item: label(copies[i]!), error: r.reason },
+    );
   }
 
   private async acceptCopy(copy: Copy, ensureIntent: () => Promise<string>): Promise<Outcome> {

@@ -1,8 +1,7 @@
 /**
- * Polling many sources at once, but not all at once: a fixed number of
- * fetches run in parallel, each slot taking the next source as soon as it is
- * free, so one slow or failing source holds up only its own slot. The
- * polling itself is ingest/poll.ts.
+ * Many things at once, but not all at once: sources polled, copies stored. A
+ * fixed number run in parallel, each slot taking the next item as soon as it
+ * is free, so one slow item holds up only its own slot.
  */
 
 /**
