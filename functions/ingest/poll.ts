@@ -7,13 +7,13 @@
 import { createHash } from "node:crypto";
 import { readFile, stat } from "node:fs/promises";
 import { resolve } from "node:path";
+import { mapBounded } from "../core/bounded.ts";
 import type { SourceConfig } from "../core/config.ts";
 import { sourceKey } from "../core/dedupe/keys.ts";
 import { FeedError } from "../core/errors.ts";
 import type { NormalizedItem } from "../core/item.ts";
 import type { Log } from "../runtime/log.ts";
 import { type FetchResult, fetchFeed } from "../sources/fetch.ts";
-import { mapBounded } from "../core/bounded.ts";
 import {
   isDue,
   recordAccepted,

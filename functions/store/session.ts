@@ -91,6 +91,8 @@ export class StoreSession {
   /** The copy each story created here was made from (for late merges at commit). */
   private readonly created = new Map<string, Copy>();
   private readonly intents: string[] = [];
+  /** Intents of batches where a copy failed: left for a replay or a sweep to finish. */
+  private readonly unsettled = new Set<string>();
   private readonly snapshotIds: Set<string>;
   private migrated: boolean;
   private creates = 0;
@@ -187,6 +189,11 @@ export class StoreSession {
     const settled = await mapBounded([...copies], COPIES_AT_ONCE, (copy) =>
       this.acceptCopy(copy, ensureIntent),
     );
+    // A copy that failed may have left its entry behind: its intent stays (not
+    // done, not deleted), so a replay or a later sweep finds and commits it.
+    if (intent !== null && settled.some((r) => r.status === "rejected")) {
+      this.unsettled.add(await (intent as Promise<string>).catch(() => ""));
+    }
     return settled.map((r, i) =>
       r.status === "fulfilled"
         ? r.value
@@ -458,7 +465,7 @@ export class StoreSession {
         {
           place: [...this.toPlace.values()],
           update: [...this.toUpdate.values()],
-          done: [...this.intents, ...swept],
+          done: [...this.settledIntents(), ...swept],
           forget,
         },
         this.options,
@@ -477,12 +484,16 @@ export class StoreSession {
     // Only now are the intents' stories committed; a crash before this point
     // leaves intents a replay or a later commit finishes.
     const finished = [
-      ...this.intents,
+      ...this.settledIntents(),
       ...swept,
       ...listed.map((i) => i.name).filter((n) => this.head.doneIntents.includes(n)),
     ];
     await Promise.all([...new Set(finished)].map((name) => deleteIntent(this.objects, name)));
     return { placed, lateMerges };
+  }
+
+  private settledIntents(): string[] {
+    return this.intents.filter((name) => !this.unsettled.has(name));
   }
 
   private async reread() {

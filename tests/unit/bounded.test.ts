@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { type FetchOptions, fetchFeed } from "../../functions/sources/fetch.ts";
 import { mapBounded } from "../../functions/core/bounded.ts";
+import { type FetchOptions, fetchFeed } from "../../functions/sources/fetch.ts";
 import {
   formatSourcesTable,
   initialSourceState,
