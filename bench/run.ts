@@ -7,6 +7,7 @@
 import { bundleFunction } from "../infra/bundle.ts";
 import { FUNCTION_ENTRIES, type FunctionName } from "../infra/constructs/cleanfeed-function.ts";
 import { testConfig } from "../tests/helpers/config.ts";
+import { benchAdversarial } from "./adversarial.ts";
 import { benchNormalize } from "./normalize.ts";
 import { benchPipeline } from "./pipeline.ts";
 import { benchStore } from "./store.ts";
@@ -47,6 +48,11 @@ async function storeSection(): Promise<string[]> {
   return benchStore();
 }
 
+async function adversarialSection(): Promise<string[]> {
+  heading("adversarial documents");
+  return benchAdversarial();
+}
+
 /** Each Lambda bundled exactly as the CDK preset does, when infra/ says how. */
 async function bundleSection(): Promise<string[]> {
   heading("Lambda bundles");
@@ -72,6 +78,7 @@ for (const [name, section] of [
   ["pipeline", pipelineSection],
   ["normalize", normalizeSection],
   ["storage", storeSection],
+  ["adversarial", adversarialSection],
   ["bundles", bundleSection],
 ] as const) {
   const t = performance.now();

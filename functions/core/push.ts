@@ -24,24 +24,11 @@
 import * as v from "valibot";
 import { FeedLimitError, FeedParseError, ItemValidationError } from "./errors.ts";
 import { describe, isObject, issuePath, jsonObject } from "./json.ts";
+import { ITEM_LIMITS } from "./limits.ts";
 import type { RawEntry, RawFeed, RawPerson, RawText } from "./parse/raw.ts";
 
-/** Limits of one push. Strings over a limit fail their item (never silently cut). */
-export const PUSH_LIMITS = {
-  items: 1000,
-  /** Characters. */
-  title: 1000,
-  /** UTF-8 bytes, for content and contentHtml. */
-  contentBytes: 1024 * 1024,
-  /** Characters. */
-  summary: 100_000,
-  id: 2048,
-  url: 8192,
-  authors: 100,
-  categories: 100,
-  /** Characters of one category, author name or email, or source title. */
-  shortText: 1000,
-} as const;
+/** Limits of one push: at most 1000 items, each within the item limits (limits.ts). */
+export const PUSH_LIMITS = { items: 1000, ...ITEM_LIMITS } as const;
 
 /** The parse of one push. */
 export interface PushedBatch {

@@ -11,6 +11,7 @@ import { sourceKey } from "../core/dedupe/keys.ts";
 import { FeedError } from "../core/errors.ts";
 import { readBody } from "../core/input.ts";
 import type { NormalizedItem } from "../core/item.ts";
+import { boundItem } from "../core/limits.ts";
 import { normalizeFeed } from "../core/normalize/index.ts";
 import { readFeed } from "../core/parse/index.ts";
 import type { StreamedFeed } from "../core/parse/raw.ts";
@@ -39,6 +40,8 @@ export interface IngestReport {
   rejected: string[];
   /** Items that could not be stored (the store kept failing): retried with the input. */
   failed: string[];
+  /** Feed items cut to the item limits (core/limits.ts), each naming what was cut. */
+  cut: string[];
 }
 
 /** One input: a feed document or pushed items, as bytes or text, or an already parsed JSON value. */
@@ -57,6 +60,7 @@ export interface Normalized {
   /** One group per outlet: a document is one, pushed items one per `source` they name. */
   groups: { source: SourceRef; copies: NormalizedItem[] }[];
   rejected: string[];
+  cut: string[];
 }
 
 /** Some items of an invocation could not be stored: the invocation fails, and is retried. */
@@ -91,6 +95,7 @@ export function normalizeInput(input: Input, config: Config, now: string): Norma
     return {
       groups: feeds.map((feed) => ({ source, copies: normalizeFeed(feed, ctx) })),
       rejected: errors.map((e) => e.message),
+      cut: [],
     };
   }
   // entries are read one at a time as they are normalized: a big document is
@@ -101,13 +106,25 @@ export function normalizeInput(input: Input, config: Config, now: string): Norma
     maxBytes: config.limits.maxDocumentBytes,
     maxItems: config.limits.maxItemsPerDocument,
   });
-  const copies = normalizeFeed(raw, ctx);
+  const cut: string[] = [];
+  const copies = normalizeFeed(raw, ctx).map((copy, i) => {
+    const bounded = boundItem(copy.item);
+    const name = `item ${i + 1}${copy.item.source.id ? ` (${copy.item.source.id.slice(0, 100)})` : ""}`;
+    for (const note of bounded.cut) cut.push(`${name}: ${note}`);
+    return bounded.cut.length === 0 ? copy : { ...copy, item: bounded.item };
+  });
   const scope = scopeOf(input.source, input.documentUrl ?? null, raw);
-  return { groups: [{ source: { scope, name: input.source }, copies }], rejected: [] };
+  return { groups: [{ source: { scope, name: input.source }, copies }], rejected: [], cut };
 }
 
 /** Counts outcomes the way a user reads them. */
-function report(source: string, outcomes: Outcome[], rejected: string[], items: number) {
+export function report(
+  source: string,
+  outcomes: Outcome[],
+  rejected: string[],
+  cut: string[],
+  items: number,
+): IngestReport {
   const count = (kind: Outcome["kind"]) => outcomes.filter((o) => o.kind === kind).length;
   return {
     source,
@@ -117,6 +134,7 @@ function report(source: string, outcomes: Outcome[], rejected: string[], items: 
     dropped: count("removed"),
     rejected,
     failed: outcomes.flatMap((o) => (o.kind === "failed" ? [o.item] : [])),
+    cut,
   };
 }
 
@@ -170,7 +188,7 @@ export class Invocation {
     input: Input,
     unchanged: (copy: NormalizedItem) => boolean = () => false,
   ): Promise<IngestReport & { copies: NormalizedItem[] }> {
-    const { groups, rejected } = normalizeInput(input, this.deps.config, this.started);
+    const { groups, rejected, cut } = normalizeInput(input, this.deps.config, this.started);
     const outcomes: Outcome[] = [];
     const all: NormalizedItem[] = [];
     for (const group of groups) {
@@ -183,7 +201,7 @@ export class Invocation {
       );
     }
     return {
-      ...report(input.source, outcomes, rejected, all.length + rejected.length),
+      ...report(input.source, outcomes, rejected, cut, all.length + rejected.length),
       copies: all,
     };
   }

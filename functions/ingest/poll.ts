@@ -29,6 +29,7 @@ import {
   type IngestReport,
   Invocation,
   normalizeInput,
+  report as reportOf,
   StoreFailure,
 } from "./ingest.ts";
 
@@ -163,7 +164,7 @@ async function pollOne(
   let error: string | null = result.kind === "error" ? result.message : null;
   if (result.kind === "ok") {
     try {
-      const { groups } = normalizeInput(
+      const { groups, cut } = normalizeInput(
         {
           source: source.name,
           body: result.body,
@@ -188,16 +189,7 @@ async function pollOne(
         if (before.known[k] === undefined) delete known[k];
         else known[k] = before.known[k]!;
       });
-      const count = (kind: string) => outcomes.filter((o) => o.kind === kind).length;
-      report = {
-        source: source.name,
-        items: copies.length,
-        new: count("new"),
-        merged: count("merged"),
-        dropped: count("removed"),
-        rejected: [],
-        failed: outcomes.flatMap((o) => (o.kind === "failed" ? [o.item] : [])),
-      };
+      report = reportOf(source.name, outcomes, [], cut, copies.length);
       state = recordAccepted(state, report.new);
     } catch (e) {
       if (!(e instanceof FeedError)) throw e;
