@@ -112,8 +112,8 @@ const SourceSchema = v.pipe(
 );
 
 const DedupeSchema = section({
-  /** Max Hamming distance between SimHashes of one story; 0 turns it off. */
-  hammingDistance: whole(3, 0, 16),
+  /** Merge near-duplicate texts (core/dedupe/match.ts); false: exact keys only. */
+  nearDuplicates: v.optional(v.boolean("must be true or false"), true),
   /** Texts shorter than this many words are never near-duplicate matched. */
   minWords: whole(40, 1, 100000),
   /** How many recent stories the near-duplicate matcher remembers. */

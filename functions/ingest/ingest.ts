@@ -165,7 +165,7 @@ export class Invocation {
       writer: this.writer,
       windowSize: config.feed.windowSize,
       recentWindow: config.dedupe.recentWindow,
-      nearDuplicates: config.dedupe.hammingDistance > 0,
+      nearDuplicates: config.dedupe.nearDuplicates,
       minWords: config.dedupe.minWords,
     });
     return this.session;

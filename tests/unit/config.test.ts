@@ -39,7 +39,7 @@ describe("parseConfig", () => {
       },
       sources: [],
       pollIntervalMinutes: 15,
-      dedupe: { hammingDistance: 3, minWords: 40, recentWindow: 2000 },
+      dedupe: { nearDuplicates: true, minWords: 40, recentWindow: 2000 },
       limits: {
         maxDocumentBytes: 10 << 20,
         maxItemsPerDocument: 5000,
@@ -174,8 +174,8 @@ describe("parseConfig", () => {
     ],
     [withSection("dedupe", null), "config dedupe: must be an object"],
     [
-      withSection("dedupe", { hammingDistance: 17 }),
-      "config dedupe.hammingDistance: must be a whole number from 0 to 16",
+      withSection("dedupe", { nearDuplicates: "yes" }),
+      "config dedupe.nearDuplicates: must be true or false",
     ],
     [
       withSection("limits", { maxDocumentBytes: 1.5 }),
@@ -206,7 +206,8 @@ describe("parseConfig", () => {
     for (const [section, settings] of Object.entries(full)) {
       if (typeof settings !== "object" || Array.isArray(settings)) continue;
       for (const key of Object.keys(settings)) {
-        for (const bad of [{}, [{}], true]) {
+        const flag = typeof settings[key] === "boolean";
+        for (const bad of [{}, [{}], flag ? "yes" : true]) {
           expect(messageOf(withSection(section, { [key]: bad }))).toMatch(
             new RegExp(`^config ${section}\\.${key}(\\.\\w+)?: (must|is) `),
           );

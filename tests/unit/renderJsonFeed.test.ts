@@ -63,7 +63,9 @@ describe("JSON Feed 1.1", () => {
       id: "urn:uuid:00000000-0000-4000-8000-000000000001",
       url: "https://blog.example.org/2024/05/hello",
       title: 'Code <sample> & "quotes"',
-      content_html: "<p>First post.</p>",
+      // the other outlet, visible where readers look
+      content_html:
+        '<p>First post.</p>\n<p>Also reported by: <a href="https://mirror.example.org/a">mirror.example.org</a></p>',
       summary: "Short.",
       date_published: "2024-05-27T08:00:00Z",
       date_modified: "2024-05-27T09:30:00Z",

@@ -5,7 +5,7 @@
  */
 import type { Entry, FeedMeta } from "../item.ts";
 import { rfc3339 } from "./dates.ts";
-import { enclosuresOf, entryDates, entryTitle, relatedOf } from "./entryParts.ts";
+import { contentOf, enclosuresOf, entryDates, entryTitle, relatedOf } from "./entryParts.ts";
 import { webUrl } from "./iri.ts";
 import { GENERATOR, MEDIA_TYPES, type PageLinks, uniqueEntries } from "./page.ts";
 import { feedAuthor, languageTag, nonEmpty, type Person, peopleOf, termsOf } from "./people.ts";
@@ -52,7 +52,7 @@ function entryElement(entry: Entry, feedLang: string | null): XmlElement {
   const { item } = entry;
   const lang = languageTag(item.language);
   const url = webUrl(item.url);
-  const content = nonEmpty(item.contentHtml);
+  const content = contentOf(entry, url);
   const summary = addsToContent(nonEmpty(item.summary), content);
   const title = entryTitle(item.title, url);
   const { published, updated: entryUpdated } = entryDates(entry);

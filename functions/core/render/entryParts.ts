@@ -8,7 +8,7 @@ import type { Entry } from "../item.ts";
 import { notBefore, rfc3339 } from "./dates.ts";
 import { webUrl } from "./iri.ts";
 import { mediaType, nonEmpty } from "./people.ts";
-import { cleanText } from "./xmlText.ts";
+import { cleanText, textToHtml } from "./xmlText.ts";
 
 /** An enclosure that can be published: a web URL, a media type or null, a byte count or null. */
 export interface PublishedEnclosure {
@@ -68,4 +68,35 @@ export function entryDates(entry: Entry): { published: string; updated: string }
   const published = rfc3339(entry.published) ?? cleanText(entry.published);
   const updated = rfc3339(entry.updated) ?? cleanText(entry.updated);
   return { published, updated: notBefore(updated, published) };
+}
+
+/** An outlet as a reader names it: its feed's title, else its site's host. */
+function outletName(r: PublishedRelated): string {
+  if (r.feedTitle) return r.feedTitle;
+  try {
+    return new URL(r.url).hostname.replace(/^www\./, "");
+  } catch {
+    return r.url;
+  }
+}
+
+/**
+ * The entry's HTML content as published: the story's text, then, when other
+ * outlets carried it, a visible "Also reported by: Outlet B, Outlet C" line
+ * linking to their copies. Most readers (newsboat among them) never show
+ * `rel="related"` links, so the line is how a reader learns of them.
+ */
+export function contentOf(entry: Entry, url: string | null): string | null {
+  const content = nonEmpty(entry.item.contentHtml);
+  const related = relatedOf(entry, url);
+  if (content === null || related.length === 0) return content;
+  const names = new Set<string>();
+  const links: string[] = [];
+  for (const r of related) {
+    const name = outletName(r);
+    if (names.has(name)) continue;
+    names.add(name);
+    links.push(`<a href="${textToHtml(r.url)}">${textToHtml(name)}</a>`);
+  }
+  return `${content}\n<p>Also reported by: ${links.join(", ")}</p>`;
 }

@@ -4,7 +4,7 @@
  * deprecated single `author`), no language and no attachments.
  */
 import type { Entry, FeedMeta } from "../item.ts";
-import { enclosuresOf, entryDates, entryTitle, relatedOf } from "./entryParts.ts";
+import { contentOf, enclosuresOf, entryDates, entryTitle, relatedOf } from "./entryParts.ts";
 import { webUrl } from "./iri.ts";
 import { GENERATOR, type PageLinks, uniqueEntries } from "./page.ts";
 import { feedAuthor, languageTag, nonEmpty, type Person, peopleOf, termsOf } from "./people.ts";
@@ -52,7 +52,7 @@ function itemJson(entry: Entry, feedLang: string | null): Json {
   const url = webUrl(item.url);
   const title = entryTitle(item.title, url);
   const summary = nonEmpty(item.summary);
-  const content = nonEmpty(item.contentHtml);
+  const content = contentOf(entry, url);
   const { published, updated } = entryDates(entry);
   const out: Json = { id: cleanText(entry.id) };
   if (url !== null) out.url = url;

@@ -6,7 +6,7 @@
  */
 import type { Entry, FeedMeta } from "../item.ts";
 import { rfc822 } from "./dates.ts";
-import { enclosuresOf, entryTitle } from "./entryParts.ts";
+import { contentOf, enclosuresOf, entryTitle } from "./entryParts.ts";
 import { webUrl } from "./iri.ts";
 import { GENERATOR, MEDIA_TYPES, type PageLinks, uniqueEntries } from "./page.ts";
 import { feedAuthor, languageTag, nonEmpty, peopleOf, termsOf } from "./people.ts";
@@ -53,7 +53,7 @@ function itemElement(entry: Entry): XmlElement {
   const { item } = entry;
   const url = webUrl(item.url);
   const summary = nonEmpty(item.summary);
-  const content = nonEmpty(item.contentHtml);
+  const content = contentOf(entry, url);
   const people = peopleOf(item.authors);
   // RSS <author> must be an email address and appears at most once; the
   // other authors go to dc:creator, which readers show as the byline.
