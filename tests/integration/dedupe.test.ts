@@ -6,6 +6,7 @@
 import { readFileSync } from "node:fs";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { StoredStory } from "../../functions/core/dedupe/story.ts";
+import { regenerate } from "../../functions/regenerate/regenerate.ts";
 import { readHead, type WindowStory } from "../../functions/store/head.ts";
 import { readStory } from "../../functions/store/stories.ts";
 import {
@@ -319,5 +320,132 @@ describe("ids and removal", () => {
     );
     expect(other.new).toBe(0);
     expect(await live()).toHaveLength(0);
+  });
+});
+
+describe("one story, one entry, on real syndication", () => {
+  /** The wire story's body, paragraph by paragraph (the sample article, cleaned). */
+  const body = istanbulClean;
+  const standfirst =
+    "Negotiators left Istanbul with a prisoner exchange but no ceasefire, and each side blamed the other for the stalemate.";
+
+  it("merges the full body and the body with a standfirst into one entry that names the other outlet", async () => {
+    await ingestPushed(
+      deps,
+      [
+        {
+          id: "b-1",
+          url: "https://outlet-b.example/istanbul",
+          title: "Talks in Istanbul end",
+          content: body,
+        },
+      ],
+      "Outlet B",
+    );
+    const r = await ingestPushed(
+      deps,
+      [
+        {
+          id: "a-77",
+          url: "https://outlet-a.example/world/istanbul-talks",
+          title: "No ceasefire after Istanbul peace talks",
+          content: `${lines[1]}\n\n${standfirst}\n\n${body}`,
+          source: { title: "Outlet A", url: "https://outlet-a.example/" },
+        },
+      ],
+      "Outlet A",
+    );
+    expect(r.new).toBe(0);
+    const stories = await live();
+    expect(stories).toHaveLength(1);
+    const s = await stored(stories[0]!.id);
+    expect(s.merges[0]).toMatchObject({
+      sourceName: "Outlet A",
+      reason: { kind: "near", measure: "containment" },
+    });
+    await regenerate({
+      objects: store.objects,
+      config: deps.config,
+      publicUrl: "http://127.0.0.1:8787/",
+    });
+    const atom = (await store.objects.getText("public/feed.atom"))!.value;
+    expect(atom.match(/<entry[ >]/g)).toHaveLength(1);
+    expect(atom).toContain(
+      'Also reported by: &lt;a href="https://outlet-a.example/world/istanbul-talks"&gt;Outlet A&lt;/a&gt;',
+    );
+  });
+
+  it("shows the fullest text: a full copy replaces an excerpt, never the other way round; the id stays", async () => {
+    const excerpt = `${body.split(/\s+/).slice(0, 50).join(" ")} […]`;
+    await ingestPushed(
+      deps,
+      [
+        {
+          id: "t-1",
+          url: "https://teaser.example/istanbul",
+          title: "Istanbul teaser",
+          summary: excerpt,
+        },
+      ],
+      "teasers",
+    );
+    const [first] = await live();
+    await ingestPushed(
+      deps,
+      [
+        {
+          id: "f-1",
+          url: "https://full.example/istanbul",
+          title: "Istanbul in full",
+          content: body,
+        },
+      ],
+      "full",
+    );
+    const [merged] = await live();
+    expect(merged!.id).toBe(first!.id);
+    const shown = await stored(merged!.id);
+    expect(shown.entry.item.title).toBe("Istanbul in full");
+    expect(shown.entry.related.map((r) => r.url)).toEqual(["https://teaser.example/istanbul"]);
+    // the excerpt again (another outlet's teaser): the full text stays
+    await ingestPushed(
+      deps,
+      [
+        {
+          id: "t-2",
+          url: "https://teaser2.example/istanbul",
+          title: "Teaser two",
+          summary: excerpt,
+        },
+      ],
+      "teasers-2",
+    );
+    const still = await stored(merged!.id);
+    expect(still.entry.item.title).toBe("Istanbul in full");
+    expect(await live()).toHaveLength(1);
+  });
+
+  it("a near-duplicate from the entry's own feed under another guid leaves a merge record", async () => {
+    await ingestOne({
+      guid: "r-1",
+      link: "https://outlet.example/rates",
+      title: "Rates held",
+      body: `${rates} ${rates}`,
+    });
+    await ingestOne({
+      guid: "r-2",
+      link: "https://outlet.example/rates-v2",
+      title: "Rates held, vote split",
+      body: `${rates} ${rates} Two members dissented.`,
+    });
+    const stories = await live();
+    expect(stories).toHaveLength(1);
+    const s = await stored(stories[0]!.id);
+    expect(s.entry.item.title).toBe("Rates held");
+    expect(s.merges).toHaveLength(1);
+    expect(s.merges[0]).toMatchObject({
+      url: "https://outlet.example/rates-v2",
+      reason: { kind: "near" },
+    });
   });
 });
