@@ -74,7 +74,7 @@ export class StoreFailure extends Error {
 }
 
 /** The scope a document's guids live in: its URL when it has one, else its name. */
-export function scopeOf(source: string, documentUrl: string | null, raw: StreamedFeed): string {
+function scopeOf(source: string, documentUrl: string | null, raw: StreamedFeed): string {
   return sourceKey(documentUrl ?? raw.feedUrl ?? raw.siteUrl ?? source);
 }
 

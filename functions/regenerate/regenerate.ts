@@ -46,7 +46,7 @@ export interface RegenerateResult {
 }
 
 /** The feed would not validate: the last good one stays published. */
-export class PublishRefusedError extends Error {
+class PublishRefusedError extends Error {
   override name = "PublishRefusedError";
 }
 
@@ -54,7 +54,7 @@ const FEED_CACHE = "public, max-age=300";
 const ARCHIVE_CACHE = "public, max-age=31536000, immutable";
 const EPOCH = "1970-01-01T00:00:00Z";
 
-export function feedMeta(config: Config, publicUrl: string): FeedMeta {
+function feedMeta(config: Config, publicUrl: string): FeedMeta {
   return {
     id: config.feed.id,
     title: config.feed.title,
@@ -68,7 +68,7 @@ export function feedMeta(config: Config, publicUrl: string): FeedMeta {
 }
 
 /** Newest first by published date; ties broken by id so output is deterministic. */
-export function newestFirst(entries: Entry[]): Entry[] {
+function newestFirst(entries: Entry[]): Entry[] {
   return [...entries].sort((a, b) =>
     a.published === b.published ? (a.id < b.id ? -1 : 1) : a.published < b.published ? 1 : -1,
   );

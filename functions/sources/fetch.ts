@@ -40,7 +40,7 @@ export interface FetchOptions {
 }
 
 /** Machine-readable kind of a failed fetch, for the sources table and metrics. */
-export type FetchFailureReason =
+type FetchFailureReason =
   | "timeout"
   | "too-large"
   | "redirect"
@@ -83,7 +83,7 @@ export type FetchResult =
     };
 
 export const DEFAULT_USER_AGENT = "cleanfeed/0.1 (+https://github.com/cleanfeed/cleanfeed)";
-export const DEFAULT_MAX_BYTES = 10 * 1024 * 1024;
+const DEFAULT_MAX_BYTES = 10 * 1024 * 1024;
 const DEFAULT_MAX_REDIRECTS = 5;
 const ACCEPT =
   "application/atom+xml, application/rss+xml, application/feed+json, application/rdf+xml;q=0.9, " +

@@ -20,7 +20,7 @@ export interface PushResponse {
 }
 
 /** Credentials as SigV4 wants them; the default chain provides them otherwise. */
-export interface PushCredentials {
+interface PushCredentials {
   accessKeyId: string;
   secretAccessKey: string;
   sessionToken?: string;

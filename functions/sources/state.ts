@@ -25,9 +25,9 @@ export interface SourceState {
 }
 
 /** The first backoff step after a failure. */
-export const BACKOFF_BASE_SECONDS = 5 * 60;
+const BACKOFF_BASE_SECONDS = 5 * 60;
 /** No hint or backoff keeps a source quiet for longer than this. */
-export const MAX_DELAY_SECONDS = 24 * 60 * 60;
+const MAX_DELAY_SECONDS = 24 * 60 * 60;
 
 /** A source never fetched yet: due at once. */
 export function initialSourceState(name: string, url: string): SourceState {

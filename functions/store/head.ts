@@ -60,7 +60,7 @@ export interface HeadLimits {
  * objects by regenerate. With content capped at 1 MB an item, a window of 50
  * could otherwise make a 50 MB head that every ingest reads.
  */
-export const HEAD_ENTRY_BUDGET = 2 * 1024 * 1024;
+const HEAD_ENTRY_BUDGET = 2 * 1024 * 1024;
 /** Keys of one story the head holds (the rest are still found through their objects). */
 const HEAD_KEYS = 16;
 
@@ -94,7 +94,7 @@ export function headStory(story: StoredStory, seq: number): HeadStory {
 }
 
 /** 24 bits of each hash, 3 bytes each, base64. */
-export function packSig(hashes: readonly number[]): string {
+function packSig(hashes: readonly number[]): string {
   const bytes = Buffer.alloc(hashes.length * 3);
   for (const [i, h] of hashes.entries()) bytes.writeUIntBE(h & 0xffffff, i * 3, 3);
   return bytes.toString("base64");

@@ -23,7 +23,7 @@ export interface Intent {
  * An ingest invocation lives at most 15 minutes (Lambda's ceiling; ours is
  * shorter): an older intent's writer is gone.
  */
-export const STALE_AFTER_MS = 16 * 60 * 1000;
+const STALE_AFTER_MS = 16 * 60 * 1000;
 
 const intentKey = (name: string) => `${PREFIX.intents}${name}.json`;
 

@@ -78,7 +78,7 @@ const TRANSIENT_CODES = new Set([
 ]);
 
 /** A failure a second attempt may not meet: 5xx, 429, a throttle, a dropped or timed-out connection. */
-export function isTransient(e: unknown): boolean {
+function isTransient(e: unknown): boolean {
   const status = statusOf(e);
   // 507 is a full disk (the embedded server's; S3 never sends it): no retry frees space
   if (status !== null) return (status >= 500 && status !== 507) || status === 429;

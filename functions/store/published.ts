@@ -19,7 +19,7 @@ export interface ArchiveState {
   pending: { page: number; ids: string[]; archivedSeq: number } | null;
 }
 
-export const EMPTY_ARCHIVE: ArchiveState = { version: 1, pages: 0, archivedSeq: 0, pending: null };
+const EMPTY_ARCHIVE: ArchiveState = { version: 1, pages: 0, archivedSeq: 0, pending: null };
 
 export async function readArchiveState(objects: Objects) {
   const got = await objects.getJson<ArchiveState>(ARCHIVE_STATE_KEY);

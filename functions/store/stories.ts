@@ -24,10 +24,7 @@ interface KeyRef {
 }
 
 /** An entry object as stored, a version 1 story read as version 2. */
-export async function readRecord(
-  objects: Objects,
-  id: string,
-): Promise<Versioned<StoredRecord> | null> {
+async function readRecord(objects: Objects, id: string): Promise<Versioned<StoredRecord> | null> {
   const got = await objects.getJson<StoredRecord>(entryKey(id));
   if (got === null || isAlias(got.value)) return got;
   return { ...got, value: upgradeStory(got.value) };

@@ -23,19 +23,19 @@ export interface NearMatch {
 }
 
 /** Share of the shorter text's shingles the longer must hold. */
-export const MIN_CONTAINMENT = 0.5;
+const MIN_CONTAINMENT = 0.5;
 /** Share of the numbers stated by the text stating fewer that the other must state too. */
-export const MIN_NUMBER_AGREEMENT = 0.6;
+const MIN_NUMBER_AGREEMENT = 0.6;
 /**
  * Texts under `minWords` (news briefs) share stock phrases easily: they match
  * only when nearly the same text, of nearly the same length, of a few words.
  */
-export const SHORT_MIN_WORDS = 15;
-export const SHORT_CONTAINMENT = 0.8;
+const SHORT_MIN_WORDS = 15;
+const SHORT_CONTAINMENT = 0.8;
 const SHORT_LENGTH_RATIO = 1.25;
 /** An excerpt: this many words at least, and this share of it found in the full text. */
-export const EXCERPT_MIN_WORDS = 25;
-export const EXCERPT_CONTAINMENT = 0.85;
+const EXCERPT_MIN_WORDS = 25;
+const EXCERPT_CONTAINMENT = 0.85;
 
 /**
  * Whether two texts tell the same story, and by which measure: containment of

@@ -23,7 +23,7 @@ export function fnv1a(s: string, seed = 0x811c9dc5): number {
 }
 
 /** Words per shingle: long enough that stock phrases rarely match, short enough to survive edits. */
-export const SHINGLE_WORDS = 4;
+const SHINGLE_WORDS = 4;
 /** Shingles kept from the start of a text: an excerpt may end before its first sentence does. */
 const LEAD_SHINGLES = 2;
 /** A sentence shorter than this says too little to identify a story by. */

@@ -25,7 +25,7 @@ function sharedSorted(a: ArrayLike<number>, b: ArrayLike<number>): number {
 }
 
 /** Shingles the two texts share. */
-export function sharedShingles(a: TextProfile, b: TextProfile): number {
+function sharedShingles(a: TextProfile, b: TextProfile): number {
   return sharedSorted(a.shingles, b.shingles);
 }
 

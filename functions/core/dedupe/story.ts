@@ -7,7 +7,7 @@ import type { Entry, Item, MatchReason, RelatedLink } from "../item.ts";
 import { mergeSketches, type Sketch, sameSketch } from "./sketch.ts";
 
 /** Why a copy was merged into a story, kept for `cleanfeed why`. */
-export interface MergeRecord {
+interface MergeRecord {
   at: string;
   /** The source's scope key (see keys.ts `sourceKey`). */
   source: string;
@@ -19,7 +19,7 @@ export interface MergeRecord {
 }
 
 /** The text measures a story keeps of the copy it shows. */
-export interface ShownText {
+interface ShownText {
   /** SHA-256 of the text's words (not the title's): it moves `updated` when it changes. */
   textHash: string;
   words: number;

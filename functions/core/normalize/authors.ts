@@ -66,7 +66,7 @@ function splitRawOnce(raw: string): { name: string | null; email: string | null 
 }
 
 /** One person, cleaned; null when nothing usable is left. */
-export function normalizePerson(p: RawPerson, base: string | null): Author | null {
+function normalizePerson(p: RawPerson, base: string | null): Author | null {
   let n = name(p.name);
   let e = email(p.email);
   // dc:creator and itunes:author hold a name by spec, yet feeds write "Sam Lee <sam@x.org>"

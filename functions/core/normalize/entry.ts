@@ -23,9 +23,9 @@ export interface NormalizeContext {
 }
 
 /** Longest summary, in characters. */
-export const SUMMARY_MAX = 400;
+const SUMMARY_MAX = 400;
 /** Longest title made up from the start of the content. */
-export const FALLBACK_TITLE_MAX = 80;
+const FALLBACK_TITLE_MAX = 80;
 // a date this far past `now` is a mistake (or a trick to stay on top): clamp it
 const FUTURE_TOLERANCE_MS = 24 * 60 * 60 * 1000;
 

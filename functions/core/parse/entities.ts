@@ -35,7 +35,7 @@ function buildTable(): Map<string, string> {
 }
 
 /** Named entity to its character (case-sensitive, like HTML). */
-export const NAMED_ENTITIES: ReadonlyMap<string, string> = buildTable();
+const NAMED_ENTITIES: ReadonlyMap<string, string> = buildTable();
 
 function fromCodePoint(cp: number): string {
   if (cp >= 0x80 && cp <= 0x9f) return WINDOWS_1252_C1[cp - 0x80]!;

@@ -23,15 +23,7 @@ import { readXmlFeed } from "./xmlFeed.ts";
 import { parseXmlTree } from "./xmlTree.ts";
 
 export { detectFormat } from "./format.ts";
-export type {
-  FeedFormat,
-  RawEntry,
-  RawFeed,
-  RawLink,
-  RawPerson,
-  RawText,
-  StreamedFeed,
-} from "./raw.ts";
+export type { RawFeed, StreamedFeed } from "./raw.ts";
 
 /** How to parse one document. */
 export interface ParseOptions {
@@ -46,9 +38,9 @@ export interface ParseOptions {
 }
 
 /** Default `maxBytes`: 10 MiB. */
-export const DEFAULT_MAX_BYTES = 10 * 1024 * 1024;
+const DEFAULT_MAX_BYTES = 10 * 1024 * 1024;
 /** Default `maxItems`. */
-export const DEFAULT_MAX_ITEMS = 5000;
+const DEFAULT_MAX_ITEMS = 5000;
 /** Deepest element nesting accepted (real feeds stay under 20 outside inline XHTML). */
 export const MAX_DEPTH = 100;
 

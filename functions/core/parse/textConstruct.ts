@@ -68,7 +68,7 @@ function kindOfType(type: string): "text" | "html" | "xhtml" | null {
  * The inner markup of an Atom xhtml construct: the value is the content of
  * the wrapping `<div>`, which belongs to the format, not to the text.
  */
-export function unwrapXhtmlDiv(raw: string): string {
+function unwrapXhtmlDiv(raw: string): string {
   const s = raw.trim();
   const open = /^<([A-Za-z_][\w.-]*:)?div(?=[\s/>])/.exec(s);
   if (!open) return s;

@@ -81,7 +81,7 @@ function parserFor(stopNames: string[], maxDepth: number): XMLParser {
   return parser;
 }
 
-export function resolvePrefix(prefixes: ReadonlyMap<string, string>, prefix: string): string {
+function resolvePrefix(prefixes: ReadonlyMap<string, string>, prefix: string): string {
   const bound = prefixes.get(prefix);
   if (bound !== undefined) return bound;
   if (prefix === "") return NS.none;

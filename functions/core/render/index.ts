@@ -7,6 +7,6 @@ export { renderAtom } from "./atom.ts";
 export { checkAtom } from "./checkAtom.ts";
 export { checkJsonFeed } from "./checkJsonFeed.ts";
 export { checkRss } from "./checkRss.ts";
-export { JSON_FEED_VERSION, renderJsonFeed } from "./jsonFeed.ts";
-export { GENERATOR, MEDIA_TYPES, type PageLinks } from "./page.ts";
+export { renderJsonFeed } from "./jsonFeed.ts";
+export type { PageLinks } from "./page.ts";
 export { renderRss } from "./rss.ts";

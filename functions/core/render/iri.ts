@@ -29,7 +29,7 @@ export function webUrl(s: string | null | undefined): string | null {
  * null when it is not absolute or contains characters no IRI may contain.
  * Ids are compared character by character by readers, so they are never rewritten.
  */
-export function absoluteIri(s: string | null | undefined): string | null {
+function absoluteIri(s: string | null | undefined): string | null {
   if (!s) return null;
   const text = cleanText(s);
   if (!SCHEME.test(text) || NOT_IN_IRI.test(text)) return null;

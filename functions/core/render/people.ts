@@ -17,7 +17,7 @@ const EMAIL = /^[^\s@<>()",;:]+@[^\s@<>()",;:]+\.[^\s@<>()",;:]+$/;
 const EMAIL_IN_TEXT = /[^\s@<>()",;:]+@[^\s@<>()",;:]+\.[^\s@<>()",;:]+/g;
 
 /** A plausible email address, or null. */
-export function emailAddress(s: string | null | undefined): string | null {
+function emailAddress(s: string | null | undefined): string | null {
   if (!s) return null;
   const text = cleanText(s)
     .trim()
@@ -39,7 +39,7 @@ export function nonEmpty(s: string | null | undefined): string | null {
  * address is moved out of the name, and a missing name becomes the address's
  * local part, then `fallbackName`.
  */
-export function personOf(author: Author, fallbackName = "unknown"): Person | null {
+function personOf(author: Author, fallbackName = "unknown"): Person | null {
   const rawName = nonEmpty(author.name);
   const emailInName = rawName?.match(EMAIL_IN_TEXT)?.[0] ?? null;
   const email = emailAddress(author.email) ?? emailAddress(emailInName);

@@ -13,7 +13,7 @@ export interface XmlElement {
 }
 
 /** A child is an element or plain text (escaped on output). */
-export type XmlChild = XmlElement | string;
+type XmlChild = XmlElement | string;
 
 /** What `el` accepts as a child; empty values are skipped, arrays flattened. */
 export type XmlChildInput = XmlChild | null | undefined | false | XmlChildInput[];
