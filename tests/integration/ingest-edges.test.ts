@@ -6,11 +6,13 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { PutObjectCommand } from "@aws-sdk/client-s3";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { XMLParser } from "fast-xml-parser";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { createIngestHandler } from "../../functions/ingest/dispatch.ts";
 import { localHandlers } from "../../functions/local/runtime.ts";
 import { readHead } from "../../functions/store/head.ts";
 import { readStory } from "../../functions/store/stories.ts";
-import { testConfig } from "../helpers/config.ts";
+import { testConfig, testRuntime } from "../helpers/config.ts";
 import { startTestStore, type TestStore } from "../helpers/store.ts";
 
 const examples = new URL("../../examples/feeds/", import.meta.url).pathname;
@@ -122,5 +124,32 @@ describe("one ingest path, whatever brought the input", () => {
       'cannot decode the S3 key "incoming/bad%ZZname.atom"',
     );
     expect(await storedItems()).toHaveLength(2);
+  });
+
+  it("a bug in the parser (a TypeError) fails the record: retried, the file kept, not logged as bad input", async () => {
+    const errors: string[] = [];
+    const ingest = createIngestHandler({
+      ...testRuntime(),
+      objects: store.objects,
+      config: testConfig(),
+      log: { info: () => {}, warn: () => {}, error: (m: string) => void errors.push(m) },
+      poll: async () => [],
+    });
+    await store.objects.put("incoming/world desk.atom", worldDesk());
+    // The one mock of this file: a bug cannot be caused for real on purpose.
+    const spy = vi.spyOn(XMLParser.prototype, "parse").mockImplementation(() => {
+      throw new TypeError("cannot read properties of undefined (reading 'x')");
+    });
+    try {
+      const out = await ingest(event("sqs-s3-object-created.json"));
+      expect(out).toEqual({
+        batchItemFailures: [{ itemIdentifier: "059f36b4-87a3-44ab-83d2-661970000002" }],
+      });
+    } finally {
+      spy.mockRestore();
+    }
+    expect(await store.objects.getText("incoming/world desk.atom")).not.toBeNull();
+    expect(errors).not.toContain("refused a dropped object");
+    expect(errors).toContain("ingest of a dropped object failed; SQS will retry");
   });
 });
