@@ -126,6 +126,11 @@ const LimitsSchema = section({
   fetchTimeoutMs: whole(15000, 100, 120000),
   /** Sources polled at once. */
   pollConcurrency: whole(8, 1, 64),
+  /**
+   * Sources one ingest invocation polls: a scheduled poll of more sources is
+   * split into shards of this many, each an SQS message ingest consumes.
+   */
+  sourcesPerShard: whole(50, 1, 1000),
 });
 
 const ContentSchema = section({

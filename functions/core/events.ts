@@ -15,10 +15,24 @@ export interface CreatedObject {
   error: string | null;
 }
 
+/**
+ * One SQS message: the objects of an S3 notification, or a shard of a
+ * scheduled poll (`{ "poll": ["source name", …] }`, sent by the poll itself).
+ */
+export interface SqsMessage {
+  id: string;
+  objects: CreatedObject[];
+  /** Source names to poll, or null. */
+  poll: string[] | null;
+}
+
+/** The body of a poll shard message. */
+export const PollShard = v.object({ poll: v.array(v.string()) });
+
 export type IngestEvent =
   | { kind: "poll" }
   | { kind: "objects"; objects: CreatedObject[] }
-  | { kind: "sqs"; messages: { id: string; objects: CreatedObject[] }[] }
+  | { kind: "sqs"; messages: SqsMessage[] }
   | { kind: "http"; method: string; body: Uint8Array | string; contentType: string | null }
   | { kind: "feed"; feed: string; source: string }
   | { kind: "items"; items: unknown; source: string }
@@ -100,6 +114,7 @@ export function classifyIngestEvent(event: unknown): IngestEvent {
       messages: sqs.output.Records.map((r) => ({
         id: r.messageId,
         objects: createdObjects(r.body),
+        poll: v.is(PollShard, r.body) ? r.body.poll : null,
       })),
     };
   }

@@ -4,7 +4,7 @@
  * Every event is one `Invocation`: its inputs go through the one ingest path
  * and the head is committed once, at the end.
  */
-import { type CreatedObject, classifyIngestEvent } from "../core/events.ts";
+import { type CreatedObject, classifyIngestEvent, type SqsMessage } from "../core/events.ts";
 import type { Log } from "../runtime/log.ts";
 import { PREFIX } from "../store/layout.ts";
 import {
@@ -17,8 +17,25 @@ import {
 
 export interface IngestRuntime extends IngestDeps {
   log: Log;
-  /** Polls the configured sources; one broken source never fails the others. */
-  poll: () => Promise<PollSummary[]>;
+  /**
+   * Polls the configured sources (all, or those named); one broken source
+   * never fails the others.
+   */
+  poll: (names?: string[]) => Promise<PollSummary[]>;
+  /**
+   * Sends messages to the queue ingest consumes (in the cloud: SQS). With it,
+   * a scheduled poll of more than `limits.sourcesPerShard` sources is split
+   * into shards, each polled by an invocation of its own; without it (the
+   * local command) one invocation polls them all.
+   */
+  enqueue?: (bodies: string[]) => Promise<void>;
+}
+
+/** The shards of a scheduled poll: source names, `sourcesPerShard` at a time. */
+export function pollShards(names: readonly string[], size: number): string[][] {
+  const shards: string[][] = [];
+  for (let i = 0; i < names.length; i += size) shards.push(names.slice(i, i + size));
+  return shards;
 }
 
 export interface PollSummary {
@@ -101,12 +118,24 @@ async function handleHttp(
 /** An SQS batch: one invocation, each message failed alone when its objects did not go in. */
 async function handleSqs(
   rt: IngestRuntime,
-  messages: { id: string; objects: CreatedObject[] }[],
+  messages: SqsMessage[],
 ): Promise<{ batchItemFailures: { itemIdentifier: string }[] }> {
-  const invocation = new Invocation(rt);
   const failed = new Set<string>();
+  // Poll shards: one poll (one head commit) for all of them; if the store
+  // fails it, every shard goes back to the queue.
+  const shards = messages.filter((m) => m.poll !== null);
+  if (shards.length > 0) {
+    try {
+      await rt.poll(shards.flatMap((m) => m.poll ?? []));
+    } catch (e) {
+      rt.log.error("poll shard failed; SQS will retry", { error: String(e) });
+      for (const m of shards) failed.add(m.id);
+    }
+  }
+  const invocation = new Invocation(rt);
   const removable: string[] = [];
   for (const message of messages) {
+    if (message.poll !== null) continue;
     try {
       for (const object of message.objects) {
         const { remove } = await ingestObject(rt, invocation, object);
@@ -127,7 +156,11 @@ async function handleSqs(
     if (!(e instanceof StoreFailure)) {
       // nothing was committed: every message goes back to the queue
       rt.log.error("ingest commit failed; SQS will retry the batch", { error: String(e) });
-      return { batchItemFailures: messages.map((m) => ({ itemIdentifier: m.id })) };
+      return {
+        batchItemFailures: messages
+          .filter((m) => m.poll === null || failed.has(m.id))
+          .map((m) => ({ itemIdentifier: m.id })),
+      };
     }
   }
   // Deleted only once committed: a crash before leaves them for the retry.
@@ -140,8 +173,14 @@ export function createIngestHandler(rt: IngestRuntime) {
   return async (event: unknown): Promise<unknown> => {
     const what = classifyIngestEvent(event);
     switch (what.kind) {
-      case "poll":
-        return { sources: await rt.poll() };
+      case "poll": {
+        const names = rt.config.sources.map((s) => s.name);
+        const size = rt.config.limits.sourcesPerShard;
+        if (rt.enqueue === undefined || names.length <= size) return { sources: await rt.poll() };
+        const shards = pollShards(names, size);
+        await rt.enqueue(shards.map((poll) => JSON.stringify({ poll })));
+        return { shards: shards.length };
+      }
       case "objects": {
         // an object whose key cannot be read fails the invocation, after the others are stored
         const invocation = new Invocation(rt);

@@ -15,8 +15,8 @@ const deps = {
 const ingest = createIngestHandler({
   ...deps,
   // In the cloud a source may never point inside AWS's or anyone's private network.
-  poll: async () => {
-    const summaries = await pollSources(deps, { allowLoopback: false, log: rt.log });
+  poll: async (names) => {
+    const summaries = await pollSources(deps, { allowLoopback: false, log: rt.log }, names);
     for (const s of summaries) {
       rt.metrics.addMetric("ItemsAccepted", MetricUnit.Count, s.report?.new ?? 0);
       if (s.error) rt.metrics.addMetric("SourceFailures", MetricUnit.Count, 1);

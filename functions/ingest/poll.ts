@@ -249,8 +249,13 @@ function worthWriting(before: SourceRecord, next: SourceRecord, isNew: boolean):
  * fails the others; the store failing does fail the run, after the others
  * are committed.
  */
-export async function pollSources(deps: IngestDeps, options: PollOptions): Promise<PollSummary[]> {
-  const sources = deps.config.sources;
+export async function pollSources(
+  deps: IngestDeps,
+  options: PollOptions,
+  names?: readonly string[],
+): Promise<PollSummary[]> {
+  const wanted = names === undefined ? null : new Set(names);
+  const sources = deps.config.sources.filter((s) => wanted === null || wanted.has(s.name));
   const invocation = new Invocation(deps);
   const settled = await mapBounded(sources, deps.config.limits.pollConcurrency, (s) =>
     pollOne(invocation, s, options),

@@ -105,7 +105,7 @@ export function localHandlers(
     ingest: createIngestHandler({
       ...deps,
       log,
-      poll: () => pollSources(deps, { allowLoopback: true, log, baseDir: configDir }),
+      poll: (names) => pollSources(deps, { allowLoopback: true, log, baseDir: configDir }, names),
     }),
     regenerate: createRegenerateHandler({ objects, config, publicUrl, log, pingHub: notifyHub }),
   };

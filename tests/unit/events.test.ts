@@ -29,12 +29,25 @@ describe("classifyIngestEvent", () => {
     expect(classifyIngestEvent(event("sqs-s3-object-created.json"))).toEqual({
       kind: "sqs",
       messages: [
-        { id: "059f36b4-87a3-44ab-83d2-661970000001", objects: [] },
+        { id: "059f36b4-87a3-44ab-83d2-661970000001", objects: [], poll: null },
         {
           id: "059f36b4-87a3-44ab-83d2-661970000002",
           objects: [{ bucket: "cleanfeed", key: "incoming/world desk.atom", error: null }],
+          poll: null,
         },
       ],
+    });
+  });
+
+  it("reads a poll shard message: the source names to poll", () => {
+    const record = {
+      eventSource: "aws:sqs",
+      messageId: "m-1",
+      body: JSON.stringify({ poll: ["a", "b"] }),
+    };
+    expect(classifyIngestEvent({ Records: [record] })).toEqual({
+      kind: "sqs",
+      messages: [{ id: "m-1", objects: [], poll: ["a", "b"] }],
     });
   });
 
