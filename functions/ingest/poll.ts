@@ -48,9 +48,6 @@ export interface PollOptions {
   baseDir?: string | null;
 }
 
-/** A state write only for news: timestamps alone are refreshed at most hourly. */
-const HEARTBEAT_MS = 60 * 60 * 1000;
-
 const recordKey = (source: SourceConfig) => `${PREFIX.sources}${sourceKey(source.name)}.json`;
 const sourceLabel = (source: SourceConfig) => source.url ?? source.path ?? source.name;
 
@@ -235,10 +232,9 @@ function worthWriting(before: SourceRecord, next: SourceRecord, isNew: boolean):
         nextFetchAfter: null,
       },
     });
-  if (quiet(before) !== quiet(next)) return true;
-  const last = Date.parse(before.state.lastSuccess ?? before.state.lastAttempt ?? "");
-  const now = Date.parse(next.state.lastAttempt ?? "");
-  return Number.isNaN(last) || now - last > HEARTBEAT_MS;
+  // Timestamps alone are not news: an unchanged source costs one read and no
+  // write (its last success shows when it last brought something).
+  return quiet(before) !== quiet(next);
 }
 
 /**
