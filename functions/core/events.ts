@@ -30,7 +30,8 @@ export interface SqsMessage {
 export const PollShard = v.object({ poll: v.array(v.string()) });
 
 export type IngestEvent =
-  | { kind: "poll" }
+  /** A scheduled poll (every source), or one shard of it (the sources named). */
+  | { kind: "poll"; names: string[] | null }
   | { kind: "objects"; objects: CreatedObject[] }
   | { kind: "sqs"; messages: SqsMessage[] }
   | { kind: "http"; method: string; body: Uint8Array | string; contentType: string | null }
@@ -143,7 +144,8 @@ export function classifyIngestEvent(event: unknown): IngestEvent {
     if (items !== undefined) return { kind: "items", items, source };
     if (remove !== undefined) return { kind: "remove", id: remove };
   }
-  if (scheduled) return { kind: "poll" };
+  if (scheduled) return { kind: "poll", names: null };
+  if (v.is(PollShard, event)) return { kind: "poll", names: event.poll };
   return {
     kind: "unknown",
     reason: 'expected a schedule, an S3 or SQS notification, or { "feed" | "items" | "remove" }',

@@ -174,6 +174,7 @@ export function createIngestHandler(rt: IngestRuntime) {
     const what = classifyIngestEvent(event);
     switch (what.kind) {
       case "poll": {
+        if (what.names !== null) return { sources: await rt.poll(what.names) };
         const names = rt.config.sources.map((s) => s.name);
         const size = rt.config.limits.sourcesPerShard;
         if (rt.enqueue === undefined || names.length <= size) return { sources: await rt.poll() };

@@ -13,9 +13,10 @@ const httpEvent = (extra: Record<string, unknown>) => ({
 });
 
 describe("classifyIngestEvent", () => {
-  it("recognises a schedule", () => {
-    expect(classifyIngestEvent(event("scheduler.json"))).toEqual({ kind: "poll" });
-    expect(classifyIngestEvent({ action: "poll" })).toEqual({ kind: "poll" });
+  it("recognises a schedule, and a shard of one", () => {
+    expect(classifyIngestEvent(event("scheduler.json"))).toEqual({ kind: "poll", names: null });
+    expect(classifyIngestEvent({ action: "poll" })).toEqual({ kind: "poll", names: null });
+    expect(classifyIngestEvent({ poll: ["a", "b"] })).toEqual({ kind: "poll", names: ["a", "b"] });
   });
 
   it("decodes the keys of an S3 notification", () => {
