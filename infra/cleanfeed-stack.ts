@@ -278,6 +278,7 @@ export class CleanfeedStack extends Stack {
     // stories, keys and source state must stay private even if a path trick
     // ever got past `originPath`.
     const oac = new cloudfront.S3OriginAccessControl(this, "OriginAccess", {
+      originAccessControlName: this.accountGlobalName("oac"),
       description: "cleanfeed: CloudFront reads public/ only",
       signing: cloudfront.Signing.SIGV4_ALWAYS,
     });
@@ -286,6 +287,7 @@ export class CleanfeedStack extends Stack {
       originAccessControlId: oac.originAccessControlId,
     });
     const cachePolicy = new cloudfront.CachePolicy(this, "FeedCache", {
+      cachePolicyName: this.accountGlobalName("cache"),
       comment: "cleanfeed: short TTLs so readers' conditional GETs reach fresh ETags",
       // minTtl 0 lets the Cache-Control written by regenerate decide.
       minTtl: Duration.seconds(0),
@@ -298,6 +300,7 @@ export class CleanfeedStack extends Stack {
       cookieBehavior: cloudfront.CacheCookieBehavior.none(),
     });
     const headers = new cloudfront.ResponseHeadersPolicy(this, "FeedHeaders", {
+      responseHeadersPolicyName: this.accountGlobalName("headers"),
       comment: "cleanfeed: security headers; feeds are readable from any web reader",
       securityHeadersBehavior: {
         strictTransportSecurity: {
@@ -375,6 +378,17 @@ export class CleanfeedStack extends Stack {
       }),
     );
     return distribution;
+  }
+
+  /**
+   * A name that must be unique in the whole account (CloudFront's policies
+   * and origin access controls are not regional): the stack name and the
+   * region, so one account holds a stack per name and region. An OAC name
+   * stops at 64 characters: 40 (the longest stack name) + 1 + 14 (the
+   * longest region name so far) + 4 leaves room.
+   */
+  private accountGlobalName(kind: "oac" | "cache" | "headers"): string {
+    return `${this.stackName}-${this.region}-${kind}`;
   }
 
   /** The S3 objects a key prefix covers, for a policy statement. */
