@@ -30,6 +30,7 @@ import type { Construct } from "constructs";
 import type { Config } from "../functions/core/config.ts";
 import { ConfigError } from "../functions/core/errors.ts";
 import { HEAD_INDEX_KEY, PREFIX } from "../functions/store/layout.ts";
+import { ARCHIVE_STATE_KEY } from "../functions/store/published.ts";
 import { CleanfeedFunction } from "./constructs/cleanfeed-function.ts";
 import { NotificationQueue } from "./constructs/notification-queue.ts";
 
@@ -175,13 +176,26 @@ export class CleanfeedStack extends Stack {
     this.pushUrl = this.ingest.function.addFunctionUrl({
       authType: lambda.FunctionUrlAuthType.AWS_IAM,
     });
+    // Function URLs created since October 2025 need both actions; each is held
+    // to the URL by the condition CDK's own `grantInvokeUrl` puts on it, so the
+    // push credentials cannot invoke ingest directly with any other event
+    // (a poll, a forged SQS batch, `{ "remove": id }`).
     const pushPolicy = new iam.ManagedPolicy(this, "PushPolicy", {
       description: "Attach to the IAM user or role that runs `cleanfeed push`",
       statements: [
         new iam.PolicyStatement({
-          // Function URLs created since October 2025 need both actions.
-          actions: ["lambda:InvokeFunctionUrl", "lambda:InvokeFunction"],
+          sid: "InvokeThePushUrl",
+          actions: ["lambda:InvokeFunctionUrl"],
           resources: [this.ingest.function.functionArn],
+          conditions: {
+            StringEquals: { "lambda:FunctionUrlAuthType": lambda.FunctionUrlAuthType.AWS_IAM },
+          },
+        }),
+        new iam.PolicyStatement({
+          sid: "OnlyThroughTheUrl",
+          actions: ["lambda:InvokeFunction"],
+          resources: [this.ingest.function.functionArn],
+          conditions: { Bool: { "lambda:InvokedViaFunctionUrl": true } },
         }),
       ],
     });
@@ -391,22 +405,49 @@ export class CleanfeedStack extends Stack {
     return `${this.stackName}-${this.region}-${kind}`;
   }
 
-  /** The S3 objects a key prefix covers, for a policy statement. */
+  /** The S3 objects a key prefix covers (or the one key), for a policy statement. */
   private objects(...prefixes: string[]): string[] {
-    return prefixes.map((p) => this.bucket.arnForObjects(`${p}*`));
+    return prefixes.map((p) => this.bucket.arnForObjects(p.endsWith("/") ? `${p}*` : p));
   }
 
   /**
-   * Ingest stores stories, aliases, the head index and per-source state, and
-   * consumes (reads then deletes) `incoming/` drops. ListBucket only makes a
-   * missing key answer 404 instead of 403: the functions never list.
+   * `s3:ListBucket` for the keys a function reads. Beyond listing, it is what
+   * makes S3 answer 404 rather than 403 for a missing key, and the store
+   * reads "missing" as "not written yet" (a fresh bucket's head index, a new
+   * source's state). S3 checks it with the requested key as `s3:prefix` (as
+   * Ceph RGW does since ceph/ceph#68577, "to match aws behavior"), so the
+   * condition names the same keys and prefixes the function reads: it can
+   * learn that a key is missing only where it may read it anyway.
+   */
+  private listStatement(keys: string[]): iam.PolicyStatement {
+    return new iam.PolicyStatement({
+      sid: "ListWhatItReads",
+      actions: [LIST],
+      resources: [this.bucket.bucketArn],
+      conditions: {
+        StringLike: { "s3:prefix": keys.map((k) => (k.endsWith("/") ? `${k}*` : k)) },
+      },
+    });
+  }
+
+  /**
+   * Ingest stores stories and aliases, commits the head index, keeps
+   * per-source state, writes and deletes its intents (the only prefix it
+   * lists), and consumes (reads then deletes) `incoming/` drops. It has no
+   * access to regenerate's archive state nor to the published files.
    */
   private grantIngest(role: iam.IRole): void {
     role.addToPrincipalPolicy(
       new iam.PolicyStatement({
         sid: "StoreStories",
         actions: [GET, PUT],
-        resources: this.objects(PREFIX.entries, PREFIX.keys, PREFIX.index, PREFIX.sources),
+        resources: this.objects(
+          PREFIX.entries,
+          PREFIX.keys,
+          PREFIX.sources,
+          HEAD_INDEX_KEY,
+          PREFIX.intents,
+        ),
       }),
     );
     role.addToPrincipalPolicy(
@@ -418,38 +459,45 @@ export class CleanfeedStack extends Stack {
     );
     role.addToPrincipalPolicy(
       new iam.PolicyStatement({
-        sid: "MissingKeysAre404",
-        actions: [LIST],
-        resources: [this.bucket.bucketArn],
+        sid: "DeleteCommittedIntents",
+        actions: [DELETE],
+        resources: this.objects(PREFIX.intents),
       }),
+    );
+    role.addToPrincipalPolicy(
+      this.listStatement([
+        PREFIX.entries,
+        PREFIX.keys,
+        PREFIX.sources,
+        HEAD_INDEX_KEY,
+        PREFIX.intents,
+        PREFIX.incoming,
+      ]),
     );
   }
 
   /**
    * Regenerate reads the head index and the stories, writes the public files,
-   * and keeps its archive bookkeeping (`index/archive/state.json`).
+   * and keeps its archive bookkeeping (`index/archive/state.json`). It lists
+   * nothing; its ListBucket only makes those reads' missing keys 404s.
    */
   private grantRegenerate(role: iam.IRole): void {
     role.addToPrincipalPolicy(
       new iam.PolicyStatement({
         sid: "ReadStories",
         actions: [GET],
-        resources: this.objects(PREFIX.index, PREFIX.entries),
+        resources: this.objects(HEAD_INDEX_KEY, PREFIX.entries),
       }),
     );
     role.addToPrincipalPolicy(
       new iam.PolicyStatement({
         sid: "PublishAndArchive",
         actions: [GET, PUT],
-        resources: this.objects(PREFIX.public, PREFIX.archiveState),
+        resources: this.objects(PREFIX.public, ARCHIVE_STATE_KEY),
       }),
     );
     role.addToPrincipalPolicy(
-      new iam.PolicyStatement({
-        sid: "MissingKeysAre404",
-        actions: [LIST],
-        resources: [this.bucket.bucketArn],
-      }),
+      this.listStatement([HEAD_INDEX_KEY, PREFIX.entries, PREFIX.public, ARCHIVE_STATE_KEY]),
     );
   }
 
