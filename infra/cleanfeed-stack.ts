@@ -31,7 +31,7 @@ import type { Config } from "../functions/core/config.ts";
 import { ConfigError } from "../functions/core/errors.ts";
 import { HEAD_INDEX_KEY, PREFIX } from "../functions/store/layout.ts";
 import { ARCHIVE_STATE_KEY } from "../functions/store/published.ts";
-import { CleanfeedFunction } from "./constructs/cleanfeed-function.ts";
+import { CleanfeedFunction, METRICS_NAMESPACE } from "./constructs/cleanfeed-function.ts";
 import { NotificationQueue } from "./constructs/notification-queue.ts";
 
 /** The repository root, where the function entries and the lockfile live. */
@@ -50,6 +50,13 @@ const LIST = "s3:ListBucket";
 
 const INGEST_TIMEOUT = Duration.minutes(5);
 const REGENERATE_TIMEOUT = Duration.minutes(1);
+/** Regenerate's schedule: the stale-feed alarm relies on at least this often. */
+const REGENERATE_EVERY = Duration.hours(1);
+
+/** The period of the alarms on counts (errors, throttles, dead letters). */
+const ALARM_PERIOD = Duration.minutes(5);
+/** Refused drops in an hour that page: each one is a file someone must fix. */
+const REFUSED_DOCUMENTS_THRESHOLD = 1;
 
 /**
  * Everything cleanfeed needs in one account and region. Deploy it in any
@@ -159,6 +166,9 @@ export class CleanfeedStack extends Stack {
         maxEventAge: Duration.minutes(Math.max(1, config.pollIntervalMinutes)),
       }),
     });
+    // Scheduler invokes asynchronously, and Lambda would run a failed poll twice
+    // more: the next scheduled poll is the retry (S3 requests retry on their own).
+    this.ingest.function.configureAsyncInvoke({ retryAttempts: 0 });
     this.incoming = new NotificationQueue(this, "Incoming", {
       bucket: this.bucket,
       prefix: PREFIX.incoming,
@@ -220,7 +230,7 @@ export class CleanfeedStack extends Stack {
     );
     new scheduler.Schedule(this, "RegenerateSchedule", {
       description: "cleanfeed: regenerate hourly, so the stale-feed alarm means something",
-      schedule: scheduler.ScheduleExpression.rate(Duration.hours(1)),
+      schedule: scheduler.ScheduleExpression.rate(REGENERATE_EVERY),
       target: new targets.LambdaInvoke(this.regenerate.function, {
         role: this.schedulerRole,
         input: scheduler.ScheduleTargetInput.fromObject({
@@ -228,7 +238,7 @@ export class CleanfeedStack extends Stack {
           action: "regenerate",
         }),
         retryAttempts: 1,
-        maxEventAge: Duration.hours(1),
+        maxEventAge: REGENERATE_EVERY,
       }),
     });
 
@@ -261,7 +271,9 @@ export class CleanfeedStack extends Stack {
       this.headChanges.deadLetterQueue,
       "regenerations",
     );
-    for (const fn of [this.ingest, this.regenerate]) this.alarmOnFunction(fn);
+    this.alarmOnFunction(this.ingest, config.pollIntervalMinutes);
+    this.alarmOnFunction(this.regenerate, REGENERATE_EVERY.toMinutes());
+    this.alarmOnRefusedDocuments();
     this.alarmOnStaleFeed(config.deploy.staleFeedHours);
 
     // --- Outputs ----------------------------------------------------------------
@@ -513,7 +525,7 @@ export class CleanfeedStack extends Stack {
     this.addAlarm(id, {
       alarmDescription: `cleanfeed: ${what} failed repeatedly and wait in a dead-letter queue`,
       metric: dlq.metricApproximateNumberOfMessagesVisible({
-        period: Duration.minutes(5),
+        period: ALARM_PERIOD,
         statistic: cloudwatch.Stats.MAXIMUM,
       }),
       threshold: 1,
@@ -523,36 +535,70 @@ export class CleanfeedStack extends Stack {
     });
   }
 
-  private alarmOnFunction(fn: CleanfeedFunction): void {
+  /**
+   * Any error or throttle of a function. An error stays in ALARM until a
+   * whole run of the schedule (`everyMinutes`) has passed without one, so an
+   * outage that fails every scheduled run pages once, not at every run.
+   */
+  private alarmOnFunction(fn: CleanfeedFunction, everyMinutes: number): void {
     const name = fn.node.id;
     const common = {
       threshold: 1,
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      evaluationPeriods: 1,
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     };
     this.addAlarm(`${name}Errors`, {
       ...common,
       alarmDescription: `cleanfeed: the ${name.toLowerCase()} function failed`,
-      metric: fn.function.metricErrors({ period: Duration.minutes(5), statistic: "Sum" }),
+      metric: fn.function.metricErrors({ period: ALARM_PERIOD, statistic: "Sum" }),
+      evaluationPeriods: errorAlarmPeriods(everyMinutes),
+      datapointsToAlarm: 1,
     });
     this.addAlarm(`${name}Throttles`, {
       ...common,
       alarmDescription: `cleanfeed: the ${name.toLowerCase()} function was throttled`,
-      metric: fn.function.metricThrottles({ period: Duration.minutes(5), statistic: "Sum" }),
+      metric: fn.function.metricThrottles({ period: ALARM_PERIOD, statistic: "Sum" }),
+      evaluationPeriods: 1,
+    });
+  }
+
+  /**
+   * A dropped document ingest refused as malformed (`DocumentsRefused`, from
+   * ingest's `onRefused`): it stays in `incoming/` until someone fixes it.
+   */
+  private alarmOnRefusedDocuments(): void {
+    this.addAlarm("DocumentsRefused", {
+      alarmDescription:
+        "cleanfeed: a document dropped into incoming/ was refused as malformed and waits there (see ingest's log: refused a dropped object)",
+      metric: new cloudwatch.Metric({
+        namespace: METRICS_NAMESPACE,
+        metricName: "DocumentsRefused",
+        dimensionsMap: { service: "ingest" },
+        statistic: "Sum",
+        period: Duration.hours(1),
+      }),
+      threshold: REFUSED_DOCUMENTS_THRESHOLD,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
   }
 
   /**
    * The feed is stale when regenerate reported no successful run for
-   * `staleFeedHours`. No data at all (the function never ran) is stale too.
+   * `staleFeedHours`. `FeedRegenerated` exists only once regenerate has
+   * succeeded, so missing data is not breaching: a fresh stack, which has
+   * never regenerated, stays in INSUFFICIENT_DATA without paging. Once the
+   * metric exists, a window with no data point at all moves the alarm from OK
+   * to INSUFFICIENT_DATA, and that transition is what pages (a data point is
+   * always ≥ 1, so the threshold alone never would).
    */
   private alarmOnStaleFeed(staleFeedHours: number): void {
     const window = staleFeedWindow(staleFeedHours);
-    this.addAlarm("StaleFeed", {
-      alarmDescription: `cleanfeed: the feed was not regenerated for ${window.hours} hours`,
+    const alarm = this.addAlarm("StaleFeed", {
+      alarmDescription: `cleanfeed: the feed was not regenerated for ${window.hours} hours (reported as INSUFFICIENT_DATA: the alarm watches only once the feed has been regenerated)`,
       metric: new cloudwatch.Metric({
-        namespace: "cleanfeed",
+        namespace: METRICS_NAMESPACE,
         metricName: "FeedRegenerated",
         dimensionsMap: { service: "regenerate" },
         statistic: "Sum",
@@ -562,9 +608,19 @@ export class CleanfeedStack extends Stack {
       comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
       evaluationPeriods: window.periods,
       datapointsToAlarm: window.periods,
-      treatMissingData: cloudwatch.TreatMissingData.BREACHING,
+      treatMissingData: cloudwatch.TreatMissingData.MISSING,
     });
+    alarm.addInsufficientDataAction(new SnsAction(this.alarmTopic));
   }
+}
+
+/**
+ * Evaluation periods (of `ALARM_PERIOD`) for an error alarm that stays in
+ * ALARM across runs `everyMinutes` apart: one run's span plus a period of
+ * slack, at most a day.
+ */
+export function errorAlarmPeriods(everyMinutes: number): number {
+  return Math.min(288, Math.ceil(everyMinutes / ALARM_PERIOD.toMinutes()) + 1);
 }
 
 interface CustomDomain {
@@ -598,9 +654,10 @@ function withSlash(url: string): string {
 }
 
 /**
- * How the stale-feed alarm covers `hours`: CloudWatch limits an alarm to
- * period × evaluation periods ≤ 7 days, so longer settings are capped there.
- * Up to a day it is one period; beyond, whole periods of at most a day.
+ * How the stale-feed alarm covers `hours`: hourly periods (regenerate runs at
+ * least hourly), so that one period still filling never decides alone.
+ * CloudWatch limits an alarm to period × evaluation periods ≤ 7 days, so
+ * longer settings are capped there.
  */
 export function staleFeedWindow(hours: number): {
   hours: number;
@@ -608,7 +665,5 @@ export function staleFeedWindow(hours: number): {
   periods: number;
 } {
   const capped = Math.min(hours, 7 * 24);
-  let periodHours = Math.min(capped, 24);
-  while (capped % periodHours !== 0) periodHours -= 1;
-  return { hours: capped, periodHours, periods: capped / periodHours };
+  return { hours: capped, periodHours: 1, periods: capped };
 }

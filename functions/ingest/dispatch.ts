@@ -19,6 +19,8 @@ export interface IngestRuntime extends IngestDeps {
   log: Log;
   /** Polls the configured sources; one broken source never fails the others. */
   poll: () => Promise<PollSummary[]>;
+  /** Hears each dropped object refused as bad input (the Lambda counts them for an alarm). */
+  onRefused?: (key: string, error: unknown) => void;
 }
 
 export interface PollSummary {
@@ -71,6 +73,7 @@ async function ingestObject(
     if (!isInputError(e)) throw e;
     // The file is wrong, not the service: keep it for the user and do not retry.
     rt.log.error("refused a dropped object", { key: object.key, error: String(e) });
+    rt.onRefused?.(object.key, e);
     return { report: null, remove: false };
   }
 }

@@ -543,8 +543,12 @@ describe("operations", () => {
     }
   });
 
-  it("alarms on every error and throttle of each function", () => {
-    for (const fn of [built.stack.ingest, built.stack.regenerate]) {
+  it("alarms on every error and throttle of each function; an error stays in ALARM for a run", () => {
+    for (const [fn, errorPeriods] of [
+      // the test config polls every 15 minutes: 15/5 + 1 periods; regenerate runs hourly
+      [built.stack.ingest, 4],
+      [built.stack.regenerate, 13],
+    ] as const) {
       for (const metric of ["Errors", "Throttles"]) {
         const [alarm] = alarmOn(metric, [
           { Name: "FunctionName", Value: { Ref: id(fn.function) } },
@@ -552,27 +556,74 @@ describe("operations", () => {
         expect(alarm).toMatchObject({
           Namespace: "AWS/Lambda",
           Statistic: "Sum",
+          Period: 300,
           Threshold: 1,
           ComparisonOperator: "GreaterThanOrEqualToThreshold",
+          TreatMissingData: "notBreaching",
           AlarmActions: [{ Ref: topic() }],
         });
+        if (metric === "Errors") {
+          expect(alarm).toMatchObject({ EvaluationPeriods: errorPeriods, DatapointsToAlarm: 1 });
+        } else {
+          expect(alarm!.EvaluationPeriods).toBe(1);
+        }
       }
     }
   });
 
-  it("alarms when the feed was not regenerated for staleFeedHours, missing data included", () => {
+  it("runs a failed poll once: the next scheduled poll is its retry", () => {
+    template.hasResourceProperties("AWS::Lambda::EventInvokeConfig", {
+      FunctionName: { Ref: id(built.stack.ingest.function) },
+      MaximumRetryAttempts: 0,
+      Qualifier: "$LATEST",
+    });
+    template.resourceCountIs("AWS::Lambda::EventInvokeConfig", 1);
+  });
+
+  it("alarms on any dropped document refused as malformed", () => {
+    const [alarm] = alarmOn("DocumentsRefused", [{ Name: "service", Value: "ingest" }]);
+    expect(alarm).toMatchObject({
+      Namespace: "cleanfeed",
+      Statistic: "Sum",
+      Period: 3600,
+      EvaluationPeriods: 1,
+      Threshold: 1,
+      ComparisonOperator: "GreaterThanOrEqualToThreshold",
+      TreatMissingData: "notBreaching",
+      AlarmActions: [{ Ref: topic() }],
+    });
+  });
+
+  it("alarms when a feed that was regenerated goes staleFeedHours without, and not before the first", () => {
     const [alarm] = alarmOn("FeedRegenerated", [{ Name: "service", Value: "regenerate" }]);
     expect(alarm).toMatchObject({
       Namespace: "cleanfeed",
       Statistic: "Sum",
       Threshold: 1,
       ComparisonOperator: "LessThanThreshold",
-      TreatMissingData: "breaching",
+      // never breaching: a fresh stack waits in INSUFFICIENT_DATA, silently
+      TreatMissingData: "missing",
       AlarmActions: [{ Ref: topic() }],
+      // OK → INSUFFICIENT_DATA (no data point for the whole window) is the page
+      InsufficientDataActions: [{ Ref: topic() }],
     });
-    // Default staleFeedHours is 6.
-    expect(Number(alarm!.Period) * Number(alarm!.EvaluationPeriods)).toBe(6 * 3600);
-    expect(props("AWS::CloudWatch::Alarm")).toHaveLength(7);
+    // Default staleFeedHours is 6, in hourly periods.
+    expect(alarm).toMatchObject({ Period: 3600, EvaluationPeriods: 6, DatapointsToAlarm: 6 });
+  });
+
+  it("has exactly the alarms above, each sending to the topic", () => {
+    const alarms = props("AWS::CloudWatch::Alarm");
+    expect(alarms.map((a) => `${a.Namespace}/${a.MetricName}`).sort()).toEqual([
+      "AWS/Lambda/Errors",
+      "AWS/Lambda/Errors",
+      "AWS/Lambda/Throttles",
+      "AWS/Lambda/Throttles",
+      "AWS/SQS/ApproximateNumberOfMessagesVisible",
+      "AWS/SQS/ApproximateNumberOfMessagesVisible",
+      "cleanfeed/DocumentsRefused",
+      "cleanfeed/FeedRegenerated",
+    ]);
+    for (const a of alarms) expect(a.AlarmActions).toEqual([{ Ref: topic() }]);
   });
 
   it("refuses non-TLS publishing to the alarm topic and subscribes the alarm email", () => {
