@@ -65,32 +65,35 @@ export function isAllowed(statements: PolicyStatement[], request: Request): bool
   return matching.some((s) => s.Effect === "Allow");
 }
 
+/** Resolves a template's `Ref`, `Fn::GetAtt` (through `lookup`) and `Fn::Join` expressions. */
+export function resolveExpression(
+  value: unknown,
+  lookup: (logicalId: string, attribute: string | null) => string,
+): unknown {
+  if (typeof value !== "object" || value === null) return value;
+  if (Array.isArray(value)) return value.map((v) => resolveExpression(v, lookup));
+  const v = value as Json;
+  if (typeof v.Ref === "string") return v.Ref === "AWS::Partition" ? "aws" : lookup(v.Ref, null);
+  if (Array.isArray(v["Fn::GetAtt"])) {
+    const [id, attribute] = v["Fn::GetAtt"] as [string, string];
+    return lookup(id, attribute);
+  }
+  if (Array.isArray(v["Fn::Join"])) {
+    const [sep, parts] = v["Fn::Join"] as [string, unknown[]];
+    return parts.map((p) => String(resolveExpression(p, lookup))).join(sep);
+  }
+  return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, resolveExpression(x, lookup)]));
+}
+
 /**
- * A template's policy statements with CloudFormation expressions resolved:
- * `Ref` and `Fn::GetAtt` through `lookup`, `Fn::Join` and pseudo parameters
- * as written. An expression `lookup` does not know throws.
+ * A policy document's statements with its CloudFormation expressions
+ * resolved (see `resolveExpression`); `lookup` throws for what it does not know.
  */
 export function resolveStatements(
   document: Json,
   lookup: (logicalId: string, attribute: string | null) => string,
 ): PolicyStatement[] {
-  const resolve = (value: unknown): unknown => {
-    if (typeof value !== "object" || value === null) return value;
-    if (Array.isArray(value)) return value.map(resolve);
-    const v = value as Json;
-    if (typeof v.Ref === "string") {
-      if (v.Ref === "AWS::Partition") return "aws";
-      return lookup(v.Ref, null);
-    }
-    if (Array.isArray(v["Fn::GetAtt"])) {
-      const [id, attribute] = v["Fn::GetAtt"] as [string, string];
-      return lookup(id, attribute);
-    }
-    if (Array.isArray(v["Fn::Join"])) {
-      const [sep, parts] = v["Fn::Join"] as [string, unknown[]];
-      return parts.map((p) => String(resolve(p))).join(sep);
-    }
-    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, resolve(x)]));
-  };
-  return list(document.Statement as Json[]).map((s) => resolve(s) as PolicyStatement);
+  return list(document.Statement as Json[]).map(
+    (s) => resolveExpression(s, lookup) as PolicyStatement,
+  );
 }

@@ -221,6 +221,13 @@ describe("functions", () => {
       expect(vars).not.toHaveProperty("CLEANFEED_CONFIG");
     }
   });
+
+  it("never points a function at another S3 endpoint (CLEANFEED_S3_ENDPOINT is for tests)", () => {
+    for (const fn of props("AWS::Lambda::Function")) {
+      const vars = ((fn.Environment as Json | undefined)?.Variables ?? {}) as Json;
+      expect(vars).not.toHaveProperty("CLEANFEED_S3_ENDPOINT");
+    }
+  });
 });
 
 describe("least privilege", () => {
