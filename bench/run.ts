@@ -1,6 +1,6 @@
 /**
  * `npm run bench`: every benchmark in one run, in a fixed order (pipeline,
- * normalize, storage, Lambda bundle sizes), then a summary block. Each figure
+ * normalize, storage, Lambda bundle sizes, Lambda cold start), then a summary block. Each figure
  * is a ratio against a reference measured in the same run, never a number to
  * compare across machines. Nothing here is asserted: these are for reading.
  */
@@ -8,6 +8,7 @@ import { bundleFunction } from "../infra/bundle.ts";
 import { FUNCTION_ENTRIES, type FunctionName } from "../infra/constructs/cleanfeed-function.ts";
 import { testConfig } from "../tests/helpers/config.ts";
 import { benchAdversarial } from "./adversarial.ts";
+import { benchColdStart } from "./coldstart.ts";
 import { benchNormalize } from "./normalize.ts";
 import { benchPipeline } from "./pipeline.ts";
 import { benchStore } from "./store.ts";
@@ -71,6 +72,12 @@ async function bundleSection(): Promise<string[]> {
   return lines;
 }
 
+/** The deployed bundles against the AWS SDK bundled in, each imported in a fresh process. */
+async function coldStartSection(): Promise<string[]> {
+  heading("Lambda cold start (AWS SDK from the runtime or bundled)");
+  return benchColdStart();
+}
+
 const started = performance.now();
 const summary: string[] = [];
 const timings: string[] = [];
@@ -80,6 +87,7 @@ for (const [name, section] of [
   ["storage", storeSection],
   ["adversarial", adversarialSection],
   ["bundles", bundleSection],
+  ["cold start", coldStartSection],
 ] as const) {
   const t = performance.now();
   summary.push(...(await section()));

@@ -1,6 +1,8 @@
 /**
  * A Lambda bundled exactly as the CDK preset bundles it, in memory: for the
  * bundle-size test and `npm run bench`, so both measure what would deploy.
+ * `npm run bench` also builds the variants the preset did not choose (the
+ * AWS SDK bundled in, with or without a source map) to compare cold starts.
  */
 import { build } from "esbuild";
 import type { Config } from "../functions/core/config.ts";
@@ -13,11 +15,23 @@ import {
 
 export interface Bundle {
   code: string;
+  /** The source map (`index.mjs.map`); empty without one. */
+  map: string;
   codeBytes: number;
   mapBytes: number;
 }
 
-export async function bundleFunction(name: FunctionName, config: Config): Promise<Bundle> {
+export interface BundleVariant {
+  /** Bundle `@aws-sdk/*` too instead of leaving it to the runtime. */
+  bundleSdk?: boolean;
+  sourceMap?: boolean;
+}
+
+export async function bundleFunction(
+  name: FunctionName,
+  config: Config,
+  variant: BundleVariant = {},
+): Promise<Bundle> {
   const preset = presetBuild(config);
   const result = await build({
     entryPoints: [`${PROJECT_ROOT}/${FUNCTION_ENTRIES[name]}`],
@@ -26,13 +40,13 @@ export async function bundleFunction(name: FunctionName, config: Config): Promis
     write: false,
     outfile: `${name}/index.mjs`,
     minify: preset.minify,
-    sourcemap: preset.sourceMap,
+    sourcemap: variant.sourceMap ?? preset.sourceMap,
     sourcesContent: preset.sourcesContent,
     target: preset.target,
     format: preset.format,
     banner: { js: preset.banner },
     mainFields: preset.mainFields,
-    external: preset.externalModules,
+    external: variant.bundleSdk ? [] : preset.externalModules,
     define: preset.define,
     logLevel: "silent",
   });
@@ -40,6 +54,7 @@ export async function bundleFunction(name: FunctionName, config: Config): Promis
   const map = result.outputFiles.find((f) => f.path.endsWith(".map"));
   return {
     code: code?.text ?? "",
+    map: map?.text ?? "",
     codeBytes: code?.contents.length ?? 0,
     mapBytes: map?.contents.length ?? 0,
   };

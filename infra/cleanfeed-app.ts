@@ -3,14 +3,11 @@
  * acknowledgements. `app.ts` (the `cdk` entry) and the tests both use this,
  * so what the tests check is what `cdk synth` produces.
  */
-import { App, type AppProps, Validations } from "aws-cdk-lib";
+import { App, type AppProps, type Environment, Validations } from "aws-cdk-lib";
 import { AwsSolutionsChecks } from "cdk-nag";
 import type { Config } from "../functions/core/config.ts";
 import { CleanfeedStack } from "./cleanfeed-stack.ts";
 import { acknowledgeNagFindings } from "./nag-acknowledgements.ts";
-
-/** The stack's construct id, and so its CloudFormation name. */
-const STACK_NAME = "CleanfeedStack";
 
 export interface CleanfeedApp {
   app: App;
@@ -23,10 +20,15 @@ export interface CleanfeedApp {
  */
 export function createCleanfeedApp(
   config: Config,
-  options: { app?: App; appProps?: AppProps } = {},
+  options: { app?: App; appProps?: AppProps; env?: Environment } = {},
 ): CleanfeedApp {
   const app = options.app ?? new App(options.appProps);
-  const stack = new CleanfeedStack(app, STACK_NAME, {
+  // The construct id is the name too, so `cdk deploy <name>` finds it. Without
+  // `env` the stack deploys to the CLI's account and region.
+  const name = config.deploy.stackName;
+  const stack = new CleanfeedStack(app, name, {
+    stackName: name,
+    ...(options.env ? { env: options.env } : {}),
     config,
     description: "cleanfeed: one clean, duplicate-free feed from many sources",
   });

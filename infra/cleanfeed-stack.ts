@@ -30,7 +30,8 @@ import type { Construct } from "constructs";
 import type { Config } from "../functions/core/config.ts";
 import { ConfigError } from "../functions/core/errors.ts";
 import { HEAD_INDEX_KEY, PREFIX } from "../functions/store/layout.ts";
-import { CleanfeedFunction } from "./constructs/cleanfeed-function.ts";
+import { ARCHIVE_STATE_KEY } from "../functions/store/published.ts";
+import { CleanfeedFunction, METRICS_NAMESPACE } from "./constructs/cleanfeed-function.ts";
 import { NotificationQueue } from "./constructs/notification-queue.ts";
 
 /** The repository root, where the function entries and the lockfile live. */
@@ -49,6 +50,13 @@ const LIST = "s3:ListBucket";
 
 const INGEST_TIMEOUT = Duration.minutes(5);
 const REGENERATE_TIMEOUT = Duration.minutes(1);
+/** Regenerate's schedule: the stale-feed alarm relies on at least this often. */
+const REGENERATE_EVERY = Duration.hours(1);
+
+/** The period of the alarms on counts (errors, throttles, dead letters). */
+const ALARM_PERIOD = Duration.minutes(5);
+/** Refused drops in an hour that page: each one is a file someone must fix. */
+const REFUSED_DOCUMENTS_THRESHOLD = 1;
 
 /**
  * Everything cleanfeed needs in one account and region. Deploy it in any
@@ -158,6 +166,9 @@ export class CleanfeedStack extends Stack {
         maxEventAge: Duration.minutes(Math.max(1, config.pollIntervalMinutes)),
       }),
     });
+    // Scheduler invokes asynchronously, and Lambda would run a failed poll twice
+    // more: the next scheduled poll is the retry (S3 requests retry on their own).
+    this.ingest.function.configureAsyncInvoke({ retryAttempts: 0 });
     this.incoming = new NotificationQueue(this, "Incoming", {
       bucket: this.bucket,
       prefix: PREFIX.incoming,
@@ -175,13 +186,26 @@ export class CleanfeedStack extends Stack {
     this.pushUrl = this.ingest.function.addFunctionUrl({
       authType: lambda.FunctionUrlAuthType.AWS_IAM,
     });
+    // Function URLs created since October 2025 need both actions; each is held
+    // to the URL by the condition CDK's own `grantInvokeUrl` puts on it, so the
+    // push credentials cannot invoke ingest directly with any other event
+    // (a poll, a forged SQS batch, `{ "remove": id }`).
     const pushPolicy = new iam.ManagedPolicy(this, "PushPolicy", {
       description: "Attach to the IAM user or role that runs `cleanfeed push`",
       statements: [
         new iam.PolicyStatement({
-          // Function URLs created since October 2025 need both actions.
-          actions: ["lambda:InvokeFunctionUrl", "lambda:InvokeFunction"],
+          sid: "InvokeThePushUrl",
+          actions: ["lambda:InvokeFunctionUrl"],
           resources: [this.ingest.function.functionArn],
+          conditions: {
+            StringEquals: { "lambda:FunctionUrlAuthType": lambda.FunctionUrlAuthType.AWS_IAM },
+          },
+        }),
+        new iam.PolicyStatement({
+          sid: "OnlyThroughTheUrl",
+          actions: ["lambda:InvokeFunction"],
+          resources: [this.ingest.function.functionArn],
+          conditions: { Bool: { "lambda:InvokedViaFunctionUrl": true } },
         }),
       ],
     });
@@ -206,7 +230,7 @@ export class CleanfeedStack extends Stack {
     );
     new scheduler.Schedule(this, "RegenerateSchedule", {
       description: "cleanfeed: regenerate hourly, so the stale-feed alarm means something",
-      schedule: scheduler.ScheduleExpression.rate(Duration.hours(1)),
+      schedule: scheduler.ScheduleExpression.rate(REGENERATE_EVERY),
       target: new targets.LambdaInvoke(this.regenerate.function, {
         role: this.schedulerRole,
         input: scheduler.ScheduleTargetInput.fromObject({
@@ -214,7 +238,7 @@ export class CleanfeedStack extends Stack {
           action: "regenerate",
         }),
         retryAttempts: 1,
-        maxEventAge: Duration.hours(1),
+        maxEventAge: REGENERATE_EVERY,
       }),
     });
 
@@ -247,7 +271,9 @@ export class CleanfeedStack extends Stack {
       this.headChanges.deadLetterQueue,
       "regenerations",
     );
-    for (const fn of [this.ingest, this.regenerate]) this.alarmOnFunction(fn);
+    this.alarmOnFunction(this.ingest, config.pollIntervalMinutes);
+    this.alarmOnFunction(this.regenerate, REGENERATE_EVERY.toMinutes());
+    this.alarmOnRefusedDocuments();
     this.alarmOnStaleFeed(config.deploy.staleFeedHours);
 
     // --- Outputs ----------------------------------------------------------------
@@ -278,6 +304,7 @@ export class CleanfeedStack extends Stack {
     // stories, keys and source state must stay private even if a path trick
     // ever got past `originPath`.
     const oac = new cloudfront.S3OriginAccessControl(this, "OriginAccess", {
+      originAccessControlName: this.accountGlobalName("oac"),
       description: "cleanfeed: CloudFront reads public/ only",
       signing: cloudfront.Signing.SIGV4_ALWAYS,
     });
@@ -286,6 +313,7 @@ export class CleanfeedStack extends Stack {
       originAccessControlId: oac.originAccessControlId,
     });
     const cachePolicy = new cloudfront.CachePolicy(this, "FeedCache", {
+      cachePolicyName: this.accountGlobalName("cache"),
       comment: "cleanfeed: short TTLs so readers' conditional GETs reach fresh ETags",
       // minTtl 0 lets the Cache-Control written by regenerate decide.
       minTtl: Duration.seconds(0),
@@ -298,6 +326,7 @@ export class CleanfeedStack extends Stack {
       cookieBehavior: cloudfront.CacheCookieBehavior.none(),
     });
     const headers = new cloudfront.ResponseHeadersPolicy(this, "FeedHeaders", {
+      responseHeadersPolicyName: this.accountGlobalName("headers"),
       comment: "cleanfeed: security headers; feeds are readable from any web reader",
       securityHeadersBehavior: {
         strictTransportSecurity: {
@@ -377,22 +406,60 @@ export class CleanfeedStack extends Stack {
     return distribution;
   }
 
-  /** The S3 objects a key prefix covers, for a policy statement. */
+  /**
+   * A name that must be unique in the whole account (CloudFront's policies
+   * and origin access controls are not regional): the stack name and the
+   * region, so one account holds a stack per name and region. An OAC name
+   * stops at 64 characters: 40 (the longest stack name) + 1 + 14 (the
+   * longest region name so far) + 4 leaves room.
+   */
+  private accountGlobalName(kind: "oac" | "cache" | "headers"): string {
+    return `${this.stackName}-${this.region}-${kind}`;
+  }
+
+  /** The S3 objects a key prefix covers (or the one key), for a policy statement. */
   private objects(...prefixes: string[]): string[] {
-    return prefixes.map((p) => this.bucket.arnForObjects(`${p}*`));
+    return prefixes.map((p) => this.bucket.arnForObjects(p.endsWith("/") ? `${p}*` : p));
   }
 
   /**
-   * Ingest stores stories, aliases, the head index and per-source state, and
-   * consumes (reads then deletes) `incoming/` drops. ListBucket only makes a
-   * missing key answer 404 instead of 403: the functions never list.
+   * `s3:ListBucket` for the keys a function reads. Beyond listing, it is what
+   * makes S3 answer 404 rather than 403 for a missing key, and the store
+   * reads "missing" as "not written yet" (a fresh bucket's head index, a new
+   * source's state). S3 checks it with the requested key as `s3:prefix` (as
+   * Ceph RGW does since ceph/ceph#68577, "to match aws behavior"), so the
+   * condition names the same keys and prefixes the function reads: it can
+   * learn that a key is missing only where it may read it anyway.
+   */
+  private listStatement(keys: string[]): iam.PolicyStatement {
+    return new iam.PolicyStatement({
+      sid: "ListWhatItReads",
+      actions: [LIST],
+      resources: [this.bucket.bucketArn],
+      conditions: {
+        StringLike: { "s3:prefix": keys.map((k) => (k.endsWith("/") ? `${k}*` : k)) },
+      },
+    });
+  }
+
+  /**
+   * Ingest stores stories and aliases, commits the head index, keeps
+   * per-source state, writes and deletes its intents (the only prefix it
+   * lists), and consumes (reads then deletes) `incoming/` drops. It has no
+   * access to regenerate's archive state nor to the published files.
    */
   private grantIngest(role: iam.IRole): void {
     role.addToPrincipalPolicy(
       new iam.PolicyStatement({
         sid: "StoreStories",
         actions: [GET, PUT],
-        resources: this.objects(PREFIX.entries, PREFIX.keys, PREFIX.index, PREFIX.sources),
+        resources: this.objects(
+          PREFIX.entries,
+          PREFIX.keys,
+          PREFIX.sources,
+          HEAD_INDEX_KEY,
+          PREFIX.intents,
+        ),
       }),
     );
     role.addToPrincipalPolicy(
@@ -404,38 +471,45 @@ export class CleanfeedStack extends Stack {
     );
     role.addToPrincipalPolicy(
       new iam.PolicyStatement({
-        sid: "MissingKeysAre404",
-        actions: [LIST],
-        resources: [this.bucket.bucketArn],
+        sid: "DeleteCommittedIntents",
+        actions: [DELETE],
+        resources: this.objects(PREFIX.intents),
       }),
+    );
+    role.addToPrincipalPolicy(
+      this.listStatement([
+        PREFIX.entries,
+        PREFIX.keys,
+        PREFIX.sources,
+        HEAD_INDEX_KEY,
+        PREFIX.intents,
+        PREFIX.incoming,
+      ]),
     );
   }
 
   /**
    * Regenerate reads the head index and the stories, writes the public files,
-   * and keeps its archive bookkeeping (`index/archive/state.json`).
+   * and keeps its archive bookkeeping (`index/archive/state.json`). It lists
+   * nothing; its ListBucket only makes those reads' missing keys 404s.
    */
   private grantRegenerate(role: iam.IRole): void {
     role.addToPrincipalPolicy(
       new iam.PolicyStatement({
         sid: "ReadStories",
         actions: [GET],
-        resources: this.objects(PREFIX.index, PREFIX.entries),
+        resources: this.objects(HEAD_INDEX_KEY, PREFIX.entries),
       }),
     );
     role.addToPrincipalPolicy(
       new iam.PolicyStatement({
         sid: "PublishAndArchive",
         actions: [GET, PUT],
-        resources: this.objects(PREFIX.public, PREFIX.archiveState),
+        resources: this.objects(PREFIX.public, ARCHIVE_STATE_KEY),
       }),
     );
     role.addToPrincipalPolicy(
-      new iam.PolicyStatement({
-        sid: "MissingKeysAre404",
-        actions: [LIST],
-        resources: [this.bucket.bucketArn],
-      }),
+      this.listStatement([HEAD_INDEX_KEY, PREFIX.entries, PREFIX.public, ARCHIVE_STATE_KEY]),
     );
   }
 
@@ -451,7 +525,7 @@ export class CleanfeedStack extends Stack {
     this.addAlarm(id, {
       alarmDescription: `cleanfeed: ${what} failed repeatedly and wait in a dead-letter queue`,
       metric: dlq.metricApproximateNumberOfMessagesVisible({
-        period: Duration.minutes(5),
+        period: ALARM_PERIOD,
         statistic: cloudwatch.Stats.MAXIMUM,
       }),
       threshold: 1,
@@ -461,36 +535,70 @@ export class CleanfeedStack extends Stack {
     });
   }
 
-  private alarmOnFunction(fn: CleanfeedFunction): void {
+  /**
+   * Any error or throttle of a function. An error stays in ALARM until a
+   * whole run of the schedule (`everyMinutes`) has passed without one, so an
+   * outage that fails every scheduled run pages once, not at every run.
+   */
+  private alarmOnFunction(fn: CleanfeedFunction, everyMinutes: number): void {
     const name = fn.node.id;
     const common = {
       threshold: 1,
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      evaluationPeriods: 1,
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     };
     this.addAlarm(`${name}Errors`, {
       ...common,
       alarmDescription: `cleanfeed: the ${name.toLowerCase()} function failed`,
-      metric: fn.function.metricErrors({ period: Duration.minutes(5), statistic: "Sum" }),
+      metric: fn.function.metricErrors({ period: ALARM_PERIOD, statistic: "Sum" }),
+      evaluationPeriods: errorAlarmPeriods(everyMinutes),
+      datapointsToAlarm: 1,
     });
     this.addAlarm(`${name}Throttles`, {
       ...common,
       alarmDescription: `cleanfeed: the ${name.toLowerCase()} function was throttled`,
-      metric: fn.function.metricThrottles({ period: Duration.minutes(5), statistic: "Sum" }),
+      metric: fn.function.metricThrottles({ period: ALARM_PERIOD, statistic: "Sum" }),
+      evaluationPeriods: 1,
+    });
+  }
+
+  /**
+   * A dropped document ingest refused as malformed (`DocumentsRefused`, from
+   * ingest's `onRefused`): it stays in `incoming/` until someone fixes it.
+   */
+  private alarmOnRefusedDocuments(): void {
+    this.addAlarm("DocumentsRefused", {
+      alarmDescription:
+        "cleanfeed: a document dropped into incoming/ was refused as malformed and waits there (see ingest's log: refused a dropped object)",
+      metric: new cloudwatch.Metric({
+        namespace: METRICS_NAMESPACE,
+        metricName: "DocumentsRefused",
+        dimensionsMap: { service: "ingest" },
+        statistic: "Sum",
+        period: Duration.hours(1),
+      }),
+      threshold: REFUSED_DOCUMENTS_THRESHOLD,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
   }
 
   /**
    * The feed is stale when regenerate reported no successful run for
-   * `staleFeedHours`. No data at all (the function never ran) is stale too.
+   * `staleFeedHours`. `FeedRegenerated` exists only once regenerate has
+   * succeeded, so missing data is not breaching: a fresh stack, which has
+   * never regenerated, stays in INSUFFICIENT_DATA without paging. Once the
+   * metric exists, a window with no data point at all moves the alarm from OK
+   * to INSUFFICIENT_DATA, and that transition is what pages (a data point is
+   * always ≥ 1, so the threshold alone never would).
    */
   private alarmOnStaleFeed(staleFeedHours: number): void {
     const window = staleFeedWindow(staleFeedHours);
-    this.addAlarm("StaleFeed", {
-      alarmDescription: `cleanfeed: the feed was not regenerated for ${window.hours} hours`,
+    const alarm = this.addAlarm("StaleFeed", {
+      alarmDescription: `cleanfeed: the feed was not regenerated for ${window.hours} hours (reported as INSUFFICIENT_DATA: the alarm watches only once the feed has been regenerated)`,
       metric: new cloudwatch.Metric({
-        namespace: "cleanfeed",
+        namespace: METRICS_NAMESPACE,
         metricName: "FeedRegenerated",
         dimensionsMap: { service: "regenerate" },
         statistic: "Sum",
@@ -500,9 +608,19 @@ export class CleanfeedStack extends Stack {
       comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
       evaluationPeriods: window.periods,
       datapointsToAlarm: window.periods,
-      treatMissingData: cloudwatch.TreatMissingData.BREACHING,
+      treatMissingData: cloudwatch.TreatMissingData.MISSING,
     });
+    alarm.addInsufficientDataAction(new SnsAction(this.alarmTopic));
   }
+}
+
+/**
+ * Evaluation periods (of `ALARM_PERIOD`) for an error alarm that stays in
+ * ALARM across runs `everyMinutes` apart: one run's span plus a period of
+ * slack, at most a day.
+ */
+export function errorAlarmPeriods(everyMinutes: number): number {
+  return Math.min(288, Math.ceil(everyMinutes / ALARM_PERIOD.toMinutes()) + 1);
 }
 
 interface CustomDomain {
@@ -536,9 +654,10 @@ function withSlash(url: string): string {
 }
 
 /**
- * How the stale-feed alarm covers `hours`: CloudWatch limits an alarm to
- * period × evaluation periods ≤ 7 days, so longer settings are capped there.
- * Up to a day it is one period; beyond, whole periods of at most a day.
+ * How the stale-feed alarm covers `hours`: hourly periods (regenerate runs at
+ * least hourly), so that one period still filling never decides alone.
+ * CloudWatch limits an alarm to period × evaluation periods ≤ 7 days, so
+ * longer settings are capped there.
  */
 export function staleFeedWindow(hours: number): {
   hours: number;
@@ -546,7 +665,5 @@ export function staleFeedWindow(hours: number): {
   periods: number;
 } {
   const capped = Math.min(hours, 7 * 24);
-  let periodHours = Math.min(capped, 24);
-  while (capped % periodHours !== 0) periodHours -= 1;
-  return { hours: capped, periodHours, periods: capped / periodHours };
+  return { hours: capped, periodHours: 1, periods: capped };
 }

@@ -62,8 +62,8 @@ export function acknowledgeNagFindings(stack: CleanfeedStack, config: Config): v
   const ingestPrefixes = [
     PREFIX.entries,
     PREFIX.keys,
-    PREFIX.index,
     PREFIX.sources,
+    PREFIX.intents,
     PREFIX.incoming,
   ];
   for (const prefix of ingestPrefixes) {
@@ -73,8 +73,7 @@ export function acknowledgeNagFindings(stack: CleanfeedStack, config: Config): v
       PREFIX_REASON,
     );
   }
-  const regeneratePrefixes = [PREFIX.index, PREFIX.entries, PREFIX.public, PREFIX.archiveState];
-  for (const prefix of regeneratePrefixes) {
+  for (const prefix of [PREFIX.entries, PREFIX.public]) {
     acknowledge(
       stack.regenerate.role,
       `AwsSolutions-IAM5[Resource::${bucket}/${prefix}*]`,

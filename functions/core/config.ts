@@ -144,6 +144,17 @@ const ContentSchema = section({
 });
 
 const DeploySchema = section({
+  /** The CloudFormation stack; the account-global names (CloudFront policies) start with it. */
+  stackName: v.nullish(
+    v.pipe(
+      nonEmpty,
+      v.regex(
+        /^[A-Za-z][A-Za-z0-9-]{0,39}$/,
+        "must be 1 to 40 letters, digits or hyphens, starting with a letter",
+      ),
+    ),
+    "Cleanfeed",
+  ),
   alarmEmail: matching(/^[^@\s]+@[^@\s]+$/, (email) => `"${email}" is not an email address`),
   domainName: text,
   certificateArn: text,

@@ -29,6 +29,8 @@ export interface IngestRuntime extends IngestDeps {
    * local command) one invocation polls them all.
    */
   enqueue?: (bodies: string[]) => Promise<void>;
+  /** Hears each dropped object refused as bad input (the Lambda counts them for an alarm). */
+  onRefused?: (key: string, error: unknown) => void;
 }
 
 /** The shards of a scheduled poll: source names, `sourcesPerShard` at a time. */
@@ -60,35 +62,40 @@ const json = (statusCode: number, value: unknown): HttpResponse => ({
 const withoutCopies = ({ copies: _, ...report }: IngestReport & { copies: unknown }) => report;
 
 /**
- * Reads one dropped object and stores what it holds. Returns whether it may
- * be deleted once the invocation commits: yes when stored in full, or when
- * refused as bad input (kept in place for the user, and never retried).
+ * What became of one dropped object: `stored` (delete it once the invocation
+ * commits), `partial` (some items failed: keep it, and retry), `refused` (bad
+ * input: keep it for the user, never retry), `gone` (a replayed event: it was
+ * stored and deleted already), `ignored` (not under incoming/).
  */
+type Dropped = "stored" | "partial" | "refused" | "gone" | "ignored";
+
+/** Reads one dropped object and stores what it holds. */
 async function ingestObject(
   rt: IngestRuntime,
   invocation: Invocation,
   object: CreatedObject,
-): Promise<{ report: IngestReport | null; remove: boolean }> {
+): Promise<{ report: IngestReport | null; status: Dropped }> {
   if (object.error !== null) throw new Error(object.error);
   if (!object.key.startsWith(PREFIX.incoming)) {
     rt.log.warn("ignored an object outside incoming/", { key: object.key });
-    return { report: null, remove: false };
+    return { report: null, status: "ignored" };
   }
   // as bytes: a feed document says its own encoding (XML declaration, BOM)
   const got = await rt.objects.getFile(object.key);
-  if (got === null) return { report: null, remove: false }; // already done: a replayed event
+  if (got === null) return { report: null, status: "gone" };
   const name = object.key.slice(PREFIX.incoming.length);
   try {
     const report = withoutCopies(
       await invocation.ingest({ source: name, body: got.body, contentType: got.contentType }),
     );
     rt.log.info("ingested dropped object", { key: object.key, ...report });
-    return { report, remove: report.failed.length === 0 };
+    return { report, status: report.failed.length === 0 ? "stored" : "partial" };
   } catch (e) {
     if (!isInputError(e)) throw e;
     // The file is wrong, not the service: keep it for the user and do not retry.
     rt.log.error("refused a dropped object", { key: object.key, error: String(e) });
-    return { report: null, remove: false };
+    rt.onRefused?.(object.key, e);
+    return { report: null, status: "refused" };
   }
 }
 
@@ -138,9 +145,10 @@ async function handleSqs(
     if (message.poll !== null) continue;
     try {
       for (const object of message.objects) {
-        const { remove } = await ingestObject(rt, invocation, object);
-        if (remove) removable.push(object.key);
-        else if (object.key.startsWith(PREFIX.incoming)) failed.add(message.id);
+        const { status } = await ingestObject(rt, invocation, object);
+        if (status === "stored") removable.push(object.key);
+        // only a partial store is retried: bad input stays bad, a replay is done
+        if (status === "partial") failed.add(message.id);
       }
     } catch (e) {
       rt.log.error("ingest of a dropped object failed; SQS will retry", {
@@ -190,7 +198,7 @@ export function createIngestHandler(rt: IngestRuntime) {
         for (const object of readable) results.push(await ingestObject(rt, invocation, object));
         await invocation.commit();
         for (const [i, r] of results.entries()) {
-          if (r.remove) await rt.objects.delete(readable[i]!.key);
+          if (r.status === "stored") await rt.objects.delete(readable[i]!.key);
         }
         const errors = what.objects.flatMap((o) => o.error ?? []);
         if (errors.length > 0) throw new Error(errors.join("; "));

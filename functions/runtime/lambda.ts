@@ -2,12 +2,23 @@
  * What both Lambda handlers build once per cold start: the config baked into
  * the bundle, the S3 client, the Powertools logger and metrics.
  */
+import { createRequire } from "node:module";
 import { Logger } from "@aws-lambda-powertools/logger";
 import { Metrics } from "@aws-lambda-powertools/metrics";
 import { parseConfig } from "../core/config.ts";
 import { createS3Client } from "../store/client.ts";
 import { Objects } from "../store/objects.ts";
 import type { Log } from "./log.ts";
+
+/**
+ * The `@aws-sdk/client-s3` versions cleanfeed is tested with: from the
+ * lockfile's, which every test runs, up to the next major. The bundles leave
+ * the SDK to the Lambda runtime (bundled, it would take them past their size
+ * budget: see the README), so the cold-start log names the version that runs
+ * and warns when it is outside this range. A test keeps `from` equal to the
+ * lockfile's version.
+ */
+export const TESTED_S3_SDK = { from: "3.1175.0", belowMajor: 4 } as const;
 
 function required(name: string): string {
   const value = process.env[name];
@@ -24,6 +35,44 @@ function logOf(logger: Logger): Log {
   };
 }
 
+/** The version of the `@aws-sdk/client-s3` this code resolves (the runtime's, in Lambda). */
+export function runningS3Sdk(): string | null {
+  try {
+    // not named `require`: esbuild must leave this lookup to run time
+    const load = createRequire(import.meta.url);
+    return (load("@aws-sdk/client-s3/package.json") as { version: string }).version;
+  } catch {
+    return null;
+  }
+}
+
+/** Whether `version` is within `TESTED_S3_SDK`. */
+export function isTestedS3Sdk(version: string): boolean {
+  const [major = 0, minor = 0, patch = 0] = version.split(".").map((n) => Number.parseInt(n, 10));
+  const [fromMajor, fromMinor, fromPatch] = TESTED_S3_SDK.from.split(".").map(Number) as [
+    number,
+    number,
+    number,
+  ];
+  if (major >= TESTED_S3_SDK.belowMajor) return false;
+  if (major !== fromMajor) return major > fromMajor;
+  if (minor !== fromMinor) return minor > fromMinor;
+  return patch >= fromPatch;
+}
+
+function logSdk(log: Log): void {
+  const version = runningS3Sdk();
+  const tested = `>=${TESTED_S3_SDK.from} <${TESTED_S3_SDK.belowMajor}`;
+  if (version !== null && isTestedS3Sdk(version)) {
+    log.info("cold start", { s3Sdk: version, testedS3Sdk: tested });
+  } else {
+    log.warn("the runtime's @aws-sdk/client-s3 is not a version cleanfeed was tested with", {
+      s3Sdk: version,
+      testedS3Sdk: tested,
+    });
+  }
+}
+
 export function lambdaRuntime() {
   const bucket = required("CLEANFEED_BUCKET");
   // Baked in at build time by esbuild `define`, which replaces this literal
@@ -32,11 +81,18 @@ export function lambdaRuntime() {
     JSON.parse(process.env.CLEANFEED_CONFIG ?? required("CLEANFEED_CONFIG")),
   );
   const publicUrl = required("CLEANFEED_PUBLIC_URL");
+  const log = logOf(new Logger());
+  logSdk(log);
   return {
     config,
     publicUrl: publicUrl.endsWith("/") ? publicUrl : `${publicUrl}/`,
-    objects: new Objects(createS3Client({ bucket }), bucket),
-    log: logOf(new Logger()),
+    // CLEANFEED_S3_ENDPOINT is for tests only (the Lambda simulation points the
+    // bundles at the embedded S3); the stack never sets it.
+    objects: new Objects(
+      createS3Client({ bucket, endpoint: process.env.CLEANFEED_S3_ENDPOINT ?? null }),
+      bucket,
+    ),
+    log,
     metrics: new Metrics({ namespace: "cleanfeed" }),
   };
 }

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { ConfigError } from "../../functions/core/errors.ts";
-import { staleFeedWindow } from "../../infra/cleanfeed-stack.ts";
+import { errorAlarmPeriods, staleFeedWindow } from "../../infra/cleanfeed-stack.ts";
 import { loadConfig } from "../../infra/load-config.ts";
 import { buildApp, testConfig } from "./synth.ts";
 
@@ -78,14 +78,21 @@ describe("loading the config for cdk", () => {
 });
 
 describe("stale-feed alarm window", () => {
-  it("covers up to a day in one period, longer spans in whole periods", () => {
-    expect(staleFeedWindow(6)).toEqual({ hours: 6, periodHours: 6, periods: 1 });
-    expect(staleFeedWindow(24)).toEqual({ hours: 24, periodHours: 24, periods: 1 });
-    expect(staleFeedWindow(36)).toEqual({ hours: 36, periodHours: 18, periods: 2 });
-    expect(staleFeedWindow(49)).toEqual({ hours: 49, periodHours: 7, periods: 7 });
+  it("counts whole hours, so one period still filling never decides alone", () => {
+    expect(staleFeedWindow(6)).toEqual({ hours: 6, periodHours: 1, periods: 6 });
+    expect(staleFeedWindow(49)).toEqual({ hours: 49, periodHours: 1, periods: 49 });
   });
 
   it("caps at CloudWatch's 7-day evaluation limit", () => {
-    expect(staleFeedWindow(720)).toEqual({ hours: 168, periodHours: 24, periods: 7 });
+    expect(staleFeedWindow(720)).toEqual({ hours: 168, periodHours: 1, periods: 168 });
+  });
+});
+
+describe("error alarm window", () => {
+  it("spans one scheduled run plus a period, at most a day", () => {
+    expect(errorAlarmPeriods(15)).toBe(4);
+    expect(errorAlarmPeriods(1)).toBe(2);
+    expect(errorAlarmPeriods(60)).toBe(13);
+    expect(errorAlarmPeriods(1440)).toBe(288);
   });
 });

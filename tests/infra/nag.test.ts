@@ -3,7 +3,7 @@ import * as s3 from "aws-cdk-lib/aws-s3";
 import { AwsSolutionsChecks } from "cdk-nag";
 import { describe, expect, it } from "vitest";
 import { CleanfeedStack } from "../../infra/cleanfeed-stack.ts";
-import { buildApp, testConfig } from "./synth.ts";
+import { buildApp, CDK_JSON_CONTEXT, testConfig } from "./synth.ts";
 
 const CUSTOM_DOMAIN = {
   domainName: "feed.example.org",
@@ -30,7 +30,11 @@ describe("cdk-nag AwsSolutions", { timeout: 120_000 }, () => {
 
   it("fails synthesis when the acknowledgements are missing", () => {
     const app = new App({
-      context: { "aws:cdk:bundling-stacks": [], "@aws-cdk/core:appMode": "inmemory" },
+      context: {
+        ...CDK_JSON_CONTEXT,
+        "aws:cdk:bundling-stacks": [],
+        "@aws-cdk/core:appMode": "inmemory",
+      },
     });
     new CleanfeedStack(app, "Unacknowledged", { config: testConfig() });
     Validations.of(app).addPlugins(new AwsSolutionsChecks(app));

@@ -1,8 +1,11 @@
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import type { CfnElement } from "aws-cdk-lib";
 import { Annotations, Match, type Template } from "aws-cdk-lib/assertions";
 import type { IConstruct } from "constructs";
 import { beforeAll, describe, expect, it, vi } from "vitest";
 import type { CleanfeedApp } from "../../infra/cleanfeed-app.ts";
+import { isAllowed, resolveStatements } from "../helpers/iam-policy.ts";
 import { allowPairs, renderArn, rolePolicy, synthTemplate, testConfig } from "./synth.ts";
 
 let built: CleanfeedApp;
@@ -218,6 +221,13 @@ describe("functions", () => {
       expect(vars).not.toHaveProperty("CLEANFEED_CONFIG");
     }
   });
+
+  it("never points a function at another S3 endpoint (CLEANFEED_S3_ENDPOINT is for tests)", () => {
+    for (const fn of props("AWS::Lambda::Function")) {
+      const vars = ((fn.Environment as Json | undefined)?.Variables ?? {}) as Json;
+      expect(vars).not.toHaveProperty("CLEANFEED_S3_ENDPOINT");
+    }
+  });
 });
 
 describe("least privilege", () => {
@@ -237,12 +247,13 @@ describe("least privilege", () => {
   it("grants ingest exactly its prefixes, its log group and its queue", () => {
     const b = id(built.stack.bucket);
     const expected = [
-      ...["entries", "keys", "index", "sources"].flatMap((p) => [
-        `s3:GetObject on ${b}/${p}/*`,
-        `s3:PutObject on ${b}/${p}/*`,
+      ...["entries/*", "keys/*", "sources/*", "index/head.json", "index/intents/*"].flatMap((p) => [
+        `s3:GetObject on ${b}/${p}`,
+        `s3:PutObject on ${b}/${p}`,
       ]),
       `s3:GetObject on ${b}/incoming/*`,
       `s3:DeleteObject on ${b}/incoming/*`,
+      `s3:DeleteObject on ${b}/index/intents/*`,
       `s3:ListBucket on ${b}`,
       ...logs("ingest"),
       ...consume(built.stack.incoming.queue),
@@ -253,17 +264,121 @@ describe("least privilege", () => {
   it("grants regenerate exactly its prefixes, its log group and its queue", () => {
     const b = id(built.stack.bucket);
     const expected = [
-      `s3:GetObject on ${b}/index/*`,
+      `s3:GetObject on ${b}/index/head.json`,
       `s3:GetObject on ${b}/entries/*`,
       `s3:GetObject on ${b}/public/*`,
       `s3:PutObject on ${b}/public/*`,
-      `s3:GetObject on ${b}/index/archive/*`,
-      `s3:PutObject on ${b}/index/archive/*`,
+      `s3:GetObject on ${b}/index/archive/state.json`,
+      `s3:PutObject on ${b}/index/archive/state.json`,
       `s3:ListBucket on ${b}`,
       ...logs("regenerate"),
       ...consume(built.stack.headChanges.queue),
     ].sort();
     expect(allowPairs(rolePolicy(template, id(built.stack.regenerate.role)))).toEqual(expected);
+  });
+
+  it("lets each function list (and see as missing) only the keys it reads", () => {
+    const listed = (fn: "ingest" | "regenerate") =>
+      ((rolePolicy(template, id(built.stack[fn].role)).Statement as Json[]).find(
+        (st) => st.Action === "s3:ListBucket",
+      )?.Condition ?? null) as Json | null;
+    expect(listed("ingest")).toEqual({
+      StringLike: {
+        "s3:prefix": [
+          "entries/*",
+          "keys/*",
+          "sources/*",
+          "index/head.json",
+          "index/intents/*",
+          "incoming/*",
+        ],
+      },
+    });
+    expect(listed("regenerate")).toEqual({
+      StringLike: {
+        "s3:prefix": ["index/head.json", "entries/*", "public/*", "index/archive/state.json"],
+      },
+    });
+  });
+
+  describe("what each role may do to the store, evaluated", () => {
+    const bucketArn = "arn:aws:s3:::items";
+    const may = (fn: "ingest" | "regenerate") => {
+      const statements = resolveStatements(
+        rolePolicy(template, id(built.stack[fn].role)),
+        (logicalId, attribute) => {
+          if (logicalId === id(built.stack.bucket) && attribute === "Arn") return bucketArn;
+          return `${logicalId}.${attribute}`;
+        },
+      );
+      return (action: string, key: string) =>
+        action === "ListBucket"
+          ? isAllowed(statements, {
+              action: "s3:ListBucket",
+              resource: bucketArn,
+              context: { "s3:prefix": key },
+            })
+          : isAllowed(statements, { action: `s3:${action}`, resource: `${bucketArn}/${key}` });
+    };
+
+    it("ingest cannot touch regenerate's archive state or the published files", () => {
+      const ingest = may("ingest");
+      for (const action of ["GetObject", "PutObject", "DeleteObject"]) {
+        expect(ingest(action, "index/archive/state.json"), action).toBe(false);
+        expect(ingest(action, "public/feed.atom"), action).toBe(false);
+      }
+      expect(ingest("ListBucket", "index/archive/state.json")).toBe(false);
+    });
+
+    it("ingest writes the head index and its intents, deletes intents and drops, nothing else", () => {
+      const ingest = may("ingest");
+      expect(ingest("PutObject", "index/head.json")).toBe(true);
+      expect(ingest("PutObject", "index/intents/20250603T120000Z_w_1.json")).toBe(true);
+      expect(ingest("DeleteObject", "index/intents/20250603T120000Z_w_1.json")).toBe(true);
+      expect(ingest("DeleteObject", "incoming/world desk.atom")).toBe(true);
+      expect(ingest("PutObject", "index/other.json")).toBe(false);
+      for (const key of ["index/head.json", "entries/x.json", "keys/url/ab", "sources/x.json"]) {
+        expect(ingest("DeleteObject", key), key).toBe(false);
+      }
+      expect(ingest("PutObject", "incoming/x.xml")).toBe(false);
+    });
+
+    it("ingest lists its intents, and nothing it does not read", () => {
+      const ingest = may("ingest");
+      expect(ingest("ListBucket", "index/intents/")).toBe(true);
+      // a missing key it reads is a 404 (S3 checks ListBucket with the key as s3:prefix)
+      expect(ingest("ListBucket", "index/head.json")).toBe(true);
+      expect(ingest("ListBucket", "sources/ab12.json")).toBe(true);
+      expect(ingest("ListBucket", "")).toBe(false);
+      expect(ingest("ListBucket", "index/")).toBe(false);
+      expect(ingest("ListBucket", "public/")).toBe(false);
+    });
+
+    it("regenerate publishes and keeps its archive state, and writes nothing ingest owns", () => {
+      const regenerate = may("regenerate");
+      expect(regenerate("PutObject", "public/feed.atom")).toBe(true);
+      expect(regenerate("PutObject", "index/archive/state.json")).toBe(true);
+      expect(regenerate("GetObject", "index/head.json")).toBe(true);
+      for (const key of ["index/head.json", "index/intents/x.json", "entries/x.json"]) {
+        expect(regenerate("PutObject", key), key).toBe(false);
+      }
+      expect(regenerate("GetObject", "sources/x.json")).toBe(false);
+      expect(regenerate("ListBucket", "index/intents/")).toBe(false);
+      expect(regenerate("ListBucket", "")).toBe(false);
+    });
+  });
+
+  it("lists the bucket only where the grants expect it: intents, from the store", () => {
+    // Every ListObjectsV2 goes through Objects.list; a new caller needs a grant (and this updated).
+    const root = new URL("../../functions/", import.meta.url).pathname;
+    const callers = readdirSync(root, { recursive: true, encoding: "utf-8" })
+      .filter((f) => f.endsWith(".ts") && !f.startsWith("local/"))
+      .flatMap((f) =>
+        [...readFileSync(join(root, f), "utf-8").matchAll(/objects\.list\(([^)]*)\)/g)].map(
+          (m) => `${f}: ${m[1]}`,
+        ),
+      );
+    expect(callers).toEqual(["store/intents.ts: PREFIX.intents"]);
   });
 
   it("attaches no managed policies to the function roles", () => {
@@ -378,6 +493,38 @@ describe("triggers", () => {
     expect(permissions.filter((p) => p.Principal === "*")).toEqual([]);
     expect(template.findOutputs("PushUrl").PushUrl).toBeDefined();
   });
+
+  it("lets the push policy invoke ingest through its IAM-auth URL only", () => {
+    const [policy, ...others] = props("AWS::IAM::ManagedPolicy");
+    expect(others).toEqual([]);
+    const fn = { "Fn::GetAtt": [id(built.stack.ingest.function), "Arn"] };
+    expect((policy!.PolicyDocument as Json).Statement).toEqual([
+      {
+        Sid: "InvokeThePushUrl",
+        Effect: "Allow",
+        Action: "lambda:InvokeFunctionUrl",
+        Resource: fn,
+        Condition: { StringEquals: { "lambda:FunctionUrlAuthType": "AWS_IAM" } },
+      },
+      {
+        Sid: "OnlyThroughTheUrl",
+        Effect: "Allow",
+        Action: "lambda:InvokeFunction",
+        Resource: fn,
+        Condition: { Bool: { "lambda:InvokedViaFunctionUrl": true } },
+      },
+    ]);
+    const statements = resolveStatements(policy!.PolicyDocument as Json, () => "ingest-arn");
+    const invoke = (viaUrl: boolean) =>
+      isAllowed(statements, {
+        action: "lambda:InvokeFunction",
+        resource: "ingest-arn",
+        context: { "lambda:InvokedViaFunctionUrl": viaUrl },
+      });
+    expect(invoke(true)).toBe(true);
+    // a direct Invoke (any event: a poll, a forged SQS batch, { remove }) is refused
+    expect(invoke(false)).toBe(false);
+  });
 });
 
 describe("operations", () => {
@@ -403,8 +550,12 @@ describe("operations", () => {
     }
   });
 
-  it("alarms on every error and throttle of each function", () => {
-    for (const fn of [built.stack.ingest, built.stack.regenerate]) {
+  it("alarms on every error and throttle of each function; an error stays in ALARM for a run", () => {
+    for (const [fn, errorPeriods] of [
+      // the test config polls every 15 minutes: 15/5 + 1 periods; regenerate runs hourly
+      [built.stack.ingest, 4],
+      [built.stack.regenerate, 13],
+    ] as const) {
       for (const metric of ["Errors", "Throttles"]) {
         const [alarm] = alarmOn(metric, [
           { Name: "FunctionName", Value: { Ref: id(fn.function) } },
@@ -412,27 +563,74 @@ describe("operations", () => {
         expect(alarm).toMatchObject({
           Namespace: "AWS/Lambda",
           Statistic: "Sum",
+          Period: 300,
           Threshold: 1,
           ComparisonOperator: "GreaterThanOrEqualToThreshold",
+          TreatMissingData: "notBreaching",
           AlarmActions: [{ Ref: topic() }],
         });
+        if (metric === "Errors") {
+          expect(alarm).toMatchObject({ EvaluationPeriods: errorPeriods, DatapointsToAlarm: 1 });
+        } else {
+          expect(alarm!.EvaluationPeriods).toBe(1);
+        }
       }
     }
   });
 
-  it("alarms when the feed was not regenerated for staleFeedHours, missing data included", () => {
+  it("runs a failed poll once: the next scheduled poll is its retry", () => {
+    template.hasResourceProperties("AWS::Lambda::EventInvokeConfig", {
+      FunctionName: { Ref: id(built.stack.ingest.function) },
+      MaximumRetryAttempts: 0,
+      Qualifier: "$LATEST",
+    });
+    template.resourceCountIs("AWS::Lambda::EventInvokeConfig", 1);
+  });
+
+  it("alarms on any dropped document refused as malformed", () => {
+    const [alarm] = alarmOn("DocumentsRefused", [{ Name: "service", Value: "ingest" }]);
+    expect(alarm).toMatchObject({
+      Namespace: "cleanfeed",
+      Statistic: "Sum",
+      Period: 3600,
+      EvaluationPeriods: 1,
+      Threshold: 1,
+      ComparisonOperator: "GreaterThanOrEqualToThreshold",
+      TreatMissingData: "notBreaching",
+      AlarmActions: [{ Ref: topic() }],
+    });
+  });
+
+  it("alarms when a feed that was regenerated goes staleFeedHours without, and not before the first", () => {
     const [alarm] = alarmOn("FeedRegenerated", [{ Name: "service", Value: "regenerate" }]);
     expect(alarm).toMatchObject({
       Namespace: "cleanfeed",
       Statistic: "Sum",
       Threshold: 1,
       ComparisonOperator: "LessThanThreshold",
-      TreatMissingData: "breaching",
+      // never breaching: a fresh stack waits in INSUFFICIENT_DATA, silently
+      TreatMissingData: "missing",
       AlarmActions: [{ Ref: topic() }],
+      // OK → INSUFFICIENT_DATA (no data point for the whole window) is the page
+      InsufficientDataActions: [{ Ref: topic() }],
     });
-    // Default staleFeedHours is 6.
-    expect(Number(alarm!.Period) * Number(alarm!.EvaluationPeriods)).toBe(6 * 3600);
-    expect(props("AWS::CloudWatch::Alarm")).toHaveLength(7);
+    // Default staleFeedHours is 6, in hourly periods.
+    expect(alarm).toMatchObject({ Period: 3600, EvaluationPeriods: 6, DatapointsToAlarm: 6 });
+  });
+
+  it("has exactly the alarms above, each sending to the topic", () => {
+    const alarms = props("AWS::CloudWatch::Alarm");
+    expect(alarms.map((a) => `${a.Namespace}/${a.MetricName}`).sort()).toEqual([
+      "AWS/Lambda/Errors",
+      "AWS/Lambda/Errors",
+      "AWS/Lambda/Throttles",
+      "AWS/Lambda/Throttles",
+      "AWS/SQS/ApproximateNumberOfMessagesVisible",
+      "AWS/SQS/ApproximateNumberOfMessagesVisible",
+      "cleanfeed/DocumentsRefused",
+      "cleanfeed/FeedRegenerated",
+    ]);
+    for (const a of alarms) expect(a.AlarmActions).toEqual([{ Ref: topic() }]);
   });
 
   it("refuses non-TLS publishing to the alarm topic and subscribes the alarm email", () => {

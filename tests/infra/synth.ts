@@ -3,6 +3,7 @@
  * (the tests check the template, not the code), and render IAM policy
  * documents as readable `action on resource` pairs.
  */
+import { readFileSync } from "node:fs";
 import { Template } from "aws-cdk-lib/assertions";
 import { type Config, parseConfig } from "../../functions/core/config.ts";
 import { type CleanfeedApp, createCleanfeedApp } from "../../infra/cleanfeed-app.ts";
@@ -20,11 +21,20 @@ export function testConfig(overrides: Record<string, unknown> = {}): Config {
   });
 }
 
+/**
+ * The context `cdk synth` gives the app from `cdk.json` (the feature flags),
+ * so the tests check the template a deploy would produce.
+ */
+export const CDK_JSON_CONTEXT: Record<string, unknown> = JSON.parse(
+  readFileSync(new URL("../../cdk.json", import.meta.url), "utf-8"),
+).context;
+
 /** The app with bundling skipped; validation failures throw from `synth()`. */
 export function buildApp(config: Config): CleanfeedApp {
   return createCleanfeedApp(config, {
     appProps: {
       context: {
+        ...CDK_JSON_CONTEXT,
         "aws:cdk:bundling-stacks": [],
         // Throw the cdk-nag report from synth() instead of printing it.
         "@aws-cdk/core:appMode": "inmemory",

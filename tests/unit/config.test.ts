@@ -49,6 +49,7 @@ describe("parseConfig", () => {
       },
       content: { iframeHosts: DEFAULT_IFRAME_HOSTS },
       deploy: {
+        stackName: "Cleanfeed",
         alarmEmail: null,
         domainName: null,
         certificateArn: null,
@@ -189,6 +190,10 @@ describe("parseConfig", () => {
     [
       withSection("deploy", { removalPolicy: "maybe" }),
       'config deploy.removalPolicy: must be "retain" or "destroy"',
+    ],
+    [
+      withSection("deploy", { stackName: "my_feed" }),
+      "config deploy.stackName: must be 1 to 40 letters, digits or hyphens, starting with a letter",
     ],
     [
       withSection("deploy", { alarmEmail: "nope" }),

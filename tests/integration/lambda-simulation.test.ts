@@ -1,0 +1,337 @@
+/**
+ * The Lambda simulation: what `cdk deploy` would upload, run as Lambda runs
+ * it, before anyone deploys. The app is synthesized with bundling (the real
+ * `index.mjs` assets and the template, from one synth); each bundle is copied
+ * to a task folder outside the repository, where only the runtime's AWS SDK
+ * resolves; one child process (tests/helpers/lambda-child.mjs) imports it
+ * with the environment the template gives the function and calls its handler
+ * with the event fixtures. S3 is the embedded server behind a front that
+ * enforces each function's role policy from the same template, so a missing
+ * grant, a dynamic require, a missing external or a wrong variable name
+ * fails here, not in the cloud.
+ */
+import { type ChildProcess, fork } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { CfnElement } from "aws-cdk-lib";
+import { Template } from "aws-cdk-lib/assertions";
+import type { IConstruct } from "constructs";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { sourceKey } from "../../functions/core/dedupe/keys.ts";
+import { stateForSource } from "../../functions/sources/state.ts";
+import type { HeadIndex } from "../../functions/store/head.ts";
+import { HEAD_INDEX_KEY } from "../../functions/store/layout.ts";
+import { createCleanfeedApp } from "../../infra/cleanfeed-app.ts";
+import { testConfig } from "../helpers/config.ts";
+import { resolveExpression, resolveStatements } from "../helpers/iam-policy.ts";
+import { type IamS3Front, startIamS3Front } from "../helpers/iam-s3-front.ts";
+import { layOutTask } from "../helpers/lambda-task.ts";
+import { startTestStore, type TestStore } from "../helpers/store.ts";
+import { CDK_JSON_CONTEXT } from "../infra/synth.ts";
+
+type Json = Record<string, unknown>;
+type FunctionName = "ingest" | "regenerate";
+
+const events = new URL("../fixtures/events/", import.meta.url).pathname;
+const event = (name: string) => JSON.parse(readFileSync(join(events, name), "utf-8"));
+const BUCKET = "cleanfeed-items";
+const DISTRIBUTION_DOMAIN = "d111111abcdef8.cloudfront.net";
+
+// Sources a deployed ingest refuses without touching the network (loopback).
+const config = testConfig({
+  sources: [
+    { name: "wire", url: "http://127.0.0.1:9/wire.xml" },
+    { name: "desk", url: "http://127.0.0.1:9/desk.xml" },
+  ],
+});
+
+interface Reply {
+  ok: boolean;
+  value: unknown;
+  error?: { name: string; message: string };
+  logs: string;
+}
+
+interface Deployed {
+  entry: string;
+  env: Record<string, string>;
+  front: IamS3Front;
+}
+
+let root: string;
+let store: TestStore;
+let child: ChildProcess;
+const deployed = {} as Record<FunctionName, Deployed>;
+const waiting = new Map<number, (reply: Reply) => void>();
+let nextId = 0;
+
+/** One invocation in the child, as Lambda would make it. */
+function invoke(fn: FunctionName, payload: unknown): Promise<Reply> {
+  const id = ++nextId;
+  const { entry, env } = deployed[fn];
+  return new Promise((resolve) => {
+    waiting.set(id, resolve);
+    child.send({ id, entry, env, event: payload, functionName: env.AWS_LAMBDA_FUNCTION_NAME });
+  });
+}
+
+/**
+ * What the template's expressions stand for in this simulation. Strict for
+ * the environment (a variable it cannot resolve fails the test); the
+ * policies' other resources (log groups, queues) keep a placeholder.
+ */
+function lookupFor(ids: { bucket: string; distribution: string }, strict: boolean) {
+  return (logicalId: string, attribute: string | null): string => {
+    if (logicalId === ids.bucket && attribute === null) return BUCKET;
+    if (logicalId === ids.bucket && attribute === "Arn") return `arn:aws:s3:::${BUCKET}`;
+    if (logicalId === ids.distribution && attribute === "DomainName") return DISTRIBUTION_DOMAIN;
+    if (!strict) return `${logicalId}.${attribute ?? "Ref"}`;
+    throw new Error(`the simulation does not know ${logicalId}.${attribute ?? "Ref"}`);
+  };
+}
+
+beforeAll(async () => {
+  root = mkdtempSync(join(tmpdir(), "cleanfeed-lambda-sim-"));
+  // The real synth: bundling on, cdk.json's flags, cdk-nag.
+  const { app, stack } = createCleanfeedApp(config, {
+    appProps: {
+      outdir: join(root, "cdk.out"),
+      context: { ...CDK_JSON_CONTEXT, "@aws-cdk/core:appMode": "inmemory" },
+    },
+  });
+  app.synth();
+  const template = Template.fromStack(stack).toJSON() as { Resources: Record<string, Json> };
+  const id = (c: IConstruct) => stack.getLogicalId(c.node.defaultChild as CfnElement);
+  const ids = { bucket: id(stack.bucket), distribution: id(stack.distribution) };
+
+  store = await startTestStore(BUCKET);
+  let nodeOptions: string[] = [];
+  for (const fn of ["ingest", "regenerate"] as const) {
+    const props = template.Resources[id(stack[fn].function)]!.Properties as Json;
+    const asset = String((props.Code as Json).S3Key).replace(/\.zip$/, "");
+    const entry = layOutTask(
+      join(root, fn),
+      { code: { path: join(root, "cdk.out", `asset.${asset}`, "index.mjs") } },
+      { runtimeSdk: true },
+    );
+    const policy = Object.values(template.Resources).find(
+      (r) =>
+        r.Type === "AWS::IAM::Policy" &&
+        ((r.Properties as Json).Roles as Json[]).some((role) => role.Ref === id(stack[fn].role)),
+    )!.Properties as Json;
+    const front = await startIamS3Front({
+      target: store.s3.endpoint,
+      bucket: BUCKET,
+      statements: resolveStatements(policy.PolicyDocument as Json, lookupFor(ids, false)),
+    });
+    const variables = (props.Environment as { Variables: Record<string, unknown> }).Variables;
+    const env = Object.fromEntries(
+      Object.entries(variables).map(([k, v]) => [
+        k,
+        String(resolveExpression(v, lookupFor(ids, true))),
+      ]),
+    );
+    nodeOptions = (env.NODE_OPTIONS ?? "").split(" ").filter(Boolean);
+    deployed[fn] = {
+      entry,
+      front,
+      env: {
+        ...env,
+        AWS_LAMBDA_FUNCTION_NAME: `Cleanfeed-${fn}`,
+        AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(props.MemorySize),
+        LAMBDA_TASK_ROOT: join(root, fn, "task"),
+        // test-only: the template never sets it (tests/infra/stack.test.ts)
+        CLEANFEED_S3_ENDPOINT: front.endpoint,
+      },
+    };
+  }
+  // What the runtime provides every function: region, the role's credentials.
+  child = fork(new URL("../helpers/lambda-child.mjs", import.meta.url).pathname, [], {
+    execArgv: nodeOptions,
+    cwd: root,
+    env: {
+      PATH: process.env.PATH ?? "",
+      TZ: ":UTC",
+      AWS_REGION: "eu-west-1",
+      AWS_DEFAULT_REGION: "eu-west-1",
+      AWS_EXECUTION_ENV: "AWS_Lambda_nodejs24.x",
+      AWS_ACCESS_KEY_ID: "S3RVER",
+      AWS_SECRET_ACCESS_KEY: "S3RVER",
+      // Node 20 runs the simulation locally; the SDK's notice about it is not news here.
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
+    },
+    stdio: ["ignore", "ignore", "pipe", "ipc"],
+  });
+  let crash = "";
+  child.stderr?.on("data", (chunk) => {
+    crash += String(chunk);
+  });
+  child.on("message", (reply: Reply & { id: number }) => {
+    waiting.get(reply.id)?.(reply);
+    waiting.delete(reply.id);
+  });
+  // A child that dies answers every pending invocation, instead of leaving it to a timeout.
+  child.on("exit", (code, signal) => {
+    for (const done of waiting.values()) {
+      done({
+        ok: false,
+        value: null,
+        error: { name: "ChildExited", message: `exit ${code ?? signal}: ${crash}` },
+        logs: "",
+      });
+    }
+    waiting.clear();
+  });
+}, 600_000);
+
+afterAll(async () => {
+  child?.kill();
+  for (const d of Object.values(deployed)) await d.front.close();
+  await store?.close();
+  if (root) rmSync(root, { recursive: true, force: true });
+});
+
+const atom = (n: string) => `<?xml version="1.0" encoding="utf-8"?>
+<feed xmlns="http://www.w3.org/2005/Atom"><title>Drops ${n}</title><id>urn:x-drop:${n}</id>
+<updated>2025-06-03T12:00:00Z</updated><author><name>Desk</name></author>
+<entry><title>Dropped story ${n}</title><id>urn:x-drop:${n}:1</id>
+<link href="https://drops.example/${n}"/><updated>2025-06-03T12:00:00Z</updated>
+<summary>The story dropped as ${n}, one of a batch.</summary></entry></feed>`;
+
+const recordIds = (name: string) =>
+  (event(name) as { Records: { messageId: string }[] }).Records.map((r) => r.messageId);
+const failures = (reply: Reply) =>
+  (reply.value as { batchItemFailures: { itemIdentifier: string }[] }).batchItemFailures.map(
+    (f) => f.itemIdentifier,
+  );
+const keys = async (prefix: string) => (await store.objects.list(prefix)).map((o) => o.key);
+const storedStories = async () =>
+  (await store.objects.getJson<HeadIndex>(HEAD_INDEX_KEY))?.value.stories ?? [];
+
+// Cases share the store and the child, in order; the machine is slow, so no tight limits.
+describe("the synthesized bundles, run as Lambda runs them", { timeout: 300_000 }, () => {
+  it("ingests a 10-record SQS batch of drops, deletes them, and logs the runtime's SDK", async () => {
+    for (let i = 0; i < 10; i++) await store.objects.put(`incoming/drop-${i}.atom`, atom(`${i}`));
+    const reply = await invoke("ingest", event("sqs-s3-batch-10.json"));
+    expect(reply.error).toBeUndefined();
+    expect(reply.value).toEqual({ batchItemFailures: [] });
+    expect(await storedStories()).toHaveLength(10);
+    expect(await keys("incoming/")).toEqual([]);
+    // the cold start names the SDK version that runs: the one this folder's runtime provides
+    const sdk = JSON.parse(
+      readFileSync(
+        new URL("../../node_modules/@aws-sdk/client-s3/package.json", import.meta.url),
+        "utf-8",
+      ),
+    );
+    expect(reply.logs).toContain(`"s3Sdk":"${sdk.version}"`);
+  });
+
+  it("regenerates the feed from the head index change", async () => {
+    const reply = await invoke("regenerate", event("sqs-index-changed.json"));
+    expect(reply.error).toBeUndefined();
+    expect(reply.value).toEqual({ batchItemFailures: [] });
+    const feed = (await store.objects.getText("public/feed.atom"))?.value ?? "";
+    for (let i = 0; i < 10; i++) expect(feed).toContain(`Dropped story ${i}`);
+    expect(feed).toContain(`https://${DISTRIBUTION_DOMAIN}/feed.atom`);
+    expect(reply.logs).toMatch(/"FeedRegenerated":1/);
+  });
+
+  it("refuses a malformed document in a batch: kept for the user, counted for its alarm, never retried; the rest stored", async () => {
+    await store.objects.put("incoming/good-1.atom", atom("good-1"));
+    await store.objects.put("incoming/poison.xml", "<rss><channel><item><title>cut off");
+    await store.objects.put("incoming/good-2.atom", atom("good-2"));
+    const reply = await invoke("ingest", event("sqs-s3-poison.json"));
+    expect(reply.error).toBeUndefined();
+    // bad input stays bad: retrying it would only move it to the dead-letter queue
+    expect(failures(reply)).toEqual([]);
+    expect(await keys("incoming/")).toEqual(["incoming/poison.xml"]);
+    expect(await storedStories()).toHaveLength(12);
+    expect(reply.logs).toMatch(/"DocumentsRefused":1/);
+  });
+
+  it("reports only the record whose S3 key is badly encoded", async () => {
+    await store.objects.put("incoming/world desk.atom", atom("world-desk"));
+    const reply = await invoke("ingest", event("sqs-s3-bad-key.json"));
+    expect(reply.error).toBeUndefined();
+    expect(failures(reply)).toEqual([recordIds("sqs-s3-bad-key.json")[0]]);
+    expect(await keys("incoming/")).toEqual(["incoming/poison.xml"]);
+    expect(await storedStories()).toHaveLength(13);
+  });
+
+  it("accepts a push through the Function URL event shape", async () => {
+    const reply = await invoke("ingest", event("function-url-push.json"));
+    expect(reply.error).toBeUndefined();
+    const response = reply.value as { statusCode: number; body: string };
+    expect(response.statusCode).toBe(200);
+    expect(JSON.parse(response.body)).toMatchObject({ items: 1, new: 1 });
+    expect(await storedStories()).toHaveLength(14);
+  });
+
+  it("returns normally from a poll in which one source failed and the other was not due", async () => {
+    const desk = stateForSource(null, "desk", "http://127.0.0.1:9/desk.xml");
+    await store.objects.putJson(`sources/${sourceKey("desk")}.json`, {
+      state: { ...desk, nextFetchAfter: "2999-01-01T00:00:00Z" },
+      known: {},
+    });
+    const reply = await invoke("ingest", event("scheduler.json"));
+    expect(reply.error).toBeUndefined();
+    const { sources } = reply.value as { sources: { source: string; error: string | null }[] };
+    expect(sources.map((s) => [s.source, s.error === null])).toEqual([
+      ["wire", false],
+      ["desk", true],
+    ]);
+    expect(reply.logs).toMatch(/"SourceFailures":1/);
+  });
+
+  it("needed no request its role does not grant, and no missing key it may not list", () => {
+    for (const fn of ["ingest", "regenerate"] as const) {
+      const refused = deployed[fn].front.decisions.filter((d) => !d.allowed);
+      expect(refused, fn).toEqual([]);
+    }
+    const ingestKeys = deployed.ingest.front.decisions.map((d) => d.key);
+    expect(ingestKeys.filter((k) => /^(public|index\/archive)\//.test(k))).toEqual([]);
+    expect(deployed.ingest.front.decisions).toContainEqual(
+      expect.objectContaining({
+        action: "s3:DeleteObject",
+        key: expect.stringMatching(/^index\/intents\//),
+      }),
+    );
+  });
+
+  describe("when S3 refuses the functions' credentials (a total outage)", () => {
+    beforeAll(() => {
+      for (const d of Object.values(deployed)) d.front.refuseAll = true;
+    });
+
+    it("fails the poll invocation, after publishing its metrics", async () => {
+      const reply = await invoke("ingest", event("scheduler.json"));
+      expect(reply.ok).toBe(false);
+      expect(reply.error?.message).toMatch(/^every source failed \(2\): wire: .*AccessDenied/);
+      // both sources' failures are in the metrics published before the throw
+      expect(reply.logs).toMatch(/"SourceFailures":\[1,1\]/);
+    });
+
+    it("reports every record of a batch as failed", async () => {
+      for (let i = 0; i < 10; i++)
+        await store.objects.put(`incoming/drop-${i}.atom`, atom(`x${i}`));
+      const reply = await invoke("ingest", event("sqs-s3-batch-10.json"));
+      if (reply.ok)
+        expect(failures(reply).sort()).toEqual(recordIds("sqs-s3-batch-10.json").sort());
+      expect(await keys("incoming/drop-")).toHaveLength(10);
+    });
+
+    it("fails a push invocation (the Function URL answers 502)", async () => {
+      const reply = await invoke("ingest", event("function-url-push.json"));
+      expect(reply.ok).toBe(false);
+      expect(reply.error?.message).toMatch(/Access Denied|AccessDenied/);
+    });
+
+    it("does not report a regeneration as done", async () => {
+      const reply = await invoke("regenerate", event("sqs-index-changed.json"));
+      if (reply.ok) expect(failures(reply)).toEqual(recordIds("sqs-index-changed.json"));
+      expect(reply.logs).not.toMatch(/"FeedRegenerated"/);
+    });
+  });
+});
