@@ -130,7 +130,7 @@ const LimitsSchema = section({
    * Sources one ingest invocation polls: a scheduled poll of more sources is
    * split into shards of this many, each an SQS message ingest consumes.
    */
-  sourcesPerShard: whole(50, 1, 1000),
+  sourcesPerShard: whole(200, 1, 1000),
 });
 
 const ContentSchema = section({

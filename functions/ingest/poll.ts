@@ -23,7 +23,8 @@ import {
 } from "../sources/state.ts";
 import { PREFIX } from "../store/layout.ts";
 import type { Objects } from "../store/objects.ts";
-import type { PollSummary } from "./dispatch.ts";
+import { readShard, type SourceRecord, writeShard } from "../store/sources.ts";
+import { type PollSummary, pollShards } from "./dispatch.ts";
 import {
   type IngestDeps,
   type IngestReport,
@@ -33,13 +34,6 @@ import {
   StoreFailure,
 } from "./ingest.ts";
 
-/** What is kept per source in `sources/<hash>.json`. */
-export interface SourceRecord {
-  state: SourceState;
-  /** Story key → digest of the item as last fetched: unchanged items skip the store. */
-  known: Record<string, string>;
-}
-
 export interface PollOptions {
   /** Only the local runner allows loopback (sample feeds served on this machine). */
   allowLoopback: boolean;
@@ -48,7 +42,6 @@ export interface PollOptions {
   baseDir?: string | null;
 }
 
-const recordKey = (source: SourceConfig) => `${PREFIX.sources}${sourceKey(source.name)}.json`;
 const sourceLabel = (source: SourceConfig) => source.url ?? source.path ?? source.name;
 
 function digest(copy: NormalizedItem): string {
@@ -113,10 +106,8 @@ async function readPathSource(
 /** One source's poll, up to the store: what its record becomes once the invocation commits. */
 interface Polled {
   summary: PollSummary;
-  key: string;
   before: SourceRecord;
   next: SourceRecord;
-  etag: string | null;
   isNew: boolean;
 }
 
@@ -126,16 +117,15 @@ const itemKey = (copy: NormalizedItem) => copy.item.source.id ?? copy.item.url ?
 async function pollOne(
   invocation: Invocation,
   source: SourceConfig,
+  stored: SourceRecord | undefined,
   options: PollOptions,
 ): Promise<Polled | null> {
-  const { objects, config } = invocation.deps;
+  const { config } = invocation.deps;
   const now = invocation.deps.now();
-  const key = recordKey(source);
-  const stored = await objects.getJson<SourceRecord>(key);
   // a source whose URL changed in the config starts afresh (stateForSource)
   const before: SourceRecord = {
-    state: stateForSource(stored?.value.state ?? null, source.name, sourceLabel(source)),
-    known: stored?.value.known ?? {},
+    state: stateForSource(stored?.state ?? null, source.name, sourceLabel(source)),
+    known: stored?.known ?? {},
   };
   if (!isDue(before.state, now)) return null;
   const result = source.url
@@ -209,11 +199,9 @@ async function pollOne(
   }
   return {
     summary: { source: source.name, status: state.lastStatus ?? result.kind, report, error },
-    key,
     before,
     next: { state, known },
-    etag: stored?.etag ?? null,
-    isNew: stored === null,
+    isNew: stored === undefined,
   };
 }
 
@@ -253,8 +241,12 @@ export async function pollSources(
   const wanted = names === undefined ? null : new Set(names);
   const sources = deps.config.sources.filter((s) => wanted === null || wanted.has(s.name));
   const invocation = new Invocation(deps);
+  const shard = await readShard(
+    deps.objects,
+    sources.map((s) => s.name),
+  );
   const settled = await mapBounded(sources, deps.config.limits.pollConcurrency, (s) =>
-    pollOne(invocation, s, options),
+    pollOne(invocation, s, shard.records.get(s.name), options),
   );
   const summaries = settled.map((r, i) => {
     const name = sources[i]!.name;
@@ -271,29 +263,43 @@ export async function pollSources(
     if (!(e instanceof StoreFailure)) throw e; // nothing committed: no record moves on
     failure = e; // committed, but some items failed: their sources keep their old digests
   }
-  await Promise.all(
-    settled.map(async (r) => {
-      if (r.status !== "fulfilled" || r.value === null) return;
-      const { key, before, next, etag, isNew } = r.value;
-      if (!worthWriting(before, next, isNew)) return;
-      await deps.objects
-        .putJson(key, next, etag === null ? { create: true } : { ifMatch: etag })
-        .catch((e) => {
-          // Two polls of one source at once: the other one's record is as good as ours.
-          options.log.warn(`source ${next.state.name}: state not saved (${String(e)})`);
-        });
-    }),
-  );
+  // One write for the shard, and only when some source has news.
+  let news = false;
+  for (const r of settled) {
+    if (r.status !== "fulfilled" || r.value === null) continue;
+    const { before, next, isNew } = r.value;
+    if (!worthWriting(before, next, isNew)) continue;
+    shard.records.set(next.state.name, next);
+    news = true;
+  }
+  if (news && !(await writeShard(deps.objects, shard))) {
+    // Two polls of one shard at once: the other one's records are as good as ours.
+    options.log.warn(`sources state of ${sources.length} sources not saved: written concurrently`);
+  }
   if (failure !== null) throw failure;
   return summaries;
 }
 
-/** The stored state of every configured source, for `cleanfeed sources`. */
+/**
+ * The stored state of every configured source, for `cleanfeed sources`: from
+ * the shard of all sources (a local poll) or the shards a scheduled poll in
+ * the cloud splits them into.
+ */
 export async function readSourceStates(objects: Objects, config: IngestDeps["config"]) {
-  return Promise.all(
-    config.sources.map(async (s) => {
-      const got = await objects.getJson<SourceRecord>(recordKey(s));
-      return stateForSource(got?.value.state ?? null, s.name, sourceLabel(s));
-    }),
+  const names = config.sources.map((s) => s.name);
+  const shards = [names, ...pollShards(names, config.limits.sourcesPerShard)];
+  const found = new Map<string, SourceRecord>();
+  for (const shard of shards) {
+    const { records } = await readShard(objects, shard);
+    for (const [name, record] of records) {
+      const seen = found.get(name);
+      // the most recently polled record is the current one
+      if (!seen || (record.state.lastAttempt ?? "") > (seen.state.lastAttempt ?? "")) {
+        found.set(name, record);
+      }
+    }
+  }
+  return config.sources.map((s) =>
+    stateForSource(found.get(s.name)?.state ?? null, s.name, sourceLabel(s)),
   );
 }

@@ -52,6 +52,28 @@ function depsFor(sources: { name: string; url: string }[], start?: string) {
 const base = () => `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
 describe("polling sources", () => {
+  it("50 unchanged sources cost one S3 read in all, and no write", async () => {
+    respond = (url) => ({
+      status: 200,
+      headers: { etag: `"v-${url}"` },
+      body: FEED.replaceAll("local.example", `local${url.slice(1)}.example`),
+    });
+    const sources = Array.from({ length: 50 }, (_, i) => ({
+      name: `s${i}`,
+      url: `${base()}/${i}`,
+    }));
+    const { deps, rt } = depsFor(sources);
+    await pollSources(deps, { allowLoopback: true, log: quiet });
+    rt.setNow("2025-06-03T12:15:00Z");
+    store.requests.clear();
+    const again = await pollSources(deps, { allowLoopback: true, log: quiet });
+    expect(again.every((s) => s.error === null)).toBe(true);
+    expect(total(store.requests)).toBe(1);
+    expect(
+      (await readSourceStates(store.objects, deps.config)).every((s) => s.lastSuccess !== null),
+    ).toBe(true);
+  });
+
   it("sends the ETag back; a 304 costs one S3 read, no parsing and no writes", async () => {
     respond = (_url, inm) =>
       inm === '"v1"'

@@ -45,7 +45,7 @@ describe("parseConfig", () => {
         maxItemsPerDocument: 5000,
         fetchTimeoutMs: 15000,
         pollConcurrency: 8,
-        sourcesPerShard: 50,
+        sourcesPerShard: 200,
       },
       content: { iframeHosts: DEFAULT_IFRAME_HOSTS },
       deploy: {
