@@ -18,22 +18,14 @@ import { createHash } from "node:crypto";
 import fsp from "node:fs/promises";
 import http from "node:http";
 import { syncBuiltinESMExports } from "node:module";
+import { prng } from "../../bench/feed-generator.ts";
 
 const [dir, mode, seedText, killText] = process.argv.slice(2);
 const BUCKET = "crash";
 const CONCURRENCY = 8;
 
-/** mulberry32: the same seed, the same keys and bodies. */
-function random(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** mulberry32 (the bench's): the same seed, the same keys and bodies. */
+const random = prng;
 
 let armed = false;
 const killAt = Number(killText ?? 0);
