@@ -241,10 +241,19 @@ export async function pollSources(
   const wanted = names === undefined ? null : new Set(names);
   const sources = deps.config.sources.filter((s) => wanted === null || wanted.has(s.name));
   const invocation = new Invocation(deps);
-  const shard = await readShard(
-    deps.objects,
-    sources.map((s) => s.name),
-  );
+  let shard: Awaited<ReturnType<typeof readShard>>;
+  try {
+    shard = await readShard(
+      deps.objects,
+      sources.map((s) => s.name),
+    );
+  } catch (e) {
+    // Without its state no source can be polled safely (nor committed, most
+    // likely): each of them failed, and the handler decides if that is an outage.
+    options.log.error(`state of ${sources.length} sources not readable`, { error: String(e) });
+    const error = `source state not readable: ${String(e)}`;
+    return sources.map((s) => ({ source: s.name, status: "failed", report: null, error }));
+  }
   const settled = await mapBounded(sources, deps.config.limits.pollConcurrency, (s) =>
     pollOne(invocation, s, shard.records.get(s.name), options),
   );
