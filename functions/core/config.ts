@@ -187,11 +187,7 @@ const ConfigSchema = v.pipe(
 );
 
 export type Config = v.InferOutput<typeof ConfigSchema>;
-export type FeedConfig = v.InferOutput<typeof FeedSchema>;
 export type SourceConfig = v.InferOutput<typeof SourceSchema>;
-export type DedupeConfig = v.InferOutput<typeof DedupeSchema>;
-export type LimitsConfig = v.InferOutput<typeof LimitsSchema>;
-export type DeployConfig = v.InferOutput<typeof DeploySchema>;
 
 /** Validates a decoded config file, filling defaults. Throws `ConfigError`. */
 export function parseConfig(value: unknown): Config {

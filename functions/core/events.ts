@@ -27,7 +27,7 @@ export interface SqsMessage {
 }
 
 /** The body of a poll shard message. */
-export const PollShard = v.object({ poll: v.array(v.string()) });
+const PollShard = v.object({ poll: v.array(v.string()) });
 
 export type IngestEvent =
   /** A scheduled poll (every source), or one shard of it (the sources named). */

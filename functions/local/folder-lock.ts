@@ -53,7 +53,7 @@ function processStart(pid: number): string | null {
 
 const me = (): Who => ({ pid: process.pid, started: processStart(process.pid) });
 
-export function isAlive(who: Who): boolean {
+function isAlive(who: Who): boolean {
   try {
     process.kill(who.pid, 0);
   } catch (e) {

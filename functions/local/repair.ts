@@ -37,7 +37,7 @@ import {
   TMP,
 } from "./s3-files.ts";
 
-export const QUARANTINE = "quarantine";
+const QUARANTINE = "quarantine";
 
 const ROLES = [SUFFIX.object, SUFFIX.md5, SUFFIX.metadata] as const;
 

@@ -17,7 +17,7 @@ import { createS3Client } from "../store/client.ts";
 import { Objects } from "../store/objects.ts";
 import { openEmbeddedS3 } from "./shared-s3.ts";
 
-export const DEFAULT_BUCKET = "cleanfeed";
+const DEFAULT_BUCKET = "cleanfeed";
 
 export interface StoreFlags {
   /** Folder of the embedded S3 server. */
@@ -32,7 +32,7 @@ export function loadConfig(path: string): { config: Config; dir: string } {
 }
 
 /** Progress and problems go to stderr; stdout is kept for command output. */
-export function stderrLog(quiet = false): Log {
+function stderrLog(quiet = false): Log {
   const line = (level: string, message: string, extra?: Record<string, unknown>) => {
     const detail = extra && Object.keys(extra).length ? ` ${JSON.stringify(extra)}` : "";
     process.stderr.write(`${level}${message}${detail}\n`);

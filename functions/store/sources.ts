@@ -36,7 +36,7 @@ export interface ShardState {
 }
 
 /** The object of the shard made of these sources (in any order). */
-export function shardKey(names: readonly string[]): string {
+function shardKey(names: readonly string[]): string {
   const members = [...names].sort().join("\n");
   return `${PREFIX.sources}shard-${createHash("sha256").update(members).digest("hex").slice(0, 24)}.json`;
 }

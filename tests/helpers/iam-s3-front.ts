@@ -15,7 +15,7 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { isAllowed, type PolicyStatement } from "./iam-policy.ts";
 
-export interface Decision {
+interface Decision {
   method: string;
   action: string;
   key: string;
