@@ -33,6 +33,7 @@ import { HEAD_INDEX_KEY, PREFIX } from "../functions/store/layout.ts";
 import { ARCHIVE_STATE_KEY } from "../functions/store/published.ts";
 import { CleanfeedFunction, METRICS_NAMESPACE } from "./constructs/cleanfeed-function.ts";
 import { NotificationQueue } from "./constructs/notification-queue.ts";
+import { lifecycleRules } from "./lifecycle.ts";
 
 /** The repository root, where the function entries and the lockfile live. */
 export const PROJECT_ROOT = fileURLToPath(new URL("..", import.meta.url)).replace(/\/$/, "");
@@ -97,15 +98,8 @@ export class CleanfeedStack extends Stack {
       objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
       // Versions are the undo button for a bad regeneration or a bad push.
       versioned: true,
-      lifecycleRules: [
-        {
-          id: "expire-old-versions",
-          noncurrentVersionExpiration: Duration.days(30),
-          abortIncompleteMultipartUploadAfter: Duration.days(7),
-          // Ingest deletes every `incoming/` drop: clean up the markers that leaves.
-          expiredObjectDeleteMarker: true,
-        },
-      ],
+      // Old versions: a month in general, a day where they are many (lifecycle.ts).
+      lifecycleRules: lifecycleRules(),
       removalPolicy: destroy ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN,
       autoDeleteObjects: destroy,
     });

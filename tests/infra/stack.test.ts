@@ -40,14 +40,6 @@ describe("storage", () => {
       },
       OwnershipControls: { Rules: [{ ObjectOwnership: "BucketOwnerEnforced" }] },
       VersioningConfiguration: { Status: "Enabled" },
-      LifecycleConfiguration: {
-        Rules: Match.arrayWith([
-          Match.objectLike({
-            NoncurrentVersionExpiration: { NoncurrentDays: 30 },
-            AbortIncompleteMultipartUpload: { DaysAfterInitiation: 7 },
-          }),
-        ]),
-      },
     });
     const statements = (props("AWS::S3::BucketPolicy")[0]!.PolicyDocument as Json)
       .Statement as Json[];
@@ -64,6 +56,41 @@ describe("storage", () => {
         Condition: { NumericLessThan: { "s3:TlsVersion": 1.2 } },
       }),
     );
+  });
+
+  it("keeps old versions a day for index/ and sources/, a week for public/, a month elsewhere (entries/)", () => {
+    const rules = (props("AWS::S3::Bucket")[0]!.LifecycleConfiguration as { Rules: Json[] }).Rules;
+    const byPrefix = new Map(rules.map((r) => [r.Prefix ?? "", r]));
+    const days = (prefix: string) =>
+      (byPrefix.get(prefix)?.NoncurrentVersionExpiration as Json | undefined)?.NoncurrentDays;
+    expect(days("")).toBe(30);
+    expect(days("index/")).toBe(1);
+    expect(days("sources/")).toBe(1);
+    expect(days("public/")).toBe(7);
+    // entries/ and keys/ fall under the whole-bucket rule only (S3 applies the shortest rule)
+    expect(byPrefix.has("entries/")).toBe(false);
+    expect(byPrefix.has("keys/")).toBe(false);
+    expect(byPrefix.get("")).toMatchObject({
+      Status: "Enabled",
+      AbortIncompleteMultipartUpload: { DaysAfterInitiation: 7 },
+      ExpiredObjectDeleteMarker: true,
+    });
+    for (const r of rules) expect(r.Status).toBe("Enabled");
+  });
+
+  it("expires a drop left in incoming/ only after every retry path (dead-letter retention) has passed", () => {
+    const rules = (props("AWS::S3::Bucket")[0]!.LifecycleConfiguration as { Rules: Json[] }).Rules;
+    const incoming = rules.filter((r) => r.Prefix === "incoming/");
+    expect(incoming).toEqual([
+      expect.objectContaining({
+        ExpirationInDays: 15,
+        NoncurrentVersionExpiration: { NoncurrentDays: 1 },
+      }),
+    ]);
+    // no other rule expires current objects: stories, keys, state and feeds stay
+    expect(rules.filter((r) => r.ExpirationInDays !== undefined)).toHaveLength(1);
+    const retention = props("AWS::SQS::Queue").map((q) => Number(q.MessageRetentionPeriod ?? 0));
+    expect(15 * 86_400).toBeGreaterThan(Math.max(...retention));
   });
 
   it("retains the bucket on stack deletion by default", () => {
