@@ -19,21 +19,21 @@ import * as cloudwatch from "aws-cdk-lib/aws-cloudwatch";
 import { SnsAction } from "aws-cdk-lib/aws-cloudwatch-actions";
 import * as iam from "aws-cdk-lib/aws-iam";
 import * as lambda from "aws-cdk-lib/aws-lambda";
-import { SqsEventSource } from "aws-cdk-lib/aws-lambda-event-sources";
+import * as destinations from "aws-cdk-lib/aws-lambda-destinations";
 import * as s3 from "aws-cdk-lib/aws-s3";
+import * as s3n from "aws-cdk-lib/aws-s3-notifications";
 import * as scheduler from "aws-cdk-lib/aws-scheduler";
 import * as targets from "aws-cdk-lib/aws-scheduler-targets";
 import * as sns from "aws-cdk-lib/aws-sns";
 import * as subscriptions from "aws-cdk-lib/aws-sns-subscriptions";
-import type * as sqs from "aws-cdk-lib/aws-sqs";
+import * as sqs from "aws-cdk-lib/aws-sqs";
 import type { Construct } from "constructs";
-import type { Config } from "../functions/core/config.ts";
+import { type Config, sourceShards } from "../functions/core/config.ts";
 import { ConfigError } from "../functions/core/errors.ts";
 import { HEAD_INDEX_KEY, PREFIX } from "../functions/store/layout.ts";
 import { ARCHIVE_STATE_KEY } from "../functions/store/published.ts";
 import { CleanfeedFunction, METRICS_NAMESPACE } from "./constructs/cleanfeed-function.ts";
-import { NotificationQueue } from "./constructs/notification-queue.ts";
-import { lifecycleRules } from "./lifecycle.ts";
+import { DEAD_LETTER_RETENTION_DAYS, lifecycleRules } from "./lifecycle.ts";
 
 /** The repository root, where the function entries and the lockfile live. */
 export const PROJECT_ROOT = fileURLToPath(new URL("..", import.meta.url)).replace(/\/$/, "");
@@ -51,8 +51,16 @@ const LIST = "s3:ListBucket";
 
 const INGEST_TIMEOUT = Duration.minutes(5);
 const REGENERATE_TIMEOUT = Duration.minutes(1);
+/** Lambda keeps retrying an asynchronous event (a throttled one too) at most this long. */
+const MAX_EVENT_AGE = Duration.hours(6);
 /** Regenerate's schedule: the stale-feed alarm relies on at least this often. */
 const REGENERATE_EVERY = Duration.hours(1);
+
+/**
+ * Poll schedules at most: each is a resource, and a stack holds at most 500
+ * (200 shards of the default 200 sources are 40,000 sources).
+ */
+const MAX_POLL_SHARDS = 200;
 
 /** The period of the alarms on counts (errors, throttles, dead letters). */
 const ALARM_PERIOD = Duration.minutes(5);
@@ -69,12 +77,14 @@ export class CleanfeedStack extends Stack {
   readonly ingest: CleanfeedFunction;
   readonly regenerate: CleanfeedFunction;
   readonly pushUrl: lambda.FunctionUrl;
-  readonly incoming: NotificationQueue;
-  readonly headChanges: NotificationQueue;
+  /** Where every asynchronous invocation that failed its retries ends (on-failure destination). */
+  readonly deadLetters: sqs.Queue;
   readonly alarmTopic: sns.Topic;
   /** The role both schedules assume to invoke their function. */
   readonly schedulerRole: iam.Role;
   readonly alarms: cloudwatch.Alarm[] = [];
+  /** One schedule per shard of sources (`pollShards`), each its own ingest invocation. */
+  readonly pollSchedules: scheduler.Schedule[];
 
   constructor(scope: Construct, id: string, props: CleanfeedStackProps) {
     super(scope, id, props);
@@ -146,35 +156,31 @@ export class CleanfeedStack extends Stack {
       }),
       description: "cleanfeed: EventBridge Scheduler invokes ingest (poll) and regenerate",
     });
-    new scheduler.Schedule(this, "PollSchedule", {
-      description: "cleanfeed: poll every configured source",
-      schedule: scheduler.ScheduleExpression.rate(Duration.minutes(config.pollIntervalMinutes)),
-      target: new targets.LambdaInvoke(this.ingest.function, {
-        role: this.schedulerRole,
-        input: scheduler.ScheduleTargetInput.fromObject({
-          source: "aws.scheduler",
-          action: "poll",
-        }),
-        // A poll that could not run is replaced by the next one: do not pile up retries.
-        retryAttempts: 1,
-        maxEventAge: Duration.minutes(Math.max(1, config.pollIntervalMinutes)),
-      }),
+    this.pollSchedules = this.schedulePolls(config);
+    // Every trigger but the push URL is an asynchronous invocation: a failure
+    // is retried twice by Lambda, then lands in the dead-letter queue, where
+    // the DeadLetters alarm sees it. No queue is polled while nothing happens.
+    this.deadLetters = new sqs.Queue(this, "DeadLetterQueue", {
+      enforceSSL: true,
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      // The maximum: time to notice the alarm, fix the cause and invoke again.
+      retentionPeriod: Duration.days(DEAD_LETTER_RETENTION_DAYS),
     });
-    // Scheduler invokes asynchronously, and Lambda would run a failed poll twice
-    // more: the next scheduled poll is the retry (S3 requests retry on their own).
-    this.ingest.function.configureAsyncInvoke({ retryAttempts: 0 });
-    this.incoming = new NotificationQueue(this, "Incoming", {
-      bucket: this.bucket,
-      prefix: PREFIX.incoming,
-      visibilityTimeout: Duration.seconds(INGEST_TIMEOUT.toSeconds() * 6),
-      maxReceiveCount: 3,
-    });
-    this.ingest.function.addEventSource(
-      new SqsEventSource(this.incoming.queue, {
-        batchSize: 10,
-        reportBatchItemFailures: true,
-        maxConcurrency: 2,
-      }),
+    for (const fn of [this.ingest, this.regenerate]) {
+      fn.function.configureAsyncInvoke({
+        // Drops need them; a poll retried a minute later is harmless (it is
+        // idempotent) and heals a passing failure before the next schedule.
+        retryAttempts: 2,
+        maxEventAge: MAX_EVENT_AGE,
+        onFailure: new destinations.SqsDestination(this.deadLetters),
+      });
+    }
+    // A drop goes straight to ingest. One that fails stays in incoming/ and
+    // fails the invocation (dispatch.ts), so Lambda's retries apply.
+    this.bucket.addEventNotification(
+      s3.EventType.OBJECT_CREATED,
+      new s3n.LambdaDestination(this.ingest.function),
+      { prefix: PREFIX.incoming },
     );
     // The push endpoint: signed (SigV4) requests only, never anonymous.
     this.pushUrl = this.ingest.function.addFunctionUrl({
@@ -205,22 +211,13 @@ export class CleanfeedStack extends Stack {
     });
 
     // --- Regenerate triggers --------------------------------------------------
-    // Only the head index: regenerate itself writes `index/archive/state.json`,
-    // and a notification on all of `index/` would have it trigger itself.
-    this.headChanges = new NotificationQueue(this, "HeadChanges", {
-      bucket: this.bucket,
-      prefix: HEAD_INDEX_KEY,
-      visibilityTimeout: Duration.seconds(REGENERATE_TIMEOUT.toSeconds() * 6),
-      maxReceiveCount: 5,
-    });
-    this.regenerate.function.addEventSource(
-      new SqsEventSource(this.headChanges.queue, {
-        batchSize: 10,
-        // The debounce: one regeneration per burst of ingest writes.
-        maxBatchingWindow: Duration.seconds(30),
-        reportBatchItemFailures: true,
-        maxConcurrency: 2,
-      }),
+    // Each head commit regenerates (one per invocation of ingest). Only the
+    // head index: regenerate itself writes `index/archive/state.json`, and a
+    // notification on all of `index/` would have it trigger itself.
+    this.bucket.addEventNotification(
+      s3.EventType.OBJECT_CREATED,
+      new s3n.LambdaDestination(this.regenerate.function),
+      { prefix: HEAD_INDEX_KEY },
     );
     new scheduler.Schedule(this, "RegenerateSchedule", {
       description: "cleanfeed: regenerate hourly, so the stale-feed alarm means something",
@@ -255,16 +252,7 @@ export class CleanfeedStack extends Stack {
         new subscriptions.EmailSubscription(config.deploy.alarmEmail),
       );
     }
-    this.alarmOnDeadLetters(
-      "IncomingDeadLetterAlarm",
-      this.incoming.deadLetterQueue,
-      "incoming drops",
-    );
-    this.alarmOnDeadLetters(
-      "HeadChangesDeadLetterAlarm",
-      this.headChanges.deadLetterQueue,
-      "regenerations",
-    );
+    this.alarmOnDeadLetters();
     this.alarmOnFunction(this.ingest, config.pollIntervalMinutes);
     this.alarmOnFunction(this.regenerate, REGENERATE_EVERY.toMinutes());
     this.alarmOnRefusedDocuments();
@@ -289,6 +277,51 @@ export class CleanfeedStack extends Stack {
       value: this.distribution.distributionDomainName,
     });
     new CfnOutput(this, "AlarmTopicArn", { value: this.alarmTopic.topicArn });
+  }
+
+  /**
+   * One schedule per shard of sources, so that every shard is an
+   * asynchronous invocation of its own: shards run in parallel, a slow one
+   * delays nobody, and no code fans out (no queue to poll, no permission for
+   * ingest to invoke itself). The bundle carries the same config, so the
+   * input names a shard by its index. Several shards start within a flexible
+   * window of half the interval: spread out, they need little concurrency
+   * (new accounts may have 10) and seldom race on the head index.
+   */
+  private schedulePolls(config: Config): scheduler.Schedule[] {
+    const shards = sourceShards(config);
+    if (shards.length > MAX_POLL_SHARDS) {
+      throw new ConfigError(
+        "limits.sourcesPerShard",
+        `makes ${shards.length} poll shards (one schedule each); at most ${MAX_POLL_SHARDS}: raise it`,
+      );
+    }
+    const sharded = shards.length > 1;
+    const every = config.pollIntervalMinutes;
+    return (sharded ? shards : [null]).map(
+      (_, i) =>
+        new scheduler.Schedule(this, i === 0 ? "PollSchedule" : `PollSchedule${i}`, {
+          description: sharded
+            ? `cleanfeed: poll shard ${i} of ${shards.length} (${shards[i]!.length} sources)`
+            : "cleanfeed: poll every configured source",
+          schedule: scheduler.ScheduleExpression.rate(Duration.minutes(every)),
+          timeWindow:
+            sharded && every >= 2
+              ? scheduler.TimeWindow.flexible(Duration.minutes(Math.floor(every / 2)))
+              : scheduler.TimeWindow.off(),
+          target: new targets.LambdaInvoke(this.ingest.function, {
+            role: this.schedulerRole,
+            input: scheduler.ScheduleTargetInput.fromObject({
+              source: "aws.scheduler",
+              action: "poll",
+              ...(sharded ? { shard: i } : {}),
+            }),
+            // A poll that could not run is replaced by the next one: do not pile up retries.
+            retryAttempts: 1,
+            maxEventAge: Duration.minutes(Math.max(1, every)),
+          }),
+        }),
+    );
   }
 
   /** CloudFront in front of `public/` only, through Origin Access Control. */
@@ -514,11 +547,16 @@ export class CleanfeedStack extends Stack {
     return alarm;
   }
 
-  /** Any message in a DLQ is work that was given up on: tell someone. */
-  private alarmOnDeadLetters(id: string, dlq: sqs.IQueue, what: string): void {
-    this.addAlarm(id, {
-      alarmDescription: `cleanfeed: ${what} failed repeatedly and wait in a dead-letter queue`,
-      metric: dlq.metricApproximateNumberOfMessagesVisible({
+  /**
+   * Any message in the dead-letter queue is work given up on after Lambda's
+   * retries (a poll, a drop, a regeneration): tell someone. The message holds
+   * the event and the error.
+   */
+  private alarmOnDeadLetters(): void {
+    this.addAlarm("DeadLetters", {
+      alarmDescription:
+        "cleanfeed: a poll, a dropped document or a regeneration failed three times; the event and its error wait in the dead-letter queue",
+      metric: this.deadLetters.metricApproximateNumberOfMessagesVisible({
         period: ALARM_PERIOD,
         statistic: cloudwatch.Stats.MAXIMUM,
       }),

@@ -1,7 +1,9 @@
 /**
  * The regenerate function's behaviour for every event it accepts: any event
- * means "the stored state may have changed", and one regeneration answers a
- * whole batch (the SQS batching window is the debounce).
+ * (the head index's S3 notification, the hourly schedule) means "the stored
+ * state may have changed", and one regeneration answers it. A failure throws,
+ * so that Lambda retries the asynchronous invocation. An SQS batch (a queue
+ * in front, for whoever wires one) is answered as one, with partial failures.
  */
 import type { Log } from "../runtime/log.ts";
 import { type RegenerateDeps, type RegenerateResult, regenerate } from "./regenerate.ts";

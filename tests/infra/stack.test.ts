@@ -6,7 +6,7 @@ import type { IConstruct } from "constructs";
 import { beforeAll, describe, expect, it, vi } from "vitest";
 import type { CleanfeedApp } from "../../infra/cleanfeed-app.ts";
 import { isAllowed, resolveStatements } from "../helpers/iam-policy.ts";
-import { allowPairs, renderArn, rolePolicy, synthTemplate, testConfig } from "./synth.ts";
+import { allowPairs, buildApp, renderArn, rolePolicy, synthTemplate, testConfig } from "./synth.ts";
 
 let built: CleanfeedApp;
 let template: Template;
@@ -262,16 +262,13 @@ describe("least privilege", () => {
     const group = id(built.stack[fn].logGroup);
     return [`logs:CreateLogStream on ${group}`, `logs:PutLogEvents on ${group}`];
   };
-  const consume = (queue: IConstruct) =>
-    [
-      "sqs:ChangeMessageVisibility",
-      "sqs:DeleteMessage",
-      "sqs:GetQueueAttributes",
-      "sqs:GetQueueUrl",
-      "sqs:ReceiveMessage",
-    ].map((a) => `${a} on ${id(queue)}`);
+  // the on-failure destination: each function may send to the dead-letter queue, nothing more
+  const deadLetter = () =>
+    ["sqs:GetQueueAttributes", "sqs:GetQueueUrl", "sqs:SendMessage"].map(
+      (a) => `${a} on ${id(built.stack.deadLetters)}`,
+    );
 
-  it("grants ingest exactly its prefixes, its log group and its queue", () => {
+  it("grants ingest exactly its prefixes, its log group and the dead-letter queue", () => {
     const b = id(built.stack.bucket);
     const expected = [
       ...["entries/*", "keys/*", "sources/*", "index/head.json", "index/intents/*"].flatMap((p) => [
@@ -283,12 +280,12 @@ describe("least privilege", () => {
       `s3:DeleteObject on ${b}/index/intents/*`,
       `s3:ListBucket on ${b}`,
       ...logs("ingest"),
-      ...consume(built.stack.incoming.queue),
+      ...deadLetter(),
     ].sort();
     expect(allowPairs(rolePolicy(template, id(built.stack.ingest.role)))).toEqual(expected);
   });
 
-  it("grants regenerate exactly its prefixes, its log group and its queue", () => {
+  it("grants regenerate exactly its prefixes, its log group and the dead-letter queue", () => {
     const b = id(built.stack.bucket);
     const expected = [
       `s3:GetObject on ${b}/index/head.json`,
@@ -299,7 +296,7 @@ describe("least privilege", () => {
       `s3:PutObject on ${b}/index/archive/state.json`,
       `s3:ListBucket on ${b}`,
       ...logs("regenerate"),
-      ...consume(built.stack.headChanges.queue),
+      ...deadLetter(),
     ].sort();
     expect(allowPairs(rolePolicy(template, id(built.stack.regenerate.role)))).toEqual(expected);
   });
@@ -427,6 +424,47 @@ describe("triggers", () => {
     });
   });
 
+  it("keeps one poll schedule, without a shard, while the sources fit one shard", () => {
+    template.resourceCountIs("AWS::Scheduler::Schedule", 2);
+    expect(built.stack.pollSchedules).toHaveLength(1);
+    template.hasResourceProperties("AWS::Scheduler::Schedule", {
+      ScheduleExpression: "rate(15 minutes)",
+      FlexibleTimeWindow: { Mode: "OFF" },
+    });
+  });
+
+  it("makes one schedule per shard of sources, each naming its shard, spread over half the interval", () => {
+    const sources = Array.from({ length: 450 }, (_, n) => ({
+      name: `outlet${n}`,
+      url: `https://outlet${n}.example/feed.xml`,
+    }));
+    const { built: b, template: t } = synthTemplate(
+      testConfig({ sources, pollIntervalMinutes: 15 }),
+    );
+    const fn = b.stack.getLogicalId(b.stack.ingest.function.node.defaultChild as CfnElement);
+    const polls = Object.values(t.findResources("AWS::Scheduler::Schedule"))
+      .map((r) => r.Properties as Json)
+      .filter((p) => JSON.stringify(p.Target).includes(fn));
+    // 450 sources, 200 a shard: 3 shards, each an invocation of its own
+    expect(polls.map((p) => JSON.parse(String((p.Target as Json).Input)))).toEqual(
+      [0, 1, 2].map((shard) => ({ source: "aws.scheduler", action: "poll", shard })),
+    );
+    for (const p of polls) {
+      expect(p.ScheduleExpression).toBe("rate(15 minutes)");
+      expect(p.FlexibleTimeWindow).toEqual({ Mode: "FLEXIBLE", MaximumWindowInMinutes: 7 });
+    }
+  });
+
+  it("refuses a config of more poll shards than a stack can hold schedules", () => {
+    const sources = Array.from({ length: 201 }, (_, n) => ({
+      name: `outlet${n}`,
+      url: `https://outlet${n}.example/feed.xml`,
+    }));
+    expect(() => buildApp(testConfig({ sources, limits: { sourcesPerShard: 1 } }))).toThrow(
+      /limits.sourcesPerShard.*201 poll shards/,
+    );
+  });
+
   it("regenerates hourly even without new items", () => {
     template.hasResourceProperties("AWS::Scheduler::Schedule", {
       ScheduleExpression: "rate(1 hour)",
@@ -436,80 +474,69 @@ describe("triggers", () => {
     });
   });
 
-  it("routes incoming/ drops and head index writes to SSL-only queues with DLQs", () => {
+  it("sends incoming/ drops to ingest and head index writes to regenerate, directly", () => {
     const notifications = props("Custom::S3BucketNotifications")[0]!
       .NotificationConfiguration as Json;
-    const queues = (notifications.QueueConfigurations as Json[]).map((q) => ({
+    expect(notifications.QueueConfigurations).toBeUndefined();
+    const targets = (notifications.LambdaFunctionConfigurations as Json[]).map((q) => ({
       events: q.Events,
       prefix: ((q.Filter as Json).Key as Json).FilterRules,
-      queue: renderArn(q.QueueArn),
+      fn: q.LambdaFunctionArn,
     }));
-    expect(queues).toEqual(
-      expect.arrayContaining([
-        {
-          events: ["s3:ObjectCreated:*"],
-          prefix: [{ Name: "prefix", Value: "incoming/" }],
-          queue: id(built.stack.incoming.queue),
-        },
-        {
-          events: ["s3:ObjectCreated:*"],
-          prefix: [{ Name: "prefix", Value: "index/head.json" }],
-          queue: id(built.stack.headChanges.queue),
-        },
-      ]),
+    expect(targets).toEqual([
+      {
+        events: ["s3:ObjectCreated:*"],
+        prefix: [{ Name: "prefix", Value: "incoming/" }],
+        fn: { "Fn::GetAtt": [id(built.stack.ingest.function), "Arn"] },
+      },
+      {
+        events: ["s3:ObjectCreated:*"],
+        prefix: [{ Name: "prefix", Value: "index/head.json" }],
+        fn: { "Fn::GetAtt": [id(built.stack.regenerate.function), "Arn"] },
+      },
+    ]);
+    // S3 may invoke each only for this bucket, in this account
+    for (const fn of [built.stack.ingest, built.stack.regenerate]) {
+      template.hasResourceProperties("AWS::Lambda::Permission", {
+        Action: "lambda:InvokeFunction",
+        FunctionName: { "Fn::GetAtt": [id(fn.function), "Arn"] },
+        Principal: "s3.amazonaws.com",
+        SourceAccount: { Ref: "AWS::AccountId" },
+        SourceArn: { "Fn::GetAtt": [id(built.stack.bucket), "Arn"] },
+      });
+    }
+  });
+
+  it("polls no queue: no event source mapping, one SSL-only dead-letter queue", () => {
+    template.resourceCountIs("AWS::Lambda::EventSourceMapping", 0);
+    const queues = template.findResources("AWS::SQS::Queue");
+    expect(Object.keys(queues)).toEqual([id(built.stack.deadLetters)]);
+    expect(queues[id(built.stack.deadLetters)]!.Properties).toMatchObject({
+      MessageRetentionPeriod: 14 * 86_400,
+      SqsManagedSseEnabled: true,
+    });
+    const [policy] = props("AWS::SQS::QueuePolicy");
+    expect((policy!.PolicyDocument as Json).Statement).toContainEqual(
+      expect.objectContaining({
+        Effect: "Deny",
+        Condition: { Bool: { "aws:SecureTransport": "false" } },
+      }),
     );
-    expect(queues).toHaveLength(2);
-    for (const nq of [built.stack.incoming, built.stack.headChanges]) {
-      template.hasResourceProperties("AWS::SQS::Queue", {
-        RedrivePolicy: {
-          deadLetterTargetArn: { "Fn::GetAtt": [id(nq.deadLetterQueue), "Arn"] },
-          maxReceiveCount: Match.anyValue(),
+  });
+
+  it("retries every asynchronous invocation twice, then sends it to the dead-letter queue", () => {
+    for (const fn of [built.stack.ingest, built.stack.regenerate]) {
+      template.hasResourceProperties("AWS::Lambda::EventInvokeConfig", {
+        FunctionName: { Ref: id(fn.function) },
+        Qualifier: "$LATEST",
+        MaximumRetryAttempts: 2,
+        MaximumEventAgeInSeconds: 6 * 3600,
+        DestinationConfig: {
+          OnFailure: { Destination: { "Fn::GetAtt": [id(built.stack.deadLetters), "Arn"] } },
         },
       });
     }
-    // Every queue, DLQs included, refuses non-TLS requests.
-    const queueIds = Object.keys(template.findResources("AWS::SQS::Queue"));
-    expect(queueIds).toHaveLength(4);
-    const policies = props("AWS::SQS::QueuePolicy");
-    for (const queueId of queueIds) {
-      const policy = policies.find((p) => (p.Queues as Json[]).some((q) => q.Ref === queueId));
-      expect((policy!.PolicyDocument as Json).Statement).toContainEqual(
-        expect.objectContaining({
-          Effect: "Deny",
-          Condition: { Bool: { "aws:SecureTransport": "false" } },
-        }),
-      );
-    }
-  });
-
-  it("consumes both queues with partial batch failures; regenerate is debounced", () => {
-    template.hasResourceProperties("AWS::Lambda::EventSourceMapping", {
-      FunctionName: { Ref: id(built.stack.ingest.function) },
-      FunctionResponseTypes: ["ReportBatchItemFailures"],
-    });
-    template.hasResourceProperties("AWS::Lambda::EventSourceMapping", {
-      FunctionName: { Ref: id(built.stack.regenerate.function) },
-      FunctionResponseTypes: ["ReportBatchItemFailures"],
-      MaximumBatchingWindowInSeconds: 30,
-      BatchSize: 10,
-    });
-  });
-
-  it("keeps messages invisible for at least 6x the consumer's timeout", () => {
-    template.hasResourceProperties("AWS::SQS::Queue", {
-      VisibilityTimeout: 1800,
-      RedrivePolicy: Match.objectLike({
-        deadLetterTargetArn: { "Fn::GetAtt": [id(built.stack.incoming.deadLetterQueue), "Arn"] },
-      }),
-    });
-    template.hasResourceProperties("AWS::SQS::Queue", {
-      VisibilityTimeout: 360,
-      RedrivePolicy: Match.objectLike({
-        deadLetterTargetArn: {
-          "Fn::GetAtt": [id(built.stack.headChanges.deadLetterQueue), "Arn"],
-        },
-      }),
-    });
+    template.resourceCountIs("AWS::Lambda::EventInvokeConfig", 2);
   });
 
   it("exposes the push endpoint only with IAM auth, never anonymously", () => {
@@ -561,20 +588,15 @@ describe("operations", () => {
     );
   const topic = () => id(built.stack.alarmTopic);
 
-  it("alarms to SNS on any message in either DLQ", () => {
-    for (const dlq of [
-      built.stack.incoming.deadLetterQueue,
-      built.stack.headChanges.deadLetterQueue,
-    ]) {
-      const [alarm] = alarmOn("ApproximateNumberOfMessagesVisible", [
-        { Name: "QueueName", Value: { "Fn::GetAtt": [id(dlq), "QueueName"] } },
-      ]);
-      expect(alarm).toMatchObject({
-        Threshold: 1,
-        ComparisonOperator: "GreaterThanOrEqualToThreshold",
-        AlarmActions: [{ Ref: topic() }],
-      });
-    }
+  it("alarms to SNS on any message in the dead-letter queue", () => {
+    const [alarm] = alarmOn("ApproximateNumberOfMessagesVisible", [
+      { Name: "QueueName", Value: { "Fn::GetAtt": [id(built.stack.deadLetters), "QueueName"] } },
+    ]);
+    expect(alarm).toMatchObject({
+      Threshold: 1,
+      ComparisonOperator: "GreaterThanOrEqualToThreshold",
+      AlarmActions: [{ Ref: topic() }],
+    });
   });
 
   it("alarms on every error and throttle of each function; an error stays in ALARM for a run", () => {
@@ -603,15 +625,6 @@ describe("operations", () => {
         }
       }
     }
-  });
-
-  it("runs a failed poll once: the next scheduled poll is its retry", () => {
-    template.hasResourceProperties("AWS::Lambda::EventInvokeConfig", {
-      FunctionName: { Ref: id(built.stack.ingest.function) },
-      MaximumRetryAttempts: 0,
-      Qualifier: "$LATEST",
-    });
-    template.resourceCountIs("AWS::Lambda::EventInvokeConfig", 1);
   });
 
   it("alarms on any dropped document refused as malformed", () => {
@@ -652,7 +665,6 @@ describe("operations", () => {
       "AWS/Lambda/Errors",
       "AWS/Lambda/Throttles",
       "AWS/Lambda/Throttles",
-      "AWS/SQS/ApproximateNumberOfMessagesVisible",
       "AWS/SQS/ApproximateNumberOfMessagesVisible",
       "cleanfeed/DocumentsRefused",
       "cleanfeed/FeedRegenerated",
