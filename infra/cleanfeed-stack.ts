@@ -32,7 +32,7 @@ import { type Config, sourceShards } from "../functions/core/config.ts";
 import { ConfigError } from "../functions/core/errors.ts";
 import { HEAD_INDEX_KEY, PREFIX } from "../functions/store/layout.ts";
 import { ARCHIVE_STATE_KEY } from "../functions/store/published.ts";
-import { CleanfeedFunction, METRICS_NAMESPACE } from "./constructs/cleanfeed-function.ts";
+import { CleanfeedFunction } from "./constructs/cleanfeed-function.ts";
 import { DEAD_LETTER_RETENTION_DAYS, lifecycleRules } from "./lifecycle.ts";
 
 /** The repository root, where the function entries and the lockfile live. */
@@ -64,8 +64,6 @@ const MAX_POLL_SHARDS = 200;
 
 /** The period of the alarms on counts (errors, throttles, dead letters). */
 const ALARM_PERIOD = Duration.minutes(5);
-/** Refused drops in an hour that page: each one is a file someone must fix. */
-const REFUSED_DOCUMENTS_THRESHOLD = 1;
 
 /**
  * Everything cleanfeed needs in one account and region. Deploy it in any
@@ -252,10 +250,12 @@ export class CleanfeedStack extends Stack {
         new subscriptions.EmailSubscription(config.deploy.alarmEmail),
       );
     }
+    // Two alarms, on metrics AWS publishes anyway: no custom metric ($0.30
+    // a month each). A failed invocation is retried by Lambda and pages only
+    // once given up on (DeadLetters); an Errors alarm would page for failures
+    // the retries heal, and once more for the rest. Throttled async events are
+    // retried for up to 6 hours, then dead-lettered too.
     this.alarmOnDeadLetters();
-    this.alarmOnFunction(this.ingest, config.pollIntervalMinutes);
-    this.alarmOnFunction(this.regenerate, REGENERATE_EVERY.toMinutes());
-    this.alarmOnRefusedDocuments();
     this.alarmOnStaleFeed(config.deploy.staleFeedHours);
 
     // --- Outputs ----------------------------------------------------------------
@@ -568,71 +568,17 @@ export class CleanfeedStack extends Stack {
   }
 
   /**
-   * Any error or throttle of a function. An error stays in ALARM until a
-   * whole run of the schedule (`everyMinutes`) has passed without one, so an
-   * outage that fails every scheduled run pages once, not at every run.
-   */
-  private alarmOnFunction(fn: CleanfeedFunction, everyMinutes: number): void {
-    const name = fn.node.id;
-    const common = {
-      threshold: 1,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-    };
-    this.addAlarm(`${name}Errors`, {
-      ...common,
-      alarmDescription: `cleanfeed: the ${name.toLowerCase()} function failed`,
-      metric: fn.function.metricErrors({ period: ALARM_PERIOD, statistic: "Sum" }),
-      evaluationPeriods: errorAlarmPeriods(everyMinutes),
-      datapointsToAlarm: 1,
-    });
-    this.addAlarm(`${name}Throttles`, {
-      ...common,
-      alarmDescription: `cleanfeed: the ${name.toLowerCase()} function was throttled`,
-      metric: fn.function.metricThrottles({ period: ALARM_PERIOD, statistic: "Sum" }),
-      evaluationPeriods: 1,
-    });
-  }
-
-  /**
-   * A dropped document ingest refused as malformed (`DocumentsRefused`, from
-   * ingest's `onRefused`): it stays in `incoming/` until someone fixes it.
-   */
-  private alarmOnRefusedDocuments(): void {
-    this.addAlarm("DocumentsRefused", {
-      alarmDescription:
-        "cleanfeed: a document dropped into incoming/ was refused as malformed and waits there (see ingest's log: refused a dropped object)",
-      metric: new cloudwatch.Metric({
-        namespace: METRICS_NAMESPACE,
-        metricName: "DocumentsRefused",
-        dimensionsMap: { service: "ingest" },
-        statistic: "Sum",
-        period: Duration.hours(1),
-      }),
-      threshold: REFUSED_DOCUMENTS_THRESHOLD,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      evaluationPeriods: 1,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-    });
-  }
-
-  /**
-   * The feed is stale when regenerate reported no successful run for
-   * `staleFeedHours`. `FeedRegenerated` exists only once regenerate has
-   * succeeded, so missing data is not breaching: a fresh stack, which has
-   * never regenerated, stays in INSUFFICIENT_DATA without paging. Once the
-   * metric exists, a window with no data point at all moves the alarm from OK
-   * to INSUFFICIENT_DATA, and that transition is what pages (a data point is
-   * always ≥ 1, so the threshold alone never would).
+   * The feed goes stale when regenerate stops running: nothing invoked it
+   * (the hourly schedule) for `staleFeedHours`. Its failures page sooner,
+   * through the dead-letter queue, so its standard Invocations metric (which
+   * counts failed runs too) is enough: no custom metric. Lambda publishes no
+   * data point for an hour without invocations, so missing data breaches.
    */
   private alarmOnStaleFeed(staleFeedHours: number): void {
     const window = staleFeedWindow(staleFeedHours);
-    const alarm = this.addAlarm("StaleFeed", {
-      alarmDescription: `cleanfeed: the feed was not regenerated for ${window.hours} hours (reported as INSUFFICIENT_DATA: the alarm watches only once the feed has been regenerated)`,
-      metric: new cloudwatch.Metric({
-        namespace: METRICS_NAMESPACE,
-        metricName: "FeedRegenerated",
-        dimensionsMap: { service: "regenerate" },
+    this.addAlarm("StaleFeed", {
+      alarmDescription: `cleanfeed: regenerate was not invoked for ${window.hours} hours: the feed is stale (a failing regeneration pages through the dead-letter queue)`,
+      metric: this.regenerate.function.metricInvocations({
         statistic: "Sum",
         period: Duration.hours(window.periodHours),
       }),
@@ -640,19 +586,9 @@ export class CleanfeedStack extends Stack {
       comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
       evaluationPeriods: window.periods,
       datapointsToAlarm: window.periods,
-      treatMissingData: cloudwatch.TreatMissingData.MISSING,
+      treatMissingData: cloudwatch.TreatMissingData.BREACHING,
     });
-    alarm.addInsufficientDataAction(new SnsAction(this.alarmTopic));
   }
-}
-
-/**
- * Evaluation periods (of `ALARM_PERIOD`) for an error alarm that stays in
- * ALARM across runs `everyMinutes` apart: one run's span plus a period of
- * slack, at most a day.
- */
-export function errorAlarmPeriods(everyMinutes: number): number {
-  return Math.min(288, Math.ceil(everyMinutes / ALARM_PERIOD.toMinutes()) + 1);
 }
 
 interface CustomDomain {

@@ -23,8 +23,6 @@ export interface IngestRuntime extends IngestDeps {
    * never fails the others.
    */
   poll: (names?: string[]) => Promise<PollSummary[]>;
-  /** Hears each dropped object refused as bad input (the Lambda counts them for an alarm). */
-  onRefused?: (key: string, error: unknown) => void;
 }
 
 export interface PollSummary {
@@ -88,7 +86,6 @@ async function ingestObject(
     if (!isInputError(e)) throw e;
     // The file is wrong, not the service: keep it for the user and do not retry.
     rt.log.error("refused a dropped object", { key: object.key, error: String(e) });
-    rt.onRefused?.(object.key, e);
     return { report: null, status: "refused", reason: String(e) };
   }
 }

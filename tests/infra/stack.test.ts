@@ -233,7 +233,6 @@ describe("functions", () => {
           Variables: Match.objectLike({
             CLEANFEED_BUCKET: { Ref: id(built.stack.bucket) },
             POWERTOOLS_SERVICE_NAME: service,
-            POWERTOOLS_METRICS_NAMESPACE: "cleanfeed",
             POWERTOOLS_LOG_LEVEL: Match.anyValue(),
           }),
         },
@@ -599,77 +598,40 @@ describe("operations", () => {
     });
   });
 
-  it("alarms on every error and throttle of each function; an error stays in ALARM for a run", () => {
-    for (const [fn, errorPeriods] of [
-      // the test config polls every 15 minutes: 15/5 + 1 periods; regenerate runs hourly
-      [built.stack.ingest, 4],
-      [built.stack.regenerate, 13],
-    ] as const) {
-      for (const metric of ["Errors", "Throttles"]) {
-        const [alarm] = alarmOn(metric, [
-          { Name: "FunctionName", Value: { Ref: id(fn.function) } },
-        ]);
-        expect(alarm).toMatchObject({
-          Namespace: "AWS/Lambda",
-          Statistic: "Sum",
-          Period: 300,
-          Threshold: 1,
-          ComparisonOperator: "GreaterThanOrEqualToThreshold",
-          TreatMissingData: "notBreaching",
-          AlarmActions: [{ Ref: topic() }],
-        });
-        if (metric === "Errors") {
-          expect(alarm).toMatchObject({ EvaluationPeriods: errorPeriods, DatapointsToAlarm: 1 });
-        } else {
-          expect(alarm!.EvaluationPeriods).toBe(1);
-        }
-      }
-    }
-  });
-
-  it("alarms on any dropped document refused as malformed", () => {
-    const [alarm] = alarmOn("DocumentsRefused", [{ Name: "service", Value: "ingest" }]);
+  it("alarms when regenerate was not invoked for staleFeedHours, on its standard Invocations metric", () => {
+    const [alarm] = alarmOn("Invocations", [
+      { Name: "FunctionName", Value: { Ref: id(built.stack.regenerate.function) } },
+    ]);
     expect(alarm).toMatchObject({
-      Namespace: "cleanfeed",
-      Statistic: "Sum",
-      Period: 3600,
-      EvaluationPeriods: 1,
-      Threshold: 1,
-      ComparisonOperator: "GreaterThanOrEqualToThreshold",
-      TreatMissingData: "notBreaching",
-      AlarmActions: [{ Ref: topic() }],
-    });
-  });
-
-  it("alarms when a feed that was regenerated goes staleFeedHours without, and not before the first", () => {
-    const [alarm] = alarmOn("FeedRegenerated", [{ Name: "service", Value: "regenerate" }]);
-    expect(alarm).toMatchObject({
-      Namespace: "cleanfeed",
+      Namespace: "AWS/Lambda",
       Statistic: "Sum",
       Threshold: 1,
       ComparisonOperator: "LessThanThreshold",
-      // never breaching: a fresh stack waits in INSUFFICIENT_DATA, silently
-      TreatMissingData: "missing",
+      // an hour without any invocation publishes no data point: that is the breach
+      TreatMissingData: "breaching",
       AlarmActions: [{ Ref: topic() }],
-      // OK → INSUFFICIENT_DATA (no data point for the whole window) is the page
-      InsufficientDataActions: [{ Ref: topic() }],
     });
     // Default staleFeedHours is 6, in hourly periods.
     expect(alarm).toMatchObject({ Period: 3600, EvaluationPeriods: 6, DatapointsToAlarm: 6 });
   });
 
-  it("has exactly the alarms above, each sending to the topic", () => {
+  it("has exactly two alarms, on metrics AWS publishes (no custom metric), each sending to the topic", () => {
     const alarms = props("AWS::CloudWatch::Alarm");
     expect(alarms.map((a) => `${a.Namespace}/${a.MetricName}`).sort()).toEqual([
-      "AWS/Lambda/Errors",
-      "AWS/Lambda/Errors",
-      "AWS/Lambda/Throttles",
-      "AWS/Lambda/Throttles",
+      "AWS/Lambda/Invocations",
       "AWS/SQS/ApproximateNumberOfMessagesVisible",
-      "cleanfeed/DocumentsRefused",
-      "cleanfeed/FeedRegenerated",
     ]);
-    for (const a of alarms) expect(a.AlarmActions).toEqual([{ Ref: topic() }]);
+    for (const a of alarms) {
+      expect(a.AlarmActions).toEqual([{ Ref: topic() }]);
+      expect(a.Namespace).toMatch(/^AWS\//);
+    }
+  });
+
+  it("publishes no custom metrics: no metrics namespace in either function", () => {
+    for (const fn of props("AWS::Lambda::Function")) {
+      const vars = ((fn.Environment as Json | undefined)?.Variables ?? {}) as Json;
+      expect(vars).not.toHaveProperty("POWERTOOLS_METRICS_NAMESPACE");
+    }
   });
 
   it("refuses non-TLS publishing to the alarm topic and subscribes the alarm email", () => {
