@@ -16,7 +16,7 @@ export const DEAD_LETTER_RETENTION_DAYS = 14;
  * Days an old version is kept, everywhere else: `entries/` (the undo for a
  * bad merge or a bad push), `keys/` (created once, never rewritten).
  */
-export const NONCURRENT_DAYS = 30;
+const NONCURRENT_DAYS = 30;
 
 /** Days a prefix keeps its old versions, where shorter than `NONCURRENT_DAYS`. */
 export const NONCURRENT_DAYS_BY_PREFIX = {
@@ -43,7 +43,7 @@ export const NONCURRENT_DAYS_BY_PREFIX = {
  * invoke ingest with it again, which needs the drop. By then the failure was
  * reported (the DeadLetters alarm, or DocumentsRefused for a malformed drop).
  */
-export const INCOMING_EXPIRATION_DAYS = DEAD_LETTER_RETENTION_DAYS + 1;
+const INCOMING_EXPIRATION_DAYS = DEAD_LETTER_RETENTION_DAYS + 1;
 
 /** The lifecycle rules of the items bucket. */
 export function lifecycleRules(): s3.LifecycleRule[] {

@@ -173,7 +173,7 @@ async function handleSqs(
  * it twice, then sends it to the dead-letter queue, which pages). Each drop
  * named stays in incoming/ for the retry, or for whoever reads the message.
  */
-export class DropsFailedError extends Error {
+class DropsFailedError extends Error {
   override name = "DropsFailedError";
   constructor(readonly failures: string[]) {
     super(`dropped objects not stored: ${failures.join("; ")}`);
