@@ -52,7 +52,6 @@ async function importMs(driver: string, entry: string, service: string): Promise
       CLEANFEED_BUCKET: "bench-bucket",
       CLEANFEED_PUBLIC_URL: "https://feed.example.org/",
       POWERTOOLS_SERVICE_NAME: service,
-      POWERTOOLS_METRICS_NAMESPACE: "cleanfeed",
       POWERTOOLS_LOG_LEVEL: "ERROR",
     },
     maxBuffer: 1 << 20,

@@ -19,20 +19,21 @@ import * as cloudwatch from "aws-cdk-lib/aws-cloudwatch";
 import { SnsAction } from "aws-cdk-lib/aws-cloudwatch-actions";
 import * as iam from "aws-cdk-lib/aws-iam";
 import * as lambda from "aws-cdk-lib/aws-lambda";
-import { SqsEventSource } from "aws-cdk-lib/aws-lambda-event-sources";
+import * as destinations from "aws-cdk-lib/aws-lambda-destinations";
 import * as s3 from "aws-cdk-lib/aws-s3";
+import * as s3n from "aws-cdk-lib/aws-s3-notifications";
 import * as scheduler from "aws-cdk-lib/aws-scheduler";
 import * as targets from "aws-cdk-lib/aws-scheduler-targets";
 import * as sns from "aws-cdk-lib/aws-sns";
 import * as subscriptions from "aws-cdk-lib/aws-sns-subscriptions";
-import type * as sqs from "aws-cdk-lib/aws-sqs";
+import * as sqs from "aws-cdk-lib/aws-sqs";
 import type { Construct } from "constructs";
-import type { Config } from "../functions/core/config.ts";
+import { type Config, sourceShards } from "../functions/core/config.ts";
 import { ConfigError } from "../functions/core/errors.ts";
 import { HEAD_INDEX_KEY, PREFIX } from "../functions/store/layout.ts";
 import { ARCHIVE_STATE_KEY } from "../functions/store/published.ts";
-import { CleanfeedFunction, METRICS_NAMESPACE } from "./constructs/cleanfeed-function.ts";
-import { NotificationQueue } from "./constructs/notification-queue.ts";
+import { CleanfeedFunction } from "./constructs/cleanfeed-function.ts";
+import { DEAD_LETTER_RETENTION_DAYS, lifecycleRules } from "./lifecycle.ts";
 
 /** The repository root, where the function entries and the lockfile live. */
 export const PROJECT_ROOT = fileURLToPath(new URL("..", import.meta.url)).replace(/\/$/, "");
@@ -50,13 +51,19 @@ const LIST = "s3:ListBucket";
 
 const INGEST_TIMEOUT = Duration.minutes(5);
 const REGENERATE_TIMEOUT = Duration.minutes(1);
+/** Lambda keeps retrying an asynchronous event (a throttled one too) at most this long. */
+const MAX_EVENT_AGE = Duration.hours(6);
 /** Regenerate's schedule: the stale-feed alarm relies on at least this often. */
 const REGENERATE_EVERY = Duration.hours(1);
 
+/**
+ * Poll schedules at most: each is a resource, and a stack holds at most 500
+ * (200 shards of the default 200 sources are 40,000 sources).
+ */
+const MAX_POLL_SHARDS = 200;
+
 /** The period of the alarms on counts (errors, throttles, dead letters). */
 const ALARM_PERIOD = Duration.minutes(5);
-/** Refused drops in an hour that page: each one is a file someone must fix. */
-const REFUSED_DOCUMENTS_THRESHOLD = 1;
 
 /**
  * Everything cleanfeed needs in one account and region. Deploy it in any
@@ -68,12 +75,14 @@ export class CleanfeedStack extends Stack {
   readonly ingest: CleanfeedFunction;
   readonly regenerate: CleanfeedFunction;
   readonly pushUrl: lambda.FunctionUrl;
-  readonly incoming: NotificationQueue;
-  readonly headChanges: NotificationQueue;
+  /** Where every asynchronous invocation that failed its retries ends (on-failure destination). */
+  readonly deadLetters: sqs.Queue;
   readonly alarmTopic: sns.Topic;
   /** The role both schedules assume to invoke their function. */
   readonly schedulerRole: iam.Role;
   readonly alarms: cloudwatch.Alarm[] = [];
+  /** One schedule per shard of sources (`pollShards`), each its own ingest invocation. */
+  readonly pollSchedules: scheduler.Schedule[];
 
   constructor(scope: Construct, id: string, props: CleanfeedStackProps) {
     super(scope, id, props);
@@ -97,15 +106,8 @@ export class CleanfeedStack extends Stack {
       objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
       // Versions are the undo button for a bad regeneration or a bad push.
       versioned: true,
-      lifecycleRules: [
-        {
-          id: "expire-old-versions",
-          noncurrentVersionExpiration: Duration.days(30),
-          abortIncompleteMultipartUploadAfter: Duration.days(7),
-          // Ingest deletes every `incoming/` drop: clean up the markers that leaves.
-          expiredObjectDeleteMarker: true,
-        },
-      ],
+      // Old versions: a month in general, a day where they are many (lifecycle.ts).
+      lifecycleRules: lifecycleRules(),
       removalPolicy: destroy ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN,
       autoDeleteObjects: destroy,
     });
@@ -152,35 +154,31 @@ export class CleanfeedStack extends Stack {
       }),
       description: "cleanfeed: EventBridge Scheduler invokes ingest (poll) and regenerate",
     });
-    new scheduler.Schedule(this, "PollSchedule", {
-      description: "cleanfeed: poll every configured source",
-      schedule: scheduler.ScheduleExpression.rate(Duration.minutes(config.pollIntervalMinutes)),
-      target: new targets.LambdaInvoke(this.ingest.function, {
-        role: this.schedulerRole,
-        input: scheduler.ScheduleTargetInput.fromObject({
-          source: "aws.scheduler",
-          action: "poll",
-        }),
-        // A poll that could not run is replaced by the next one: do not pile up retries.
-        retryAttempts: 1,
-        maxEventAge: Duration.minutes(Math.max(1, config.pollIntervalMinutes)),
-      }),
+    this.pollSchedules = this.schedulePolls(config);
+    // Every trigger but the push URL is an asynchronous invocation: a failure
+    // is retried twice by Lambda, then lands in the dead-letter queue, where
+    // the DeadLetters alarm sees it. No queue is polled while nothing happens.
+    this.deadLetters = new sqs.Queue(this, "DeadLetterQueue", {
+      enforceSSL: true,
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      // The maximum: time to notice the alarm, fix the cause and invoke again.
+      retentionPeriod: Duration.days(DEAD_LETTER_RETENTION_DAYS),
     });
-    // Scheduler invokes asynchronously, and Lambda would run a failed poll twice
-    // more: the next scheduled poll is the retry (S3 requests retry on their own).
-    this.ingest.function.configureAsyncInvoke({ retryAttempts: 0 });
-    this.incoming = new NotificationQueue(this, "Incoming", {
-      bucket: this.bucket,
-      prefix: PREFIX.incoming,
-      visibilityTimeout: Duration.seconds(INGEST_TIMEOUT.toSeconds() * 6),
-      maxReceiveCount: 3,
-    });
-    this.ingest.function.addEventSource(
-      new SqsEventSource(this.incoming.queue, {
-        batchSize: 10,
-        reportBatchItemFailures: true,
-        maxConcurrency: 2,
-      }),
+    for (const fn of [this.ingest, this.regenerate]) {
+      fn.function.configureAsyncInvoke({
+        // Drops need them; a poll retried a minute later is harmless (it is
+        // idempotent) and heals a passing failure before the next schedule.
+        retryAttempts: 2,
+        maxEventAge: MAX_EVENT_AGE,
+        onFailure: new destinations.SqsDestination(this.deadLetters),
+      });
+    }
+    // A drop goes straight to ingest. One that fails stays in incoming/ and
+    // fails the invocation (dispatch.ts), so Lambda's retries apply.
+    this.bucket.addEventNotification(
+      s3.EventType.OBJECT_CREATED,
+      new s3n.LambdaDestination(this.ingest.function),
+      { prefix: PREFIX.incoming },
     );
     // The push endpoint: signed (SigV4) requests only, never anonymous.
     this.pushUrl = this.ingest.function.addFunctionUrl({
@@ -211,22 +209,13 @@ export class CleanfeedStack extends Stack {
     });
 
     // --- Regenerate triggers --------------------------------------------------
-    // Only the head index: regenerate itself writes `index/archive/state.json`,
-    // and a notification on all of `index/` would have it trigger itself.
-    this.headChanges = new NotificationQueue(this, "HeadChanges", {
-      bucket: this.bucket,
-      prefix: HEAD_INDEX_KEY,
-      visibilityTimeout: Duration.seconds(REGENERATE_TIMEOUT.toSeconds() * 6),
-      maxReceiveCount: 5,
-    });
-    this.regenerate.function.addEventSource(
-      new SqsEventSource(this.headChanges.queue, {
-        batchSize: 10,
-        // The debounce: one regeneration per burst of ingest writes.
-        maxBatchingWindow: Duration.seconds(30),
-        reportBatchItemFailures: true,
-        maxConcurrency: 2,
-      }),
+    // Each head commit regenerates (one per invocation of ingest). Only the
+    // head index: regenerate itself writes `index/archive/state.json`, and a
+    // notification on all of `index/` would have it trigger itself.
+    this.bucket.addEventNotification(
+      s3.EventType.OBJECT_CREATED,
+      new s3n.LambdaDestination(this.regenerate.function),
+      { prefix: HEAD_INDEX_KEY },
     );
     new scheduler.Schedule(this, "RegenerateSchedule", {
       description: "cleanfeed: regenerate hourly, so the stale-feed alarm means something",
@@ -261,19 +250,12 @@ export class CleanfeedStack extends Stack {
         new subscriptions.EmailSubscription(config.deploy.alarmEmail),
       );
     }
-    this.alarmOnDeadLetters(
-      "IncomingDeadLetterAlarm",
-      this.incoming.deadLetterQueue,
-      "incoming drops",
-    );
-    this.alarmOnDeadLetters(
-      "HeadChangesDeadLetterAlarm",
-      this.headChanges.deadLetterQueue,
-      "regenerations",
-    );
-    this.alarmOnFunction(this.ingest, config.pollIntervalMinutes);
-    this.alarmOnFunction(this.regenerate, REGENERATE_EVERY.toMinutes());
-    this.alarmOnRefusedDocuments();
+    // Two alarms, on metrics AWS publishes anyway: no custom metric ($0.30
+    // a month each). A failed invocation is retried by Lambda and pages only
+    // once given up on (DeadLetters); an Errors alarm would page for failures
+    // the retries heal, and once more for the rest. Throttled async events are
+    // retried for up to 6 hours, then dead-lettered too.
+    this.alarmOnDeadLetters();
     this.alarmOnStaleFeed(config.deploy.staleFeedHours);
 
     // --- Outputs ----------------------------------------------------------------
@@ -295,6 +277,51 @@ export class CleanfeedStack extends Stack {
       value: this.distribution.distributionDomainName,
     });
     new CfnOutput(this, "AlarmTopicArn", { value: this.alarmTopic.topicArn });
+  }
+
+  /**
+   * One schedule per shard of sources, so that every shard is an
+   * asynchronous invocation of its own: shards run in parallel, a slow one
+   * delays nobody, and no code fans out (no queue to poll, no permission for
+   * ingest to invoke itself). The bundle carries the same config, so the
+   * input names a shard by its index. Several shards start within a flexible
+   * window of half the interval: spread out, they need little concurrency
+   * (new accounts may have 10) and seldom race on the head index.
+   */
+  private schedulePolls(config: Config): scheduler.Schedule[] {
+    const shards = sourceShards(config);
+    if (shards.length > MAX_POLL_SHARDS) {
+      throw new ConfigError(
+        "limits.sourcesPerShard",
+        `makes ${shards.length} poll shards (one schedule each); at most ${MAX_POLL_SHARDS}: raise it`,
+      );
+    }
+    const sharded = shards.length > 1;
+    const every = config.pollIntervalMinutes;
+    return (sharded ? shards : [null]).map(
+      (_, i) =>
+        new scheduler.Schedule(this, i === 0 ? "PollSchedule" : `PollSchedule${i}`, {
+          description: sharded
+            ? `cleanfeed: poll shard ${i} of ${shards.length} (${shards[i]!.length} sources)`
+            : "cleanfeed: poll every configured source",
+          schedule: scheduler.ScheduleExpression.rate(Duration.minutes(every)),
+          timeWindow:
+            sharded && every >= 2
+              ? scheduler.TimeWindow.flexible(Duration.minutes(Math.floor(every / 2)))
+              : scheduler.TimeWindow.off(),
+          target: new targets.LambdaInvoke(this.ingest.function, {
+            role: this.schedulerRole,
+            input: scheduler.ScheduleTargetInput.fromObject({
+              source: "aws.scheduler",
+              action: "poll",
+              ...(sharded ? { shard: i } : {}),
+            }),
+            // A poll that could not run is replaced by the next one: do not pile up retries.
+            retryAttempts: 1,
+            maxEventAge: Duration.minutes(Math.max(1, every)),
+          }),
+        }),
+    );
   }
 
   /** CloudFront in front of `public/` only, through Origin Access Control. */
@@ -520,11 +547,16 @@ export class CleanfeedStack extends Stack {
     return alarm;
   }
 
-  /** Any message in a DLQ is work that was given up on: tell someone. */
-  private alarmOnDeadLetters(id: string, dlq: sqs.IQueue, what: string): void {
-    this.addAlarm(id, {
-      alarmDescription: `cleanfeed: ${what} failed repeatedly and wait in a dead-letter queue`,
-      metric: dlq.metricApproximateNumberOfMessagesVisible({
+  /**
+   * Any message in the dead-letter queue is work given up on after Lambda's
+   * retries (a poll, a drop, a regeneration): tell someone. The message holds
+   * the event and the error.
+   */
+  private alarmOnDeadLetters(): void {
+    this.addAlarm("DeadLetters", {
+      alarmDescription:
+        "cleanfeed: a poll, a dropped document or a regeneration failed three times; the event and its error wait in the dead-letter queue",
+      metric: this.deadLetters.metricApproximateNumberOfMessagesVisible({
         period: ALARM_PERIOD,
         statistic: cloudwatch.Stats.MAXIMUM,
       }),
@@ -536,71 +568,17 @@ export class CleanfeedStack extends Stack {
   }
 
   /**
-   * Any error or throttle of a function. An error stays in ALARM until a
-   * whole run of the schedule (`everyMinutes`) has passed without one, so an
-   * outage that fails every scheduled run pages once, not at every run.
-   */
-  private alarmOnFunction(fn: CleanfeedFunction, everyMinutes: number): void {
-    const name = fn.node.id;
-    const common = {
-      threshold: 1,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-    };
-    this.addAlarm(`${name}Errors`, {
-      ...common,
-      alarmDescription: `cleanfeed: the ${name.toLowerCase()} function failed`,
-      metric: fn.function.metricErrors({ period: ALARM_PERIOD, statistic: "Sum" }),
-      evaluationPeriods: errorAlarmPeriods(everyMinutes),
-      datapointsToAlarm: 1,
-    });
-    this.addAlarm(`${name}Throttles`, {
-      ...common,
-      alarmDescription: `cleanfeed: the ${name.toLowerCase()} function was throttled`,
-      metric: fn.function.metricThrottles({ period: ALARM_PERIOD, statistic: "Sum" }),
-      evaluationPeriods: 1,
-    });
-  }
-
-  /**
-   * A dropped document ingest refused as malformed (`DocumentsRefused`, from
-   * ingest's `onRefused`): it stays in `incoming/` until someone fixes it.
-   */
-  private alarmOnRefusedDocuments(): void {
-    this.addAlarm("DocumentsRefused", {
-      alarmDescription:
-        "cleanfeed: a document dropped into incoming/ was refused as malformed and waits there (see ingest's log: refused a dropped object)",
-      metric: new cloudwatch.Metric({
-        namespace: METRICS_NAMESPACE,
-        metricName: "DocumentsRefused",
-        dimensionsMap: { service: "ingest" },
-        statistic: "Sum",
-        period: Duration.hours(1),
-      }),
-      threshold: REFUSED_DOCUMENTS_THRESHOLD,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      evaluationPeriods: 1,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-    });
-  }
-
-  /**
-   * The feed is stale when regenerate reported no successful run for
-   * `staleFeedHours`. `FeedRegenerated` exists only once regenerate has
-   * succeeded, so missing data is not breaching: a fresh stack, which has
-   * never regenerated, stays in INSUFFICIENT_DATA without paging. Once the
-   * metric exists, a window with no data point at all moves the alarm from OK
-   * to INSUFFICIENT_DATA, and that transition is what pages (a data point is
-   * always ≥ 1, so the threshold alone never would).
+   * The feed goes stale when regenerate stops running: nothing invoked it
+   * (the hourly schedule) for `staleFeedHours`. Its failures page sooner,
+   * through the dead-letter queue, so its standard Invocations metric (which
+   * counts failed runs too) is enough: no custom metric. Lambda publishes no
+   * data point for an hour without invocations, so missing data breaches.
    */
   private alarmOnStaleFeed(staleFeedHours: number): void {
     const window = staleFeedWindow(staleFeedHours);
-    const alarm = this.addAlarm("StaleFeed", {
-      alarmDescription: `cleanfeed: the feed was not regenerated for ${window.hours} hours (reported as INSUFFICIENT_DATA: the alarm watches only once the feed has been regenerated)`,
-      metric: new cloudwatch.Metric({
-        namespace: METRICS_NAMESPACE,
-        metricName: "FeedRegenerated",
-        dimensionsMap: { service: "regenerate" },
+    this.addAlarm("StaleFeed", {
+      alarmDescription: `cleanfeed: regenerate was not invoked for ${window.hours} hours: the feed is stale (a failing regeneration pages through the dead-letter queue)`,
+      metric: this.regenerate.function.metricInvocations({
         statistic: "Sum",
         period: Duration.hours(window.periodHours),
       }),
@@ -608,19 +586,9 @@ export class CleanfeedStack extends Stack {
       comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
       evaluationPeriods: window.periods,
       datapointsToAlarm: window.periods,
-      treatMissingData: cloudwatch.TreatMissingData.MISSING,
+      treatMissingData: cloudwatch.TreatMissingData.BREACHING,
     });
-    alarm.addInsufficientDataAction(new SnsAction(this.alarmTopic));
   }
-}
-
-/**
- * Evaluation periods (of `ALARM_PERIOD`) for an error alarm that stays in
- * ALARM across runs `everyMinutes` apart: one run's span plus a period of
- * slack, at most a day.
- */
-export function errorAlarmPeriods(everyMinutes: number): number {
-  return Math.min(288, Math.ceil(everyMinutes / ALARM_PERIOD.toMinutes()) + 1);
 }
 
 interface CustomDomain {

@@ -81,6 +81,13 @@ export function acknowledgeNagFindings(stack: CleanfeedStack, config: Config): v
     );
   }
 
+  // --- The dead-letter queue ----------------------------------------------------
+  acknowledge(
+    stack.deadLetters,
+    "AwsSolutions-SQS3",
+    "It is the dead-letter queue: the on-failure destination of both functions' asynchronous invocations (cdk-nag recognises only queues named in another queue's redrive policy).",
+  );
+
   // --- EventBridge Scheduler ---------------------------------------------------
   for (const fn of [stack.ingest, stack.regenerate]) {
     acknowledge(

@@ -127,8 +127,9 @@ const LimitsSchema = section({
   /** Sources polled at once. */
   pollConcurrency: whole(8, 1, 64),
   /**
-   * Sources one ingest invocation polls: a scheduled poll of more sources is
-   * split into shards of this many, each an SQS message ingest consumes.
+   * Sources one ingest invocation polls: a config of more sources is split
+   * into shards of this many (`pollShards`), each polled by an invocation of
+   * its own (in the cloud, one schedule per shard).
    */
   sourcesPerShard: whole(200, 1, 1000),
 });
@@ -203,4 +204,23 @@ export function parseConfig(value: unknown): Config {
     names.add(name);
   }
   return config;
+}
+
+/**
+ * The shards of a scheduled poll: source names in config order,
+ * `sourcesPerShard` at a time. The stack makes one schedule per shard and
+ * the bundle carries the same config, so a shard's index names its sources.
+ */
+export function pollShards(names: readonly string[], size: number): string[][] {
+  const shards: string[][] = [];
+  for (let i = 0; i < names.length; i += size) shards.push(names.slice(i, i + size));
+  return shards;
+}
+
+/** The shards of this config's sources. */
+export function sourceShards(config: Config): string[][] {
+  return pollShards(
+    config.sources.map((s) => s.name),
+    config.limits.sourcesPerShard,
+  );
 }

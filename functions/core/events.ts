@@ -30,8 +30,11 @@ export interface SqsMessage {
 const PollShard = v.object({ poll: v.array(v.string()) });
 
 export type IngestEvent =
-  /** A scheduled poll (every source), or one shard of it (the sources named). */
-  | { kind: "poll"; names: string[] | null }
+  /**
+   * A scheduled poll: every source, the shard of them at `shard` (an index
+   * into the config's `pollShards`), or the sources named.
+   */
+  | { kind: "poll"; names: string[] | null; shard?: number }
   | { kind: "objects"; objects: CreatedObject[] }
   | { kind: "sqs"; messages: SqsMessage[] }
   | { kind: "http"; method: string; body: Uint8Array | string; contentType: string | null }
@@ -76,6 +79,12 @@ const Scheduled = v.union([
   v.object({ source: v.picklist(["aws.scheduler", "aws.events"]) }),
   v.object({ action: v.literal("poll") }),
 ]);
+
+/** The input of one shard's schedule: `{ "source": "aws.scheduler", "action": "poll", "shard": 3 }`. */
+const ScheduledShard = v.object({
+  action: v.literal("poll"),
+  shard: v.pipe(v.number(), v.integer(), v.minValue(0)),
+});
 
 /** A direct invocation: `{ feed }`, `{ items }` or `{ remove }`, optionally naming its `source`. */
 const Direct = v.object({
@@ -144,7 +153,12 @@ export function classifyIngestEvent(event: unknown): IngestEvent {
     if (items !== undefined) return { kind: "items", items, source };
     if (remove !== undefined) return { kind: "remove", id: remove };
   }
-  if (scheduled) return { kind: "poll", names: null };
+  if (scheduled) {
+    const shard = v.safeParse(ScheduledShard, event);
+    return shard.success
+      ? { kind: "poll", names: null, shard: shard.output.shard }
+      : { kind: "poll", names: null };
+  }
   if (v.is(PollShard, event)) return { kind: "poll", names: event.poll };
   return {
     kind: "unknown",

@@ -4,6 +4,7 @@
  * Every event is one `Invocation`: its inputs go through the one ingest path
  * and the head is committed once, at the end.
  */
+import { sourceShards } from "../core/config.ts";
 import { type CreatedObject, classifyIngestEvent, type SqsMessage } from "../core/events.ts";
 import type { Log } from "../runtime/log.ts";
 import { PREFIX } from "../store/layout.ts";
@@ -22,22 +23,6 @@ export interface IngestRuntime extends IngestDeps {
    * never fails the others.
    */
   poll: (names?: string[]) => Promise<PollSummary[]>;
-  /**
-   * Sends messages to the queue ingest consumes (in the cloud: SQS). With it,
-   * a scheduled poll of more than `limits.sourcesPerShard` sources is split
-   * into shards, each polled by an invocation of its own; without it (the
-   * local command) one invocation polls them all.
-   */
-  enqueue?: (bodies: string[]) => Promise<void>;
-  /** Hears each dropped object refused as bad input (the Lambda counts them for an alarm). */
-  onRefused?: (key: string, error: unknown) => void;
-}
-
-/** The shards of a scheduled poll: source names, `sourcesPerShard` at a time. */
-export function pollShards(names: readonly string[], size: number): string[][] {
-  const shards: string[][] = [];
-  for (let i = 0; i < names.length; i += size) shards.push(names.slice(i, i + size));
-  return shards;
 }
 
 export interface PollSummary {
@@ -69,12 +54,19 @@ const withoutCopies = ({ copies: _, ...report }: IngestReport & { copies: unknow
  */
 type Dropped = "stored" | "partial" | "refused" | "gone" | "ignored";
 
+interface DropOutcome {
+  report: IngestReport | null;
+  status: Dropped;
+  /** Why a refused drop was refused. */
+  reason?: string;
+}
+
 /** Reads one dropped object and stores what it holds. */
 async function ingestObject(
   rt: IngestRuntime,
   invocation: Invocation,
   object: CreatedObject,
-): Promise<{ report: IngestReport | null; status: Dropped }> {
+): Promise<DropOutcome> {
   if (object.error !== null) throw new Error(object.error);
   if (!object.key.startsWith(PREFIX.incoming)) {
     rt.log.warn("ignored an object outside incoming/", { key: object.key });
@@ -94,8 +86,7 @@ async function ingestObject(
     if (!isInputError(e)) throw e;
     // The file is wrong, not the service: keep it for the user and do not retry.
     rt.log.error("refused a dropped object", { key: object.key, error: String(e) });
-    rt.onRefused?.(object.key, e);
-    return { report: null, status: "refused" };
+    return { report: null, status: "refused", reason: String(e) };
   }
 }
 
@@ -176,6 +167,53 @@ async function handleSqs(
   return { batchItemFailures: [...failed].map((id) => ({ itemIdentifier: id })) };
 }
 
+/**
+ * Drops that did not go in: the invocation fails naming them, so that it is
+ * retried (an S3 notification is an asynchronous invocation: Lambda retries
+ * it twice, then sends it to the dead-letter queue, which pages). Each drop
+ * named stays in incoming/ for the retry, or for whoever reads the message.
+ */
+class DropsFailedError extends Error {
+  override name = "DropsFailedError";
+  constructor(readonly failures: string[]) {
+    super(`dropped objects not stored: ${failures.join("; ")}`);
+  }
+}
+
+/**
+ * An S3 notification delivered to the function: every object is tried, the
+ * stored ones committed and deleted, then the invocation fails if any did not
+ * go in. A refused (malformed) document fails it too: retrying it is cheap
+ * and changes nothing, and the dead-letter queue is where a person learns
+ * which file to fix (the alternative, a metric and an alarm of its own,
+ * costs $0.40 a month for what the dead-letter alarm already tells).
+ */
+async function handleObjects(rt: IngestRuntime, objects: CreatedObject[]) {
+  const invocation = new Invocation(rt);
+  const failures = objects.flatMap((o) => o.error ?? []);
+  const results: (DropOutcome & { key: string })[] = [];
+  for (const object of objects) {
+    if (object.error !== null) continue;
+    try {
+      results.push({ key: object.key, ...(await ingestObject(rt, invocation, object)) });
+    } catch (e) {
+      rt.log.error("ingest of a dropped object failed", { key: object.key, error: String(e) });
+      failures.push(`${object.key}: ${String(e)}`);
+    }
+  }
+  // If the commit fails, nothing is deleted: the whole event is retried.
+  await invocation.commit();
+  for (const r of results) {
+    if (r.status === "stored") await rt.objects.delete(r.key);
+    if (r.status === "partial") {
+      failures.push(`${r.key}: ${r.report?.failed.length ?? "some"} items could not be stored`);
+    }
+    if (r.status === "refused") failures.push(`${r.key}: refused: ${r.reason}`);
+  }
+  if (failures.length > 0) throw new DropsFailedError(failures);
+  return { reports: results.map((r) => r.report) };
+}
+
 /** Handles any ingest event. SQS batches answer with their failed message ids. */
 export function createIngestHandler(rt: IngestRuntime) {
   return async (event: unknown): Promise<unknown> => {
@@ -183,27 +221,17 @@ export function createIngestHandler(rt: IngestRuntime) {
     switch (what.kind) {
       case "poll": {
         if (what.names !== null) return { sources: await rt.poll(what.names) };
-        const names = rt.config.sources.map((s) => s.name);
-        const size = rt.config.limits.sourcesPerShard;
-        if (rt.enqueue === undefined || names.length <= size) return { sources: await rt.poll() };
-        const shards = pollShards(names, size);
-        await rt.enqueue(shards.map((poll) => JSON.stringify({ poll })));
-        return { shards: shards.length };
-      }
-      case "objects": {
-        // an object whose key cannot be read fails the invocation, after the others are stored
-        const invocation = new Invocation(rt);
-        const readable = what.objects.filter((o) => o.error === null);
-        const results = [];
-        for (const object of readable) results.push(await ingestObject(rt, invocation, object));
-        await invocation.commit();
-        for (const [i, r] of results.entries()) {
-          if (r.status === "stored") await rt.objects.delete(readable[i]!.key);
+        // Without a shard (the local command, or a config of one shard): every source.
+        if (what.shard === undefined) return { sources: await rt.poll() };
+        const shards = sourceShards(rt.config);
+        const names = shards[what.shard];
+        if (names === undefined) {
+          throw new Error(`ingest: no poll shard ${what.shard}; the config has ${shards.length}`);
         }
-        const errors = what.objects.flatMap((o) => o.error ?? []);
-        if (errors.length > 0) throw new Error(errors.join("; "));
-        return { reports: results.map((r) => r.report) };
+        return { sources: await rt.poll(names) };
       }
+      case "objects":
+        return handleObjects(rt, what.objects);
       case "sqs":
         return handleSqs(rt, what.messages);
       case "http":

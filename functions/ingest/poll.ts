@@ -8,7 +8,7 @@ import { createHash } from "node:crypto";
 import { readFile, stat } from "node:fs/promises";
 import { resolve } from "node:path";
 import { mapBounded } from "../core/bounded.ts";
-import type { SourceConfig } from "../core/config.ts";
+import { pollShards, type SourceConfig } from "../core/config.ts";
 import { FeedError } from "../core/errors.ts";
 import type { NormalizedItem } from "../core/item.ts";
 import type { Log } from "../runtime/log.ts";
@@ -16,7 +16,7 @@ import { type FetchResult, fetchFeed } from "../sources/fetch.ts";
 import { isDue, recordAccepted, recordFetch, stateForSource } from "../sources/state.ts";
 import type { Objects } from "../store/objects.ts";
 import { readShard, type SourceRecord, writeShard } from "../store/sources.ts";
-import { type PollSummary, pollShards } from "./dispatch.ts";
+import type { PollSummary } from "./dispatch.ts";
 import {
   type IngestDeps,
   type IngestReport,

@@ -1,15 +1,15 @@
 /**
  * The regenerate function's behaviour for every event it accepts: any event
- * means "the stored state may have changed", and one regeneration answers a
- * whole batch (the SQS batching window is the debounce).
+ * (the head index's S3 notification, the hourly schedule) means "the stored
+ * state may have changed", and one regeneration answers it. A failure throws,
+ * so that Lambda retries the asynchronous invocation. An SQS batch (a queue
+ * in front, for whoever wires one) is answered as one, with partial failures.
  */
 import type { Log } from "../runtime/log.ts";
-import { type RegenerateDeps, type RegenerateResult, regenerate } from "./regenerate.ts";
+import { type RegenerateDeps, regenerate } from "./regenerate.ts";
 
 export interface RegenerateRuntime extends RegenerateDeps {
   log: Log;
-  /** Called after every successful run (the stale-feed alarm watches it). */
-  onSuccess?: (result: RegenerateResult) => void;
 }
 
 interface SqsLike {
@@ -25,7 +25,6 @@ export function createRegenerateHandler(rt: RegenerateRuntime) {
     try {
       const result = await regenerate(rt);
       rt.log.info(result.written.length ? "feed regenerated" : "feed unchanged", { ...result });
-      rt.onSuccess?.(result);
       return sqsIds.length ? { batchItemFailures: [] } : result;
     } catch (e) {
       rt.log.error("regeneration failed; the last good feed stays published", {

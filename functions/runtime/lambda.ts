@@ -1,10 +1,9 @@
 /**
  * What both Lambda handlers build once per cold start: the config baked into
- * the bundle, the S3 client, the Powertools logger and metrics.
+ * the bundle, the S3 client, the Powertools logger.
  */
 import { createRequire } from "node:module";
 import { Logger } from "@aws-lambda-powertools/logger";
-import { Metrics } from "@aws-lambda-powertools/metrics";
 import { parseConfig } from "../core/config.ts";
 import { createS3Client } from "../store/client.ts";
 import { Objects } from "../store/objects.ts";
@@ -93,6 +92,5 @@ export function lambdaRuntime() {
       bucket,
     ),
     log,
-    metrics: new Metrics({ namespace: "cleanfeed" }),
   };
 }

@@ -73,9 +73,6 @@ export function presetBuild(config: Config): PresetBuild {
   };
 }
 
-/** Where both functions' Powertools metrics go, and the alarms look for them. */
-export const METRICS_NAMESPACE = "cleanfeed";
-
 /** The runtime both functions run on. */
 const RUNTIME = lambda.Runtime.NODEJS_24_X;
 
@@ -137,7 +134,6 @@ export class CleanfeedFunction extends Construct {
       description: `cleanfeed ${props.name}`,
       environment: {
         POWERTOOLS_SERVICE_NAME: props.name,
-        POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
         POWERTOOLS_LOG_LEVEL: "INFO",
         // Stack traces point into the TypeScript sources, not the minified bundle.
         NODE_OPTIONS: "--enable-source-maps",

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { ConfigError } from "../../functions/core/errors.ts";
-import { errorAlarmPeriods, staleFeedWindow } from "../../infra/cleanfeed-stack.ts";
+import { staleFeedWindow } from "../../infra/cleanfeed-stack.ts";
 import { loadConfig } from "../../infra/load-config.ts";
 import { buildApp, testConfig } from "./synth.ts";
 
@@ -85,14 +85,5 @@ describe("stale-feed alarm window", () => {
 
   it("caps at CloudWatch's 7-day evaluation limit", () => {
     expect(staleFeedWindow(720)).toEqual({ hours: 168, periodHours: 1, periods: 168 });
-  });
-});
-
-describe("error alarm window", () => {
-  it("spans one scheduled run plus a period, at most a day", () => {
-    expect(errorAlarmPeriods(15)).toBe(4);
-    expect(errorAlarmPeriods(1)).toBe(2);
-    expect(errorAlarmPeriods(60)).toBe(13);
-    expect(errorAlarmPeriods(1440)).toBe(288);
   });
 });

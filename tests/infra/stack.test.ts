@@ -6,7 +6,7 @@ import type { IConstruct } from "constructs";
 import { beforeAll, describe, expect, it, vi } from "vitest";
 import type { CleanfeedApp } from "../../infra/cleanfeed-app.ts";
 import { isAllowed, resolveStatements } from "../helpers/iam-policy.ts";
-import { allowPairs, renderArn, rolePolicy, synthTemplate, testConfig } from "./synth.ts";
+import { allowPairs, buildApp, renderArn, rolePolicy, synthTemplate, testConfig } from "./synth.ts";
 
 let built: CleanfeedApp;
 let template: Template;
@@ -40,14 +40,6 @@ describe("storage", () => {
       },
       OwnershipControls: { Rules: [{ ObjectOwnership: "BucketOwnerEnforced" }] },
       VersioningConfiguration: { Status: "Enabled" },
-      LifecycleConfiguration: {
-        Rules: Match.arrayWith([
-          Match.objectLike({
-            NoncurrentVersionExpiration: { NoncurrentDays: 30 },
-            AbortIncompleteMultipartUpload: { DaysAfterInitiation: 7 },
-          }),
-        ]),
-      },
     });
     const statements = (props("AWS::S3::BucketPolicy")[0]!.PolicyDocument as Json)
       .Statement as Json[];
@@ -64,6 +56,41 @@ describe("storage", () => {
         Condition: { NumericLessThan: { "s3:TlsVersion": 1.2 } },
       }),
     );
+  });
+
+  it("keeps old versions a day for index/ and sources/, a week for public/, a month elsewhere (entries/)", () => {
+    const rules = (props("AWS::S3::Bucket")[0]!.LifecycleConfiguration as { Rules: Json[] }).Rules;
+    const byPrefix = new Map(rules.map((r) => [r.Prefix ?? "", r]));
+    const days = (prefix: string) =>
+      (byPrefix.get(prefix)?.NoncurrentVersionExpiration as Json | undefined)?.NoncurrentDays;
+    expect(days("")).toBe(30);
+    expect(days("index/")).toBe(1);
+    expect(days("sources/")).toBe(1);
+    expect(days("public/")).toBe(7);
+    // entries/ and keys/ fall under the whole-bucket rule only (S3 applies the shortest rule)
+    expect(byPrefix.has("entries/")).toBe(false);
+    expect(byPrefix.has("keys/")).toBe(false);
+    expect(byPrefix.get("")).toMatchObject({
+      Status: "Enabled",
+      AbortIncompleteMultipartUpload: { DaysAfterInitiation: 7 },
+      ExpiredObjectDeleteMarker: true,
+    });
+    for (const r of rules) expect(r.Status).toBe("Enabled");
+  });
+
+  it("expires a drop left in incoming/ only after every retry path (dead-letter retention) has passed", () => {
+    const rules = (props("AWS::S3::Bucket")[0]!.LifecycleConfiguration as { Rules: Json[] }).Rules;
+    const incoming = rules.filter((r) => r.Prefix === "incoming/");
+    expect(incoming).toEqual([
+      expect.objectContaining({
+        ExpirationInDays: 15,
+        NoncurrentVersionExpiration: { NoncurrentDays: 1 },
+      }),
+    ]);
+    // no other rule expires current objects: stories, keys, state and feeds stay
+    expect(rules.filter((r) => r.ExpirationInDays !== undefined)).toHaveLength(1);
+    const retention = props("AWS::SQS::Queue").map((q) => Number(q.MessageRetentionPeriod ?? 0));
+    expect(15 * 86_400).toBeGreaterThan(Math.max(...retention));
   });
 
   it("retains the bucket on stack deletion by default", () => {
@@ -206,7 +233,6 @@ describe("functions", () => {
           Variables: Match.objectLike({
             CLEANFEED_BUCKET: { Ref: id(built.stack.bucket) },
             POWERTOOLS_SERVICE_NAME: service,
-            POWERTOOLS_METRICS_NAMESPACE: "cleanfeed",
             POWERTOOLS_LOG_LEVEL: Match.anyValue(),
           }),
         },
@@ -235,16 +261,13 @@ describe("least privilege", () => {
     const group = id(built.stack[fn].logGroup);
     return [`logs:CreateLogStream on ${group}`, `logs:PutLogEvents on ${group}`];
   };
-  const consume = (queue: IConstruct) =>
-    [
-      "sqs:ChangeMessageVisibility",
-      "sqs:DeleteMessage",
-      "sqs:GetQueueAttributes",
-      "sqs:GetQueueUrl",
-      "sqs:ReceiveMessage",
-    ].map((a) => `${a} on ${id(queue)}`);
+  // the on-failure destination: each function may send to the dead-letter queue, nothing more
+  const deadLetter = () =>
+    ["sqs:GetQueueAttributes", "sqs:GetQueueUrl", "sqs:SendMessage"].map(
+      (a) => `${a} on ${id(built.stack.deadLetters)}`,
+    );
 
-  it("grants ingest exactly its prefixes, its log group and its queue", () => {
+  it("grants ingest exactly its prefixes, its log group and the dead-letter queue", () => {
     const b = id(built.stack.bucket);
     const expected = [
       ...["entries/*", "keys/*", "sources/*", "index/head.json", "index/intents/*"].flatMap((p) => [
@@ -256,12 +279,12 @@ describe("least privilege", () => {
       `s3:DeleteObject on ${b}/index/intents/*`,
       `s3:ListBucket on ${b}`,
       ...logs("ingest"),
-      ...consume(built.stack.incoming.queue),
+      ...deadLetter(),
     ].sort();
     expect(allowPairs(rolePolicy(template, id(built.stack.ingest.role)))).toEqual(expected);
   });
 
-  it("grants regenerate exactly its prefixes, its log group and its queue", () => {
+  it("grants regenerate exactly its prefixes, its log group and the dead-letter queue", () => {
     const b = id(built.stack.bucket);
     const expected = [
       `s3:GetObject on ${b}/index/head.json`,
@@ -272,7 +295,7 @@ describe("least privilege", () => {
       `s3:PutObject on ${b}/index/archive/state.json`,
       `s3:ListBucket on ${b}`,
       ...logs("regenerate"),
-      ...consume(built.stack.headChanges.queue),
+      ...deadLetter(),
     ].sort();
     expect(allowPairs(rolePolicy(template, id(built.stack.regenerate.role)))).toEqual(expected);
   });
@@ -400,6 +423,47 @@ describe("triggers", () => {
     });
   });
 
+  it("keeps one poll schedule, without a shard, while the sources fit one shard", () => {
+    template.resourceCountIs("AWS::Scheduler::Schedule", 2);
+    expect(built.stack.pollSchedules).toHaveLength(1);
+    template.hasResourceProperties("AWS::Scheduler::Schedule", {
+      ScheduleExpression: "rate(15 minutes)",
+      FlexibleTimeWindow: { Mode: "OFF" },
+    });
+  });
+
+  it("makes one schedule per shard of sources, each naming its shard, spread over half the interval", () => {
+    const sources = Array.from({ length: 450 }, (_, n) => ({
+      name: `outlet${n}`,
+      url: `https://outlet${n}.example/feed.xml`,
+    }));
+    const { built: b, template: t } = synthTemplate(
+      testConfig({ sources, pollIntervalMinutes: 15 }),
+    );
+    const fn = b.stack.getLogicalId(b.stack.ingest.function.node.defaultChild as CfnElement);
+    const polls = Object.values(t.findResources("AWS::Scheduler::Schedule"))
+      .map((r) => r.Properties as Json)
+      .filter((p) => JSON.stringify(p.Target).includes(fn));
+    // 450 sources, 200 a shard: 3 shards, each an invocation of its own
+    expect(polls.map((p) => JSON.parse(String((p.Target as Json).Input)))).toEqual(
+      [0, 1, 2].map((shard) => ({ source: "aws.scheduler", action: "poll", shard })),
+    );
+    for (const p of polls) {
+      expect(p.ScheduleExpression).toBe("rate(15 minutes)");
+      expect(p.FlexibleTimeWindow).toEqual({ Mode: "FLEXIBLE", MaximumWindowInMinutes: 7 });
+    }
+  });
+
+  it("refuses a config of more poll shards than a stack can hold schedules", () => {
+    const sources = Array.from({ length: 201 }, (_, n) => ({
+      name: `outlet${n}`,
+      url: `https://outlet${n}.example/feed.xml`,
+    }));
+    expect(() => buildApp(testConfig({ sources, limits: { sourcesPerShard: 1 } }))).toThrow(
+      /limits.sourcesPerShard.*201 poll shards/,
+    );
+  });
+
   it("regenerates hourly even without new items", () => {
     template.hasResourceProperties("AWS::Scheduler::Schedule", {
       ScheduleExpression: "rate(1 hour)",
@@ -409,80 +473,69 @@ describe("triggers", () => {
     });
   });
 
-  it("routes incoming/ drops and head index writes to SSL-only queues with DLQs", () => {
+  it("sends incoming/ drops to ingest and head index writes to regenerate, directly", () => {
     const notifications = props("Custom::S3BucketNotifications")[0]!
       .NotificationConfiguration as Json;
-    const queues = (notifications.QueueConfigurations as Json[]).map((q) => ({
+    expect(notifications.QueueConfigurations).toBeUndefined();
+    const targets = (notifications.LambdaFunctionConfigurations as Json[]).map((q) => ({
       events: q.Events,
       prefix: ((q.Filter as Json).Key as Json).FilterRules,
-      queue: renderArn(q.QueueArn),
+      fn: q.LambdaFunctionArn,
     }));
-    expect(queues).toEqual(
-      expect.arrayContaining([
-        {
-          events: ["s3:ObjectCreated:*"],
-          prefix: [{ Name: "prefix", Value: "incoming/" }],
-          queue: id(built.stack.incoming.queue),
-        },
-        {
-          events: ["s3:ObjectCreated:*"],
-          prefix: [{ Name: "prefix", Value: "index/head.json" }],
-          queue: id(built.stack.headChanges.queue),
-        },
-      ]),
+    expect(targets).toEqual([
+      {
+        events: ["s3:ObjectCreated:*"],
+        prefix: [{ Name: "prefix", Value: "incoming/" }],
+        fn: { "Fn::GetAtt": [id(built.stack.ingest.function), "Arn"] },
+      },
+      {
+        events: ["s3:ObjectCreated:*"],
+        prefix: [{ Name: "prefix", Value: "index/head.json" }],
+        fn: { "Fn::GetAtt": [id(built.stack.regenerate.function), "Arn"] },
+      },
+    ]);
+    // S3 may invoke each only for this bucket, in this account
+    for (const fn of [built.stack.ingest, built.stack.regenerate]) {
+      template.hasResourceProperties("AWS::Lambda::Permission", {
+        Action: "lambda:InvokeFunction",
+        FunctionName: { "Fn::GetAtt": [id(fn.function), "Arn"] },
+        Principal: "s3.amazonaws.com",
+        SourceAccount: { Ref: "AWS::AccountId" },
+        SourceArn: { "Fn::GetAtt": [id(built.stack.bucket), "Arn"] },
+      });
+    }
+  });
+
+  it("polls no queue: no event source mapping, one SSL-only dead-letter queue", () => {
+    template.resourceCountIs("AWS::Lambda::EventSourceMapping", 0);
+    const queues = template.findResources("AWS::SQS::Queue");
+    expect(Object.keys(queues)).toEqual([id(built.stack.deadLetters)]);
+    expect(queues[id(built.stack.deadLetters)]!.Properties).toMatchObject({
+      MessageRetentionPeriod: 14 * 86_400,
+      SqsManagedSseEnabled: true,
+    });
+    const [policy] = props("AWS::SQS::QueuePolicy");
+    expect((policy!.PolicyDocument as Json).Statement).toContainEqual(
+      expect.objectContaining({
+        Effect: "Deny",
+        Condition: { Bool: { "aws:SecureTransport": "false" } },
+      }),
     );
-    expect(queues).toHaveLength(2);
-    for (const nq of [built.stack.incoming, built.stack.headChanges]) {
-      template.hasResourceProperties("AWS::SQS::Queue", {
-        RedrivePolicy: {
-          deadLetterTargetArn: { "Fn::GetAtt": [id(nq.deadLetterQueue), "Arn"] },
-          maxReceiveCount: Match.anyValue(),
+  });
+
+  it("retries every asynchronous invocation twice, then sends it to the dead-letter queue", () => {
+    for (const fn of [built.stack.ingest, built.stack.regenerate]) {
+      template.hasResourceProperties("AWS::Lambda::EventInvokeConfig", {
+        FunctionName: { Ref: id(fn.function) },
+        Qualifier: "$LATEST",
+        MaximumRetryAttempts: 2,
+        MaximumEventAgeInSeconds: 6 * 3600,
+        DestinationConfig: {
+          OnFailure: { Destination: { "Fn::GetAtt": [id(built.stack.deadLetters), "Arn"] } },
         },
       });
     }
-    // Every queue, DLQs included, refuses non-TLS requests.
-    const queueIds = Object.keys(template.findResources("AWS::SQS::Queue"));
-    expect(queueIds).toHaveLength(4);
-    const policies = props("AWS::SQS::QueuePolicy");
-    for (const queueId of queueIds) {
-      const policy = policies.find((p) => (p.Queues as Json[]).some((q) => q.Ref === queueId));
-      expect((policy!.PolicyDocument as Json).Statement).toContainEqual(
-        expect.objectContaining({
-          Effect: "Deny",
-          Condition: { Bool: { "aws:SecureTransport": "false" } },
-        }),
-      );
-    }
-  });
-
-  it("consumes both queues with partial batch failures; regenerate is debounced", () => {
-    template.hasResourceProperties("AWS::Lambda::EventSourceMapping", {
-      FunctionName: { Ref: id(built.stack.ingest.function) },
-      FunctionResponseTypes: ["ReportBatchItemFailures"],
-    });
-    template.hasResourceProperties("AWS::Lambda::EventSourceMapping", {
-      FunctionName: { Ref: id(built.stack.regenerate.function) },
-      FunctionResponseTypes: ["ReportBatchItemFailures"],
-      MaximumBatchingWindowInSeconds: 30,
-      BatchSize: 10,
-    });
-  });
-
-  it("keeps messages invisible for at least 6x the consumer's timeout", () => {
-    template.hasResourceProperties("AWS::SQS::Queue", {
-      VisibilityTimeout: 1800,
-      RedrivePolicy: Match.objectLike({
-        deadLetterTargetArn: { "Fn::GetAtt": [id(built.stack.incoming.deadLetterQueue), "Arn"] },
-      }),
-    });
-    template.hasResourceProperties("AWS::SQS::Queue", {
-      VisibilityTimeout: 360,
-      RedrivePolicy: Match.objectLike({
-        deadLetterTargetArn: {
-          "Fn::GetAtt": [id(built.stack.headChanges.deadLetterQueue), "Arn"],
-        },
-      }),
-    });
+    template.resourceCountIs("AWS::Lambda::EventInvokeConfig", 2);
   });
 
   it("exposes the push endpoint only with IAM auth, never anonymously", () => {
@@ -534,103 +587,51 @@ describe("operations", () => {
     );
   const topic = () => id(built.stack.alarmTopic);
 
-  it("alarms to SNS on any message in either DLQ", () => {
-    for (const dlq of [
-      built.stack.incoming.deadLetterQueue,
-      built.stack.headChanges.deadLetterQueue,
-    ]) {
-      const [alarm] = alarmOn("ApproximateNumberOfMessagesVisible", [
-        { Name: "QueueName", Value: { "Fn::GetAtt": [id(dlq), "QueueName"] } },
-      ]);
-      expect(alarm).toMatchObject({
-        Threshold: 1,
-        ComparisonOperator: "GreaterThanOrEqualToThreshold",
-        AlarmActions: [{ Ref: topic() }],
-      });
-    }
-  });
-
-  it("alarms on every error and throttle of each function; an error stays in ALARM for a run", () => {
-    for (const [fn, errorPeriods] of [
-      // the test config polls every 15 minutes: 15/5 + 1 periods; regenerate runs hourly
-      [built.stack.ingest, 4],
-      [built.stack.regenerate, 13],
-    ] as const) {
-      for (const metric of ["Errors", "Throttles"]) {
-        const [alarm] = alarmOn(metric, [
-          { Name: "FunctionName", Value: { Ref: id(fn.function) } },
-        ]);
-        expect(alarm).toMatchObject({
-          Namespace: "AWS/Lambda",
-          Statistic: "Sum",
-          Period: 300,
-          Threshold: 1,
-          ComparisonOperator: "GreaterThanOrEqualToThreshold",
-          TreatMissingData: "notBreaching",
-          AlarmActions: [{ Ref: topic() }],
-        });
-        if (metric === "Errors") {
-          expect(alarm).toMatchObject({ EvaluationPeriods: errorPeriods, DatapointsToAlarm: 1 });
-        } else {
-          expect(alarm!.EvaluationPeriods).toBe(1);
-        }
-      }
-    }
-  });
-
-  it("runs a failed poll once: the next scheduled poll is its retry", () => {
-    template.hasResourceProperties("AWS::Lambda::EventInvokeConfig", {
-      FunctionName: { Ref: id(built.stack.ingest.function) },
-      MaximumRetryAttempts: 0,
-      Qualifier: "$LATEST",
-    });
-    template.resourceCountIs("AWS::Lambda::EventInvokeConfig", 1);
-  });
-
-  it("alarms on any dropped document refused as malformed", () => {
-    const [alarm] = alarmOn("DocumentsRefused", [{ Name: "service", Value: "ingest" }]);
+  it("alarms to SNS on any message in the dead-letter queue", () => {
+    const [alarm] = alarmOn("ApproximateNumberOfMessagesVisible", [
+      { Name: "QueueName", Value: { "Fn::GetAtt": [id(built.stack.deadLetters), "QueueName"] } },
+    ]);
     expect(alarm).toMatchObject({
-      Namespace: "cleanfeed",
-      Statistic: "Sum",
-      Period: 3600,
-      EvaluationPeriods: 1,
       Threshold: 1,
       ComparisonOperator: "GreaterThanOrEqualToThreshold",
-      TreatMissingData: "notBreaching",
       AlarmActions: [{ Ref: topic() }],
     });
   });
 
-  it("alarms when a feed that was regenerated goes staleFeedHours without, and not before the first", () => {
-    const [alarm] = alarmOn("FeedRegenerated", [{ Name: "service", Value: "regenerate" }]);
+  it("alarms when regenerate was not invoked for staleFeedHours, on its standard Invocations metric", () => {
+    const [alarm] = alarmOn("Invocations", [
+      { Name: "FunctionName", Value: { Ref: id(built.stack.regenerate.function) } },
+    ]);
     expect(alarm).toMatchObject({
-      Namespace: "cleanfeed",
+      Namespace: "AWS/Lambda",
       Statistic: "Sum",
       Threshold: 1,
       ComparisonOperator: "LessThanThreshold",
-      // never breaching: a fresh stack waits in INSUFFICIENT_DATA, silently
-      TreatMissingData: "missing",
+      // an hour without any invocation publishes no data point: that is the breach
+      TreatMissingData: "breaching",
       AlarmActions: [{ Ref: topic() }],
-      // OK → INSUFFICIENT_DATA (no data point for the whole window) is the page
-      InsufficientDataActions: [{ Ref: topic() }],
     });
     // Default staleFeedHours is 6, in hourly periods.
     expect(alarm).toMatchObject({ Period: 3600, EvaluationPeriods: 6, DatapointsToAlarm: 6 });
   });
 
-  it("has exactly the alarms above, each sending to the topic", () => {
+  it("has exactly two alarms, on metrics AWS publishes (no custom metric), each sending to the topic", () => {
     const alarms = props("AWS::CloudWatch::Alarm");
     expect(alarms.map((a) => `${a.Namespace}/${a.MetricName}`).sort()).toEqual([
-      "AWS/Lambda/Errors",
-      "AWS/Lambda/Errors",
-      "AWS/Lambda/Throttles",
-      "AWS/Lambda/Throttles",
+      "AWS/Lambda/Invocations",
       "AWS/SQS/ApproximateNumberOfMessagesVisible",
-      "AWS/SQS/ApproximateNumberOfMessagesVisible",
-      "cleanfeed/DocumentsRefused",
-      "cleanfeed/FeedRegenerated",
     ]);
-    for (const a of alarms) expect(a.AlarmActions).toEqual([{ Ref: topic() }]);
+    for (const a of alarms) {
+      expect(a.AlarmActions).toEqual([{ Ref: topic() }]);
+      expect(a.Namespace).toMatch(/^AWS\//);
+    }
+  });
+
+  it("publishes no custom metrics: no metrics namespace in either function", () => {
+    for (const fn of props("AWS::Lambda::Function")) {
+      const vars = ((fn.Environment as Json | undefined)?.Variables ?? {}) as Json;
+      expect(vars).not.toHaveProperty("POWERTOOLS_METRICS_NAMESPACE");
+    }
   });
 
   it("refuses non-TLS publishing to the alarm topic and subscribes the alarm email", () => {

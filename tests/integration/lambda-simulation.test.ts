@@ -61,6 +61,8 @@ interface Deployed {
 
 let root: string;
 let store: TestStore;
+/** The input of the template's poll schedule (one shard: no shard index). */
+let pollInput: Json;
 let child: ChildProcess;
 const deployed = {} as Record<FunctionName, Deployed>;
 const waiting = new Map<number, (reply: Reply) => void>();
@@ -104,6 +106,9 @@ beforeAll(async () => {
   const template = Template.fromStack(stack).toJSON() as { Resources: Record<string, Json> };
   const id = (c: IConstruct) => stack.getLogicalId(c.node.defaultChild as CfnElement);
   const ids = { bucket: id(stack.bucket), distribution: id(stack.distribution) };
+  expect(stack.pollSchedules).toHaveLength(1);
+  const schedule = template.Resources[id(stack.pollSchedules[0]!)]!.Properties as Json;
+  pollInput = JSON.parse(String((schedule.Target as Json).Input));
 
   store = await startTestStore(BUCKET);
   let nodeOptions: string[] = [];
@@ -199,23 +204,50 @@ const atom = (n: string) => `<?xml version="1.0" encoding="utf-8"?>
 <link href="https://drops.example/${n}"/><updated>2025-06-03T12:00:00Z</updated>
 <summary>The story dropped as ${n}, one of a batch.</summary></entry></feed>`;
 
-const recordIds = (name: string) =>
-  (event(name) as { Records: { messageId: string }[] }).Records.map((r) => r.messageId);
-const failures = (reply: Reply) =>
-  (reply.value as { batchItemFailures: { itemIdentifier: string }[] }).batchItemFailures.map(
-    (f) => f.itemIdentifier,
-  );
+/**
+ * The event S3 delivers to a function for one created object (one record an
+ * event), its key URL-encoded with `+` for spaces, as S3 sends it.
+ */
+function s3Created(...keys: string[]): Json {
+  const [template] = (event("s3-object-created.json") as { Records: Json[] }).Records;
+  return {
+    Records: keys.map((key) => {
+      const record = structuredClone(template) as { s3: Json };
+      record.s3 = {
+        ...record.s3,
+        bucket: { name: BUCKET, arn: `arn:aws:s3:::${BUCKET}` },
+        object: {
+          key: key.includes("%")
+            ? key
+            : encodeURIComponent(key).replace(/%2F/g, "/").replace(/%20/g, "+"),
+          size: 1,
+        },
+      };
+      return record;
+    }),
+  };
+}
+/** Drops each key with an invocation of its own, one after the other (as S3 notifies). */
+async function dropEach(keys: string[]): Promise<Reply[]> {
+  const replies: Reply[] = [];
+  for (const key of keys) replies.push(await invoke("ingest", s3Created(key)));
+  return replies;
+}
 const keys = async (prefix: string) => (await store.objects.list(prefix)).map((o) => o.key);
 const storedStories = async () =>
   (await store.objects.getJson<HeadIndex>(HEAD_INDEX_KEY))?.value.stories ?? [];
 
 // Cases share the store and the child, in order; the machine is slow, so no tight limits.
 describe("the synthesized bundles, run as Lambda runs them", { timeout: 300_000 }, () => {
-  it("ingests a 10-record SQS batch of drops, deletes them, and logs the runtime's SDK", async () => {
-    for (let i = 0; i < 10; i++) await store.objects.put(`incoming/drop-${i}.atom`, atom(`${i}`));
-    const reply = await invoke("ingest", event("sqs-s3-batch-10.json"));
-    expect(reply.error).toBeUndefined();
-    expect(reply.value).toEqual({ batchItemFailures: [] });
+  it("ingests 10 drops, each notified by S3 on its own, deletes them, and logs the runtime's SDK", async () => {
+    const drops = Array.from({ length: 10 }, (_, i) => `incoming/drop-${i}.atom`);
+    for (const [i, key] of drops.entries()) await store.objects.put(key, atom(`${i}`));
+    const replies = await dropEach(drops);
+    for (const reply of replies) {
+      expect(reply.error).toBeUndefined();
+      expect((reply.value as { reports: { new: number }[] }).reports).toMatchObject([{ new: 1 }]);
+    }
+    const [reply] = replies as [Reply];
     expect(await storedStories()).toHaveLength(10);
     expect(await keys("incoming/")).toEqual([]);
     // the cold start names the SDK version that runs: the one this folder's runtime provides
@@ -228,34 +260,42 @@ describe("the synthesized bundles, run as Lambda runs them", { timeout: 300_000 
     expect(reply.logs).toContain(`"s3Sdk":"${sdk.version}"`);
   });
 
-  it("regenerates the feed from the head index change", async () => {
-    const reply = await invoke("regenerate", event("sqs-index-changed.json"));
+  it("regenerates the feed from the head index's S3 notification", async () => {
+    const reply = await invoke("regenerate", s3Created("index/head.json"));
     expect(reply.error).toBeUndefined();
-    expect(reply.value).toEqual({ batchItemFailures: [] });
+    expect(reply.value).toMatchObject({ entries: 10 });
     const feed = (await store.objects.getText("public/feed.atom"))?.value ?? "";
     for (let i = 0; i < 10; i++) expect(feed).toContain(`Dropped story ${i}`);
     expect(feed).toContain(`https://${DISTRIBUTION_DOMAIN}/feed.atom`);
-    expect(reply.logs).toMatch(/"FeedRegenerated":1/);
+    expect(reply.logs).toMatch(/"message":"feed regenerated"/);
   });
 
-  it("refuses a malformed document in a batch: kept for the user, counted for its alarm, never retried; the rest stored", async () => {
+  it("fails the invocation of a malformed drop, naming it and keeping it (Lambda retries, then the dead-letter queue); the others stored", async () => {
     await store.objects.put("incoming/good-1.atom", atom("good-1"));
     await store.objects.put("incoming/poison.xml", "<rss><channel><item><title>cut off");
     await store.objects.put("incoming/good-2.atom", atom("good-2"));
-    const reply = await invoke("ingest", event("sqs-s3-poison.json"));
-    expect(reply.error).toBeUndefined();
-    // bad input stays bad: retrying it would only move it to the dead-letter queue
-    expect(failures(reply)).toEqual([]);
+    const [good1, poison, good2] = await dropEach([
+      "incoming/good-1.atom",
+      "incoming/poison.xml",
+      "incoming/good-2.atom",
+    ]);
+    expect(good1!.error).toBeUndefined();
+    expect(good2!.error).toBeUndefined();
+    expect(poison!.ok).toBe(false);
+    expect(poison!.error).toMatchObject({ name: "DropsFailedError" });
+    expect(poison!.error?.message).toMatch(/incoming\/poison\.xml: refused: /);
     expect(await keys("incoming/")).toEqual(["incoming/poison.xml"]);
     expect(await storedStories()).toHaveLength(12);
-    expect(reply.logs).toMatch(/"DocumentsRefused":1/);
   });
 
-  it("reports only the record whose S3 key is badly encoded", async () => {
+  it("fails an invocation naming the S3 key it cannot decode, after storing the record beside it", async () => {
     await store.objects.put("incoming/world desk.atom", atom("world-desk"));
-    const reply = await invoke("ingest", event("sqs-s3-bad-key.json"));
-    expect(reply.error).toBeUndefined();
-    expect(failures(reply)).toEqual([recordIds("sqs-s3-bad-key.json")[0]]);
+    const reply = await invoke(
+      "ingest",
+      s3Created("incoming/bad%ZZname.atom", "incoming/world desk.atom"),
+    );
+    expect(reply.ok).toBe(false);
+    expect(reply.error?.message).toMatch(/cannot decode the S3 key "incoming\/bad%ZZname\.atom"/);
     expect(await keys("incoming/")).toEqual(["incoming/poison.xml"]);
     expect(await storedStories()).toHaveLength(13);
   });
@@ -275,14 +315,27 @@ describe("the synthesized bundles, run as Lambda runs them", { timeout: 300_000 
       state: { ...desk, nextFetchAfter: "2999-01-01T00:00:00Z" },
       known: {},
     });
-    const reply = await invoke("ingest", event("scheduler.json"));
+    // the schedule's own input, as Scheduler delivers it
+    expect(pollInput).toEqual({ source: "aws.scheduler", action: "poll" });
+    const reply = await invoke("ingest", pollInput);
     expect(reply.error).toBeUndefined();
     const { sources } = reply.value as { sources: { source: string; error: string | null }[] };
     expect(sources.map((s) => [s.source, s.error === null])).toEqual([
       ["wire", false],
       ["desk", true],
     ]);
-    expect(reply.logs).toMatch(/"SourceFailures":1/);
+    // counts are log fields, not custom metrics
+    expect(reply.logs).toMatch(/"message":"poll done".*"sourceFailures":1/);
+    expect(reply.logs).not.toMatch(/"_aws":\{"Timestamp"/);
+  });
+
+  it("polls the shard a schedule names, and fails on a shard the config does not have", async () => {
+    const shard0 = await invoke("ingest", { ...pollInput, shard: 0 });
+    expect(shard0.error).toBeUndefined();
+    const { sources } = shard0.value as { sources: { source: string }[] };
+    expect(sources.map((s) => s.source)).toEqual(["wire", "desk"]);
+    const shard1 = await invoke("ingest", { ...pollInput, shard: 1 });
+    expect(shard1.error?.message).toBe("ingest: no poll shard 1; the config has 1");
   });
 
   it("needed no request its role does not grant, and no missing key it may not list", () => {
@@ -305,20 +358,21 @@ describe("the synthesized bundles, run as Lambda runs them", { timeout: 300_000 
       for (const d of Object.values(deployed)) d.front.refuseAll = true;
     });
 
-    it("fails the poll invocation, after publishing its metrics", async () => {
-      const reply = await invoke("ingest", event("scheduler.json"));
+    it("fails the poll invocation, after logging its counts", async () => {
+      const reply = await invoke("ingest", pollInput);
       expect(reply.ok).toBe(false);
       expect(reply.error?.message).toMatch(/^every source failed \(2\): wire: .*AccessDenied/);
-      // both sources' failures are in the metrics published before the throw
-      expect(reply.logs).toMatch(/"SourceFailures":\[1,1\]/);
+      // both sources' failures are in the log line written before the throw
+      expect(reply.logs).toMatch(/"message":"poll done".*"sourceFailures":2/);
     });
 
-    it("reports every record of a batch as failed", async () => {
-      for (let i = 0; i < 10; i++)
-        await store.objects.put(`incoming/drop-${i}.atom`, atom(`x${i}`));
-      const reply = await invoke("ingest", event("sqs-s3-batch-10.json"));
-      if (reply.ok)
-        expect(failures(reply).sort()).toEqual(recordIds("sqs-s3-batch-10.json").sort());
+    it("fails every drop's invocation, and keeps every drop for the retry", async () => {
+      const drops = Array.from({ length: 10 }, (_, i) => `incoming/drop-${i}.atom`);
+      for (const [i, key] of drops.entries()) await store.objects.put(key, atom(`x${i}`));
+      for (const reply of await dropEach(drops)) {
+        expect(reply.ok).toBe(false);
+        expect(reply.error?.message).toMatch(/AccessDenied|Access Denied/);
+      }
       expect(await keys("incoming/drop-")).toHaveLength(10);
     });
 
@@ -329,9 +383,9 @@ describe("the synthesized bundles, run as Lambda runs them", { timeout: 300_000 
     });
 
     it("does not report a regeneration as done", async () => {
-      const reply = await invoke("regenerate", event("sqs-index-changed.json"));
-      if (reply.ok) expect(failures(reply)).toEqual(recordIds("sqs-index-changed.json"));
-      expect(reply.logs).not.toMatch(/"FeedRegenerated"/);
+      const reply = await invoke("regenerate", s3Created("index/head.json"));
+      expect(reply.ok).toBe(false);
+      expect(reply.logs).not.toMatch(/"feed regenerated"/);
     });
   });
 });

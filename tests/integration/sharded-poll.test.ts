@@ -1,8 +1,8 @@
 /**
- * Polling that scales: 1,000 sources served on loopback, a scheduled poll
- * split into shards (one SQS message per 50 sources), the shards polled by
- * ingest invocations running 4 at a time, as Lambda's event source mapping
- * would, against the embedded S3. Each outlet has a story of its own and
+ * Polling that scales: 1,000 sources served on loopback, split into shards
+ * of 50 (one schedule each in the stack, whose input names the shard), the
+ * shards polled by ingest invocations running 4 at a time, against the
+ * embedded S3. Each outlet has a story of its own and
  * carries one of 100 wire stories (the same text, its own title, URL and
  * guid), so copies of one story are polled by different shards at once.
  * Every story is stored once.
@@ -10,6 +10,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { prng } from "../../bench/feed-generator.ts";
 import { mapBounded } from "../../functions/core/bounded.ts";
+import { sourceShards } from "../../functions/core/config.ts";
 import { createIngestHandler } from "../../functions/ingest/dispatch.ts";
 import { pollSources } from "../../functions/ingest/poll.ts";
 import { readHead } from "../../functions/store/head.ts";
@@ -66,27 +67,25 @@ describe("a scheduled poll of 1,000 sources", () => {
       feed: { windowSize: 50 },
       dedupe: { recentWindow: 5000 },
     });
-    const queue: string[] = [];
     const quiet = { info: () => {}, warn: () => {}, error: () => {} };
     const deps = { ...testRuntime(), objects: store.objects, config };
     const ingest = createIngestHandler({
       ...deps,
       log: quiet,
       poll: (names) => pollSources(deps, { allowLoopback: true, log: quiet }, names),
-      enqueue: async (bodies) => {
-        queue.push(...bodies);
-      },
     });
-    expect(await ingest({ source: "aws.scheduler", "detail-type": "Scheduled Event" })).toEqual({
-      shards: 20,
-    });
-    expect(queue).toHaveLength(20);
-    // SQS delivers each shard to its own invocation, at most 4 at once
-    const results = await mapBounded(queue, 4, (body) =>
-      ingest({ Records: [{ eventSource: "aws:sqs", messageId: body.slice(9, 30), body }] }),
+    const shards = sourceShards(config);
+    expect(shards).toHaveLength(20);
+    // Each shard's schedule invokes ingest on its own; here at most 4 run at once.
+    const results = await mapBounded([...shards.keys()], 4, (shard) =>
+      ingest({ source: "aws.scheduler", action: "poll", shard }),
     );
-    for (const r of results)
-      expect(r).toEqual({ status: "fulfilled", value: { batchItemFailures: [] } });
+    for (const [shard, r] of results.entries()) {
+      if (r.status !== "fulfilled") throw r.reason;
+      const { sources } = r.value as { sources: { source: string; error: string | null }[] };
+      expect(sources.map((s) => s.source)).toEqual(shards[shard]);
+      expect(sources.filter((s) => s.error !== null)).toEqual([]);
+    }
 
     const { head } = await readHead(store.objects);
     const live = head.stories.filter((s) => !s.removed);

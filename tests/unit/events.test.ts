@@ -17,6 +17,12 @@ describe("classifyIngestEvent", () => {
     expect(classifyIngestEvent(event("scheduler.json"))).toEqual({ kind: "poll", names: null });
     expect(classifyIngestEvent({ action: "poll" })).toEqual({ kind: "poll", names: null });
     expect(classifyIngestEvent({ poll: ["a", "b"] })).toEqual({ kind: "poll", names: ["a", "b"] });
+    // one shard's schedule names the shard by its index in the baked config
+    expect(classifyIngestEvent({ source: "aws.scheduler", action: "poll", shard: 3 })).toEqual({
+      kind: "poll",
+      names: null,
+      shard: 3,
+    });
   });
 
   it("decodes the keys of an S3 notification", () => {
