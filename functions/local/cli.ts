@@ -112,8 +112,9 @@ async function open({ values, io }: CommandContext) {
       `the data folder ${values.data} is served by pid ${pid} (${command}): using it\n`,
     );
   }
+  // The feed's address: the config's, else the running serve's, else where serve would put it.
   const handlers = localHandlers(store.objects, config, dir, {
-    publicUrl: `http://127.0.0.1:${port}/`,
+    publicUrl: store.servedBy?.feedUrl ?? `http://127.0.0.1:${port}/`,
     quiet: values.quiet,
     stderr: io.stderr,
   });

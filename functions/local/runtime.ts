@@ -65,6 +65,8 @@ export interface LocalStore {
   objects: Objects;
   /** The process whose embedded S3 this store goes through, when another one serves the folder. */
   servedBy: LockHolder | null;
+  /** Tells other commands on this data folder the address the feed is served at. */
+  announceFeed: (feedUrl: string) => void;
   close: () => Promise<void>;
 }
 
@@ -81,6 +83,7 @@ export async function openStore(flags: StoreFlags): Promise<LocalStore> {
     return {
       objects: new Objects(client, bucket),
       servedBy: null,
+      announceFeed: () => {},
       close: async () => client.destroy(),
     };
   }
@@ -93,6 +96,7 @@ export async function openStore(flags: StoreFlags): Promise<LocalStore> {
   return {
     objects: new Objects(client, s3.bucket),
     servedBy: s3.servedBy,
+    announceFeed: s3.announceFeed,
     close: () => {
       client.destroy();
       return s3.close();
@@ -126,6 +130,15 @@ export function localHandlers(
       log,
       poll: (names) => pollSources(deps, { allowLoopback: true, log, baseDir: configDir }, names),
     }),
-    regenerate: createRegenerateHandler({ objects, config, publicUrl, log, pingHub: notifyHub }),
+    // Without a configured public URL the feed lives at a loopback address
+    // that the next `serve --port` changes: archive pages link relatively.
+    regenerate: createRegenerateHandler({
+      objects,
+      config,
+      publicUrl,
+      archiveLinks: config.feed.publicUrl ? "absolute" : "relative",
+      log,
+      pingHub: notifyHub,
+    }),
   };
 }

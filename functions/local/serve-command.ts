@@ -66,6 +66,7 @@ async function run(_args: string[], { values, io }: CommandContext): Promise<num
     } catch (e) {
       throw await listenProblem(e, port);
     }
+    store.announceFeed(server.url);
     const handlers = localHandlers(store.objects, config, dir, {
       publicUrl: server.url,
       quiet: values.quiet,

@@ -236,4 +236,50 @@ describe("the real binary", { timeout: 180_000 }, () => {
       rmSync(folder, { recursive: true, force: true });
     }
   });
+
+  it("lets other commands on a served folder publish with the server's address, and refuses a second serve", async () => {
+    const folder = mkdtempSync(join(tmpdir(), "cleanfeed-served-"));
+    const child = spawn(
+      process.execPath,
+      [join(root, "bin/cleanfeed.js"), "serve", "--port", "0", "--data", folder, "--quiet"],
+      { cwd: root, stdio: ["ignore", "pipe", "pipe"] },
+    );
+    const exited = new Promise<number | null>((done) => child.once("exit", done));
+    try {
+      let stdout = "";
+      const url = await new Promise<string>((done, fail) => {
+        child.stdout.on("data", (c) => {
+          stdout += c;
+          const m = stdout.match(/(http:\/\/127\.0\.0\.1:\d+\/)feed\.atom/);
+          if (m) done(m[1]!);
+        });
+        child.once("exit", () => fail(new Error(`serve exited: ${stdout}`)));
+      });
+      expect(url).not.toBe("http://127.0.0.1:8787/");
+
+      const items = join(folder, "items.json");
+      writeFileSync(
+        items,
+        JSON.stringify({ id: "tide", url: "https://push.example/tide", title: "Tide tables" }),
+      );
+      const pushed = await cleanfeed("push", items, "--data", folder, "--quiet");
+      expect(pushed.code).toBe(0);
+      const feed = await (await fetch(`${url}feed.atom`)).text();
+      expect(feed).toContain("Tide tables");
+      expect(feed).toContain(
+        `<link rel="self" type="application/atom+xml" href="${url}feed.atom"/>`,
+      );
+      expect(feed).not.toContain("127.0.0.1:8787");
+
+      const second = await cleanfeed("serve", "--port", "0", "--data", folder);
+      expect(second.code).toBe(1);
+      expect(second.stderr.trim().split("\n")).toEqual([
+        expect.stringMatching(/already served by pid \d+ .*--data/),
+      ]);
+    } finally {
+      child.kill("SIGTERM");
+      await exited;
+      rmSync(folder, { recursive: true, force: true });
+    }
+  });
 });
