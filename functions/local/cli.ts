@@ -9,6 +9,7 @@ import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import { parseArgs } from "node:util";
 import { copyOf } from "../core/dedupe/facts.ts";
+import { sourceNames } from "../core/dedupe/story.ts";
 import { FeedError } from "../core/errors.ts";
 import { type IngestReport, Invocation, normalizeInput } from "../ingest/ingest.ts";
 import { readSourceStates } from "../ingest/poll.ts";
@@ -19,15 +20,9 @@ import { pushToEndpoint } from "../sources/push-client.ts";
 import { formatSourcesTable } from "../sources/state.ts";
 import { readPublic } from "../store/published.ts";
 import { readStory, resolveStory } from "../store/stories.ts";
-import {
-  type Command,
-  type CommandContext,
-  type Io,
-  OPTIONS,
-  portOf,
-  UsageError,
-} from "./command.ts";
-import { loadConfig, localHandlers, openStore } from "./runtime.ts";
+import { type Command, type Io, OPTIONS, UsageError, withStore } from "./command.ts";
+import { entries } from "./entries.ts";
+import { loadConfig } from "./runtime.ts";
 import { serve } from "./serve-command.ts";
 
 const processIo = (): Io => ({
@@ -45,6 +40,9 @@ const OPTIONS_USAGE = `options:
   --out DIR         regenerate: also write the published files here
   --event FILE      invoke: the event JSON
   --explain         normalize: also print the dedupe keys and fingerprint
+  --json            entries: one JSON object per line
+  --limit N         entries: at most N (default 20)
+  --source NAME     entries: only those with a copy from this source
   --quiet           less progress on stderr
   -h, --help        this text
 
@@ -85,41 +83,6 @@ async function readDocument(target: string) {
 /** Whether a report leaves out some of its input: exit code 1. */
 const refusedSome = (report: Pick<IngestReport, "rejected" | "failed">) =>
   report.rejected.length > 0 || report.failed.length > 0;
-
-export async function withStore<T>(
-  ctx: CommandContext,
-  run: (opened: Awaited<ReturnType<typeof open>>) => Promise<T>,
-): Promise<T> {
-  const opened = await open(ctx);
-  try {
-    return await run(opened);
-  } finally {
-    await opened.store.close();
-  }
-}
-
-async function open({ values, io }: CommandContext) {
-  const port = portOf(values.port);
-  const { config, dir } = loadConfig(values.config);
-  const store = await openStore({
-    data: values.data,
-    endpoint: values.endpoint,
-    bucket: values.bucket,
-  });
-  if (store.servedBy !== null) {
-    const { pid, command } = store.servedBy;
-    io.stderr.write(
-      `the data folder ${values.data} is served by pid ${pid} (${command}): using it\n`,
-    );
-  }
-  // The feed's address: the config's, else the running serve's, else where serve would put it.
-  const handlers = localHandlers(store.objects, config, dir, {
-    publicUrl: store.servedBy?.feedUrl ?? `http://127.0.0.1:${port}/`,
-    quiet: values.quiet,
-    stderr: io.stderr,
-  });
-  return { config, dir, store, handlers };
-}
 
 const printer = (io: Io) => (value: unknown) => io.stdout.write(`${JSON.stringify(value)}\n`);
 
@@ -300,8 +263,13 @@ const why: Command = {
         firstSeen: s.firstSeen,
         removed: s.removed,
         mergedInto: s.mergedInto,
+        sources: sourceNames(s),
         keys: s.keys,
-        merges: s.merges,
+        // each merged copy by its source's name (the scope key means nothing to a person)
+        merges: s.merges.map(({ source, sourceName, ...m }) => ({
+          source: sourceName ?? source,
+          ...m,
+        })),
       });
       return 0;
     });
@@ -337,6 +305,7 @@ export const COMMANDS: Record<string, Command> = {
   invoke,
   push,
   sources,
+  entries,
   why,
   remove,
 };

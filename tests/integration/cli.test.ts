@@ -121,6 +121,56 @@ describe("cleanfeed command", () => {
   });
 });
 
+describe("what is stored: entries and why", () => {
+  const folder = mkdtempSync(join(tmpdir(), "cleanfeed-entries-"));
+  afterAll(() => rmSync(folder, { recursive: true, force: true }));
+  const onFolder = (...args: string[]) => cleanfeed(...args, "--data", folder, "--quiet");
+
+  it("lists stored stories newest first with their ids and sources, and why names sources as configured", async () => {
+    const polled = await onFolder(
+      "invoke",
+      "ingest",
+      "--event",
+      "tests/fixtures/events/scheduler.json",
+    );
+    expect(polled.code).toBe(0);
+
+    const listed = await onFolder("entries", "--json");
+    expect(listed.code).toBe(0);
+    const lines = jsonLines(listed.stdout);
+    expect(lines.length).toBeGreaterThanOrEqual(4);
+    const dates = lines.map((l) => l.published);
+    expect(dates).toEqual([...dates].sort().reverse());
+    // the Istanbul story, told by both wires: one entry, one merged copy
+    const istanbul = lines.find((l) => l.sources.length > 1);
+    expect(istanbul).toMatchObject({ id: expect.stringMatching(/^urn:uuid:/), merged: 1 });
+    expect(lines.filter((l) => l.sources.length > 1)).toHaveLength(1);
+    expect([...istanbul.sources].sort()).toEqual(["daily-wire", "world-desk"]);
+
+    const fromWire = jsonLines(
+      (await onFolder("entries", "--json", "--source", "daily-wire")).stdout,
+    );
+    expect(fromWire.length).toBeGreaterThan(0);
+    expect(fromWire.every((l) => l.sources.includes("daily-wire"))).toBe(true);
+    expect(fromWire.length).toBeLessThan(lines.length);
+    expect(jsonLines((await onFolder("entries", "--json", "--limit", "2")).stdout)).toHaveLength(2);
+
+    const table = await onFolder("entries");
+    expect(table.stdout).toContain(istanbul.id);
+    expect(table.stdout).toContain(istanbul.title);
+
+    const why = JSON.parse((await onFolder("why", istanbul.id)).stdout);
+    expect([...why.sources].sort()).toEqual(["daily-wire", "world-desk"]);
+    expect(["daily-wire", "world-desk"]).toContain(why.merges[0].source);
+  });
+
+  it("refuses a --limit that is not a number as a usage error", async () => {
+    const r = await onFolder("entries", "--limit", "many");
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/--limit/);
+  });
+});
+
 describe("exit codes: 0 all good, 1 some input refused (the rest published), 2 usage", () => {
   const scratch = mkdtempSync(join(tmpdir(), "cleanfeed-cli-input-"));
   afterAll(() => rmSync(scratch, { recursive: true, force: true }));
