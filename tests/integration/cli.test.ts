@@ -164,6 +164,16 @@ describe("what is stored: entries and why", () => {
     expect(["daily-wire", "world-desk"]).toContain(why.merges[0].source);
   });
 
+  it("publishes the example's YouTube embed as a link, so the feed carries no iframe", async () => {
+    const out = join(folder, "out");
+    expect((await onFolder("regenerate", "--out", out)).code).toBe(0);
+    for (const file of ["feed.atom", "feed.rss", "feed.json"]) {
+      const text = readFileSync(join(out, file), "utf-8");
+      expect(text, file).not.toMatch(/iframe/i);
+      expect(text, file).toMatch(/Watch on YouTube/);
+    }
+  });
+
   it("refuses a --limit that is not a number as a usage error", async () => {
     const r = await onFolder("entries", "--limit", "many");
     expect(r.code).toBe(2);
