@@ -47,7 +47,7 @@ async function cleanfeed(...args: string[]) {
 }
 
 /** The real binary, for what only a process shows: its exit code, that it exits at all. */
-function binary(args: string[], timeout = 90_000) {
+function binary(args: string[], timeout = 150_000) {
   const r = spawnSync(process.execPath, [join(root, "bin/cleanfeed.js"), ...args], {
     cwd: root,
     encoding: "utf-8",
