@@ -142,6 +142,11 @@ const ContentSchema = section({
     ),
     DEFAULT_IFRAME_HOSTS,
   ),
+  /** "link": an allowed video iframe becomes a link to the video (no validator warning); "embed" keeps it. */
+  iframes: v.nullish(
+    v.pipe(nonEmpty, v.picklist(["link", "embed"], 'must be "link" or "embed"')),
+    "link",
+  ),
 });
 
 const DeploySchema = section({

@@ -88,6 +88,7 @@ export function normalizeInput(input: Input, config: Config, now: string): Norma
     now,
     documentUrl: input.documentUrl ?? null,
     iframeHosts: config.content.iframeHosts,
+    iframes: config.content.iframes,
   };
   if (body.kind === "items") {
     const { feeds, errors } = parsePushedItems(body.value, input.source);

@@ -1,13 +1,17 @@
 /**
  * The `cleanfeed` command: a thin edge over the same handlers the Lambdas run.
  * Output a user asked for goes to stdout; progress and problems to stderr.
+ *
+ * Exit codes, the same for every command: 0 all good; 1 some input was
+ * refused or failed (the rest is stored and published); 2 a usage error.
  */
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { basename, join, resolve } from "node:path";
+import { basename, join } from "node:path";
 import { parseArgs } from "node:util";
 import { copyOf } from "../core/dedupe/facts.ts";
+import { sourceNames } from "../core/dedupe/story.ts";
 import { FeedError } from "../core/errors.ts";
-import { Invocation, normalizeInput } from "../ingest/ingest.ts";
+import { type IngestReport, Invocation, normalizeInput } from "../ingest/ingest.ts";
 import { readSourceStates } from "../ingest/poll.ts";
 import { clock, newStoryId } from "../runtime/clock.ts";
 import { DEFAULT_CONFIG_FILE } from "../runtime/config-file.ts";
@@ -15,24 +19,19 @@ import { fetchFeed } from "../sources/fetch.ts";
 import { pushToEndpoint } from "../sources/push-client.ts";
 import { formatSourcesTable } from "../sources/state.ts";
 import { readPublic } from "../store/published.ts";
-import { readStory } from "../store/stories.ts";
-import { loadConfig, localHandlers, openStore } from "./runtime.ts";
-import { startFeedServer } from "./serve.ts";
+import { readStory, resolveStory } from "../store/stories.ts";
+import { type Command, type Io, OPTIONS, UsageError, withStore } from "./command.ts";
+import { entries } from "./entries.ts";
+import { loadConfig } from "./runtime.ts";
+import { serve } from "./serve-command.ts";
 
-const USAGE = `usage: cleanfeed <command> [options]
+const processIo = (): Io => ({
+  stdout: process.stdout,
+  stderr: process.stderr,
+  stderrIsTTY: process.stderr.isTTY === true,
+});
 
-commands:
-  serve                         ingest the configured sources, publish, serve the feed, re-poll
-  ingest <file|url>...          ingest feed documents into the store, then regenerate
-  regenerate [--out DIR]        regenerate the published feeds (and copy them into DIR)
-  normalize <file|url>          print the normalized items as JSON Lines; stores nothing
-  invoke <ingest|regenerate> --event FILE   run a handler on a Lambda event JSON
-  push <file> [--endpoint URL]  push items (JSON) locally, or to a deployed stack's PushUrl
-  sources                       the polling state of every source
-  why <entry-id>                why copies were merged into an entry
-  remove <entry-id>             remove an entry for good (it never comes back)
-
-options:
+const OPTIONS_USAGE = `options:
   --config FILE     config file (default ${DEFAULT_CONFIG_FILE})
   --data DIR        embedded S3 data folder (default .cleanfeed)
   --endpoint URL    use this S3 endpoint instead of the embedded one (with --bucket NAME)
@@ -41,45 +40,26 @@ options:
   --out DIR         regenerate: also write the published files here
   --event FILE      invoke: the event JSON
   --explain         normalize: also print the dedupe keys and fingerprint
+  --json            entries: one JSON object per line
+  --limit N         entries: at most N (default 20)
+  --source NAME     entries: only those with a copy from this source
   --quiet           less progress on stderr
-  -h, --help        this text`;
+  -h, --help        this text
 
-const OPTIONS = {
-  config: { type: "string", default: DEFAULT_CONFIG_FILE },
-  data: { type: "string", default: ".cleanfeed" },
-  endpoint: { type: "string" },
-  bucket: { type: "string" },
-  port: { type: "string", default: "8787" },
-  out: { type: "string" },
-  event: { type: "string" },
-  explain: { type: "boolean", default: false },
-  quiet: { type: "boolean", default: false },
-  help: { type: "boolean", short: "h", default: false },
-} as const;
-
-class UsageError extends Error {}
-
-type Values = ReturnType<typeof parse>["values"];
+exit codes: 0 all good; 1 some input refused or failed (the rest is stored and
+published); 2 usage error`;
 
 function parse(argv: string[]) {
   return parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
 }
 
-function portOf(value: string): number {
-  const port = Number(value);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    throw new UsageError(`--port must be a port number, got "${value}"`);
-  }
-  return port;
-}
-
-/** A document from a file or an http(s) URL, as bytes (the parser decodes them). */
 /** A file the user named that is not there or not readable: their mistake, not ours. */
 function isUnreadable(e: unknown): boolean {
   const code = (e as { code?: string } | null)?.code;
   return code === "ENOENT" || code === "EACCES" || code === "EISDIR";
 }
 
+/** A document from a file or an http(s) URL, as bytes (the parser decodes them). */
 async function readDocument(target: string) {
   if (/^https?:\/\//i.test(target)) {
     const result = await fetchFeed(
@@ -100,94 +80,242 @@ async function readDocument(target: string) {
   };
 }
 
-async function withStore<T>(
-  values: Values,
-  run: (ctx: Awaited<ReturnType<typeof open>>) => Promise<T>,
-): Promise<T> {
-  const ctx = await open(values);
+/** Whether a report leaves out some of its input: exit code 1. */
+const refusedSome = (report: Pick<IngestReport, "rejected" | "failed">) =>
+  report.rejected.length > 0 || report.failed.length > 0;
+
+const printer = (io: Io) => (value: unknown) => io.stdout.write(`${JSON.stringify(value)}\n`);
+
+const ingest: Command = {
+  synopsis: "ingest <file|url>...",
+  summary: "ingest feed documents into the store, then regenerate",
+  run: async (args, ctx) => {
+    if (args.length === 0) throw new UsageError("ingest needs at least one file or URL");
+    const print = printer(ctx.io);
+    return withStore(ctx, async ({ handlers, store, config }) => {
+      // one invocation for all the documents: one head commit, then one regeneration
+      const invocation = new Invocation({
+        objects: store.objects,
+        config,
+        now: clock,
+        newId: newStoryId,
+      });
+      let refused = false;
+      for (const target of args) {
+        try {
+          const { bytes, info } = await readDocument(target);
+          const { copies: _, ...report } = await invocation.ingest({ ...info, body: bytes });
+          print(report);
+          refused ||= refusedSome(report);
+        } catch (e) {
+          if (!(e instanceof FeedError) && !isUnreadable(e)) throw e;
+          handlers.log.error((e as Error).message);
+          refused = true;
+        }
+      }
+      await invocation.commit();
+      await handlers.regenerate({});
+      return refused ? 1 : 0;
+    });
+  },
+};
+
+const regenerate: Command = {
+  synopsis: "regenerate [--out DIR]",
+  summary: "regenerate the published feeds (and copy them into DIR)",
+  run: async (_args, ctx) =>
+    withStore(ctx, async ({ handlers, store }) => {
+      printer(ctx.io)(await handlers.regenerate({}));
+      const out = ctx.values.out;
+      if (out) {
+        mkdirSync(out, { recursive: true });
+        for (const path of ["feed.atom", "feed.rss", "feed.json"]) {
+          const file = await readPublic(store.objects, path);
+          if (file) writeFileSync(join(out, path), file.value);
+        }
+      }
+      return 0;
+    }),
+};
+
+const normalize: Command = {
+  synopsis: "normalize <file|url>",
+  summary: "print the normalized items as JSON Lines; stores nothing",
+  run: async (args, { values, io }) => {
+    if (args.length !== 1) throw new UsageError("normalize takes one file or URL");
+    const print = printer(io);
+    const { config } = loadConfig(values.config);
+    const { bytes, info } = await readDocument(args[0]!);
+    const { groups } = normalizeInput({ ...info, body: bytes }, config, clock());
+    for (const { source, copies } of groups) {
+      for (const copy of copies) {
+        if (!values.explain) {
+          print(copy.item);
+          continue;
+        }
+        const facts = copyOf(copy, source);
+        print({
+          ...copy.item,
+          explain: {
+            home: facts.home,
+            keys: facts.storyKeys,
+            words: facts.shown.words,
+            sentences: facts.profile.sentences.length,
+            teaser: facts.teaser,
+          },
+        });
+      }
+    }
+    return 0;
+  },
+};
+
+const invoke: Command = {
+  synopsis: "invoke <ingest|regenerate> --event FILE",
+  summary: "run a handler on a Lambda event JSON",
+  run: async (args, ctx) => {
+    const [fn] = args;
+    if (fn !== "ingest" && fn !== "regenerate") {
+      throw new UsageError("invoke takes ingest or regenerate");
+    }
+    if (!ctx.values.event) throw new UsageError("invoke needs --event FILE");
+    const event = JSON.parse(readFileSync(ctx.values.event, "utf-8"));
+    return withStore(ctx, async ({ handlers }) => {
+      const result = await handlers[fn](event);
+      printer(ctx.io)(result);
+      const report = result as Partial<IngestReport> | null;
+      return Array.isArray(report?.rejected) &&
+        Array.isArray(report?.failed) &&
+        refusedSome(report as IngestReport)
+        ? 1
+        : 0;
+    });
+  },
+};
+
+const push: Command = {
+  synopsis: "push <file> [--endpoint URL]",
+  summary: "push items (JSON) locally, or to a deployed stack's PushUrl",
+  run: async (args, ctx) => {
+    if (args.length !== 1) throw new UsageError("push takes one JSON file of items");
+    const body = readFileSync(args[0]!, "utf-8");
+    const { io, values } = ctx;
+    if (values.endpoint) {
+      const response = await pushToEndpoint(values.endpoint, body);
+      io.stdout.write(`${response.body}\n`);
+      return response.status < 300 && !rejectsAny(response.body) ? 0 : 1;
+    }
+    return withStore(ctx, async ({ handlers }) => {
+      const event = {
+        version: "2.0",
+        requestContext: { http: { method: "POST" } },
+        headers: { "content-type": "application/json" },
+        body,
+        isBase64Encoded: false,
+      };
+      const response = (await handlers.ingest(event)) as { statusCode: number; body: string };
+      io.stdout.write(`${response.body}\n`);
+      await handlers.regenerate({});
+      return response.statusCode < 300 && !rejectsAny(response.body) ? 0 : 1;
+    });
+  },
+};
+
+/** Whether the push endpoint's answer refuses or fails some of the items. */
+function rejectsAny(body: string): boolean {
   try {
-    return await run(ctx);
-  } finally {
-    await ctx.store.close();
+    const report = JSON.parse(body) as Partial<IngestReport>;
+    return (report.rejected?.length ?? 0) > 0 || (report.failed?.length ?? 0) > 0;
+  } catch {
+    return false;
   }
 }
 
-async function open(values: Values) {
-  const { config, dir } = loadConfig(values.config);
-  const store = await openStore({
-    data: values.data,
-    endpoint: values.endpoint,
-    bucket: values.bucket,
-  });
-  const handlers = localHandlers(store.objects, config, dir, {
-    publicUrl: `http://127.0.0.1:${portOf(values.port)}/`,
-    quiet: values.quiet,
-  });
-  return { config, dir, store, handlers };
-}
+const sources: Command = {
+  synopsis: "sources",
+  summary: "the polling state of every source",
+  run: async (_args, ctx) =>
+    withStore(ctx, async ({ store, config }) => {
+      const states = await readSourceStates(store.objects, config);
+      ctx.io.stdout.write(`${formatSourcesTable(states, clock())}\n`);
+      return 0;
+    }),
+};
 
-const print = (value: unknown) => process.stdout.write(`${JSON.stringify(value)}\n`);
-
-async function serve(values: Values) {
-  const { config, dir } = loadConfig(values.config);
-  const store = await openStore({
-    data: values.data,
-    endpoint: values.endpoint,
-    bucket: values.bucket,
-  });
-  const server = await startFeedServer(store.objects, { port: portOf(values.port) });
-  const handlers = localHandlers(store.objects, config, dir, {
-    publicUrl: server.url,
-    quiet: values.quiet,
-  });
-  const cycle = async () => {
-    try {
-      const polled = (await handlers.ingest({
-        source: "aws.scheduler",
-        "detail-type": "Scheduled Event",
-      })) as {
-        sources: {
-          source: string;
-          status: string;
-          error: string | null;
-          report: { new: number } | null;
-        }[];
-      };
-      for (const s of polled.sources) {
-        if (s.error) handlers.log.warn(`source ${s.source}: ${s.error}`);
-        else handlers.log.info(`source ${s.source}: ${s.status}, ${s.report?.new ?? 0} new`);
+const why: Command = {
+  synopsis: "why <entry-id>",
+  summary: "why copies were merged into an entry",
+  run: async (args, ctx) => {
+    const [id] = args;
+    if (id === undefined || args.length > 1)
+      throw new UsageError("why takes an entry id (urn:uuid:…)");
+    return withStore(ctx, async ({ store, handlers }) => {
+      const story = await readStory(store.objects, id);
+      if (story === null) {
+        handlers.log.error(`no entry with id ${id} (cleanfeed entries lists them)`);
+        return 1;
       }
-      await handlers.regenerate({});
-    } catch (e) {
-      handlers.log.error(`poll failed: ${String(e)}`);
+      const s = story.value;
+      printer(ctx.io)({
+        id: s.id,
+        title: s.entry.item.title,
+        url: s.entry.item.url,
+        firstSeen: s.firstSeen,
+        removed: s.removed,
+        mergedInto: s.mergedInto,
+        sources: sourceNames(s),
+        keys: s.keys,
+        // each merged copy by its source's name (the scope key means nothing to a person)
+        merges: s.merges.map(({ source, sourceName, ...m }) => ({
+          source: sourceName ?? source,
+          ...m,
+        })),
+      });
+      return 0;
+    });
+  },
+};
+
+const remove: Command = {
+  synopsis: "remove <entry-id>",
+  summary: "remove an entry for good (it never comes back)",
+  run: async (args, ctx) => {
+    const [id] = args;
+    if (id === undefined || args.length > 1) {
+      throw new UsageError("remove takes an entry id (urn:uuid:…)");
     }
-  };
-  await cycle();
-  process.stdout.write(
-    `cleanfeed is serving your feed:\n  ${server.url}feed.atom\n  (also feed.rss, feed.json)\n`,
-  );
-  process.stderr.write(
-    `re-polling every ${config.pollIntervalMinutes} min; data in ${resolve(values.data)}; Ctrl-C to stop\n`,
-  );
-  let running = Promise.resolve();
-  const timer = setInterval(() => {
-    running = running.then(cycle);
-  }, config.pollIntervalMinutes * 60_000);
-  await new Promise<void>((done) => {
-    const stop = () => {
-      process.stderr.write("stopping (data kept)\n");
-      done();
-    };
-    process.once("SIGINT", stop);
-    process.once("SIGTERM", stop);
-  });
-  clearInterval(timer);
-  await running;
-  await server.close();
-  await store.close();
+    return withStore(ctx, async ({ store, handlers }) => {
+      if ((await resolveStory(store.objects, id)) === null) {
+        handlers.log.error(`no entry with id ${id} (cleanfeed entries lists them)`);
+        return 1;
+      }
+      printer(ctx.io)(await handlers.ingest({ remove: id }));
+      await handlers.regenerate({});
+      return 0;
+    });
+  },
+};
+
+/** Every command, in the order the usage lists them. */
+const COMMANDS: Record<string, Command> = {
+  serve,
+  ingest,
+  regenerate,
+  normalize,
+  invoke,
+  push,
+  sources,
+  entries,
+  why,
+  remove,
+};
+
+function usage(): string {
+  const lines = Object.values(COMMANDS).map((c) => `  ${c.synopsis.padEnd(40)}${c.summary}`);
+  return `usage: cleanfeed <command> [options]\n\ncommands:\n${lines.join("\n")}\n\n${OPTIONS_USAGE}`;
 }
 
-async function main(argv: string[]): Promise<number> {
+async function dispatch(argv: string[], io: Io): Promise<number> {
   let parsed: ReturnType<typeof parse>;
   try {
     parsed = parse(argv);
@@ -195,156 +323,40 @@ async function main(argv: string[]): Promise<number> {
     throw new UsageError((e as Error).message);
   }
   const { values, positionals } = parsed;
-  const [command, ...args] = positionals;
-  if (values.help || command === undefined) {
-    process.stdout.write(`${USAGE}\n`);
-    return command === undefined && !values.help ? 2 : 0;
+  const [name, ...args] = positionals;
+  if (values.help) {
+    io.stdout.write(`${usage()}\n`);
+    return 0;
   }
-  switch (command) {
-    case "serve":
-      await serve(values);
-      return 0;
-    case "ingest": {
-      if (args.length === 0) throw new UsageError("ingest needs at least one file or URL");
-      return withStore(values, async ({ handlers, store, config }) => {
-        // one invocation for all the documents: one head commit, then one regeneration
-        const invocation = new Invocation({
-          objects: store.objects,
-          config,
-          now: clock,
-          newId: newStoryId,
-        });
-        let failed = 0;
-        for (const target of args) {
-          try {
-            const { bytes, info } = await readDocument(target);
-            const { copies: _, ...report } = await invocation.ingest({ ...info, body: bytes });
-            print(report);
-          } catch (e) {
-            if (!(e instanceof FeedError) && !isUnreadable(e)) throw e;
-            handlers.log.error((e as Error).message);
-            failed++;
-          }
-        }
-        await invocation.commit();
-        await handlers.regenerate({});
-        return failed > 0 ? 1 : 0;
-      });
-    }
-    case "regenerate":
-      return withStore(values, async ({ handlers, store }) => {
-        print(await handlers.regenerate({}));
-        if (values.out) {
-          mkdirSync(values.out, { recursive: true });
-          for (const path of ["feed.atom", "feed.rss", "feed.json"]) {
-            const file = await readPublic(store.objects, path);
-            if (file) writeFileSync(join(values.out, path), file.value);
-          }
-        }
-        return 0;
-      });
-    case "normalize": {
-      if (args.length !== 1) throw new UsageError("normalize takes one file or URL");
-      const { config } = loadConfig(values.config);
-      const { bytes, info } = await readDocument(args[0]!);
-      const { groups } = normalizeInput({ ...info, body: bytes }, config, clock());
-      for (const { source, copies } of groups) {
-        for (const copy of copies) {
-          if (!values.explain) {
-            print(copy.item);
-            continue;
-          }
-          const facts = copyOf(copy, source);
-          print({
-            ...copy.item,
-            explain: {
-              home: facts.home,
-              keys: facts.storyKeys,
-              words: facts.shown.words,
-              sentences: facts.profile.sentences.length,
-              teaser: facts.teaser,
-            },
-          });
-        }
-      }
-      return 0;
-    }
-    case "invoke": {
-      const [fn] = args;
-      if (fn !== "ingest" && fn !== "regenerate")
-        throw new UsageError("invoke takes ingest or regenerate");
-      if (!values.event) throw new UsageError("invoke needs --event FILE");
-      const event = JSON.parse(readFileSync(values.event, "utf-8"));
-      return withStore(values, async ({ handlers }) => {
-        print(await handlers[fn](event));
-        return 0;
-      });
-    }
-    case "push": {
-      if (args.length !== 1) throw new UsageError("push takes one JSON file of items");
-      const body = readFileSync(args[0]!, "utf-8");
-      if (values.endpoint) {
-        const response = await pushToEndpoint(values.endpoint, body);
-        process.stdout.write(`${response.body}\n`);
-        return response.status < 300 ? 0 : 1;
-      }
-      return withStore(values, async ({ handlers }) => {
-        const event = {
-          version: "2.0",
-          requestContext: { http: { method: "POST" } },
-          headers: { "content-type": "application/json" },
-          body,
-          isBase64Encoded: false,
-        };
-        const response = (await handlers.ingest(event)) as { statusCode: number; body: string };
-        process.stdout.write(`${response.body}\n`);
-        await handlers.regenerate({});
-        return response.statusCode < 300 ? 0 : 1;
-      });
-    }
-    case "sources":
-      return withStore(values, async ({ store, config }) => {
-        const states = await readSourceStates(store.objects, config);
-        process.stdout.write(`${formatSourcesTable(states, clock())}\n`);
-        return 0;
-      });
-    case "why":
-    case "remove": {
-      const [id] = args;
-      if (id === undefined) throw new UsageError(`${command} takes an entry id (urn:uuid:…)`);
-      return withStore(values, async ({ store, handlers }) => {
-        if (command === "remove") {
-          print(await handlers.ingest({ remove: id }));
-          await handlers.regenerate({});
-          return 0;
-        }
-        const story = await readStory(store.objects, id);
-        if (story === null) throw new UsageError(`no entry with id ${id}`);
-        const s = story.value;
-        print({
-          id: s.id,
-          title: s.entry.item.title,
-          url: s.entry.item.url,
-          firstSeen: s.firstSeen,
-          removed: s.removed,
-          mergedInto: s.mergedInto,
-          keys: s.keys,
-          merges: s.merges,
-        });
-        return 0;
-      });
-    }
-    default:
-      throw new UsageError(`unknown command "${command}" (try cleanfeed --help)`);
+  if (name === undefined) {
+    io.stderr.write(`${usage()}\n`);
+    return 2;
+  }
+  const command = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
+  if (command === undefined) {
+    throw new UsageError(`unknown command "${name}" (try cleanfeed --help)`);
+  }
+  // push --endpoint is the deployed stack's PushUrl, not an S3 endpoint
+  if (values.endpoint && !values.bucket && name !== "push") {
+    throw new UsageError("--endpoint needs --bucket NAME (the bucket on that S3 endpoint)");
+  }
+  return command.run(args, { values, io });
+}
+
+/**
+ * Runs one command line and returns its exit code. Problems a user can act on
+ * end as one line on `io.stderr`.
+ */
+export async function main(argv: string[], io: Io = processIo()): Promise<number> {
+  try {
+    return await dispatch(argv, io);
+  } catch (e) {
+    const message = e instanceof Error ? e.message : String(e);
+    io.stderr.write(`cleanfeed: ${message}\n`);
+    return e instanceof UsageError ? 2 : 1;
   }
 }
 
 export async function run(argv: string[]): Promise<void> {
-  try {
-    process.exitCode = await main(argv);
-  } catch (e) {
-    const message = e instanceof Error ? e.message : String(e);
-    process.stderr.write(`cleanfeed: ${message}\n`);
-    process.exitCode = e instanceof UsageError ? 2 : 1;
-  }
+  process.exitCode = await main(argv);
 }

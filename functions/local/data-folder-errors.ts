@@ -18,6 +18,8 @@ export interface LockHolder {
   /** `http://127.0.0.1:PORT` once the server listens. */
   endpoint: string | null;
   state: "starting" | "serving" | "closing";
+  /** The feed's address when a `cleanfeed serve` serves it (`http://127.0.0.1:8788/`): the public URL other commands publish with. */
+  feedUrl?: string | null;
 }
 
 /** `pid 1234 (cleanfeed serve, since 2025-…)` */

@@ -34,6 +34,8 @@ export interface EmbeddedS3 {
   /** `http://127.0.0.1:PORT`: give it to the S3 client as `endpoint` with path-style. */
   endpoint: string;
   bucket: string;
+  /** Records in the folder's lock the address the feed is served at, for other commands to publish with. */
+  announceFeed(feedUrl: string): void;
   close(): Promise<void>;
 }
 
@@ -207,6 +209,7 @@ async function serve(
   return {
     endpoint,
     bucket: options.bucket,
+    announceFeed: (feedUrl: string) => lock.update({ feedUrl }),
     close: async () => {
       // Another command may be using this server: it closes when they are done.
       await lock.whenUnused((users) => {

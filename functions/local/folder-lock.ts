@@ -131,7 +131,7 @@ export class FolderLock {
     return this.info;
   }
 
-  update(patch: Partial<Pick<LockHolder, "endpoint" | "state">>): void {
+  update(patch: Partial<Pick<LockHolder, "endpoint" | "state" | "feedUrl">>): void {
     this.info = { ...this.info, ...patch };
     const tmp = `${this.path}.tmp-${process.pid}-${this.info.token}`;
     writeFileSync(tmp, JSON.stringify(this.info));

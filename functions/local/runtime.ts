@@ -15,6 +15,7 @@ import type { Log } from "../runtime/log.ts";
 import { notifyHub } from "../sources/websub.ts";
 import { createS3Client } from "../store/client.ts";
 import { Objects } from "../store/objects.ts";
+import type { LockHolder } from "./data-folder-errors.ts";
 import { openEmbeddedS3 } from "./shared-s3.ts";
 
 const DEFAULT_BUCKET = "cleanfeed";
@@ -27,15 +28,31 @@ export interface StoreFlags {
   bucket?: string | undefined;
 }
 
+/** The config file; one that cannot be read names the flag that picks another. */
 export function loadConfig(path: string): { config: Config; dir: string } {
-  return { config: readConfigFile(path), dir: dirname(resolve(path)) };
+  try {
+    return { config: readConfigFile(path), dir: dirname(resolve(path)) };
+  } catch (e) {
+    if (e instanceof ConfigError && e.key === "(file)") {
+      throw new ConfigError(
+        "(file)",
+        `${e.message.replace(/^config \(file\): /, "")} (pick one with --config FILE)`,
+      );
+    }
+    throw e;
+  }
+}
+
+/** Where a command writes: the process's streams, or a test's. */
+export interface TextSink {
+  write(text: string): unknown;
 }
 
 /** Progress and problems go to stderr; stdout is kept for command output. */
-function stderrLog(quiet = false): Log {
+function stderrLog(quiet = false, stderr: TextSink = process.stderr): Log {
   const line = (level: string, message: string, extra?: Record<string, unknown>) => {
     const detail = extra && Object.keys(extra).length ? ` ${JSON.stringify(extra)}` : "";
-    process.stderr.write(`${level}${message}${detail}\n`);
+    stderr.write(`${level}${message}${detail}\n`);
   };
   return {
     info: (m, e) => quiet || line("", m, e),
@@ -46,34 +63,40 @@ function stderrLog(quiet = false): Log {
 
 export interface LocalStore {
   objects: Objects;
+  /** The process whose embedded S3 this store goes through, when another one serves the folder. */
+  servedBy: LockHolder | null;
+  /** Tells other commands on this data folder the address the feed is served at. */
+  announceFeed: (feedUrl: string) => void;
   close: () => Promise<void>;
 }
 
 /**
  * The embedded S3 server on `flags.data`, or the S3 endpoint the flags name.
  * One server per data folder: when another process already serves it, this
- * store goes through that server (and says so on stderr).
+ * store goes through that server (`servedBy` names it).
  */
 export async function openStore(flags: StoreFlags): Promise<LocalStore> {
   if (flags.endpoint) {
-    if (!flags.bucket) throw new ConfigError("--bucket", "is required with --endpoint");
-    const client = createS3Client({ bucket: flags.bucket, endpoint: flags.endpoint });
-    return { objects: new Objects(client, flags.bucket), close: async () => client.destroy() };
+    const bucket = flags.bucket;
+    if (!bucket) throw new Error("--endpoint needs --bucket NAME");
+    const client = createS3Client({ bucket, endpoint: flags.endpoint });
+    return {
+      objects: new Objects(client, bucket),
+      servedBy: null,
+      announceFeed: () => {},
+      close: async () => client.destroy(),
+    };
   }
   const s3 = await openEmbeddedS3({
     directory: join(flags.data, "s3"),
     bucket: DEFAULT_BUCKET,
     folder: flags.data,
   });
-  if (s3.servedBy !== null) {
-    const { pid, command } = s3.servedBy;
-    process.stderr.write(
-      `the data folder ${flags.data} is served by pid ${pid} (${command}): using it\n`,
-    );
-  }
   const client = createS3Client({ bucket: s3.bucket, endpoint: s3.endpoint, embedded: true });
   return {
     objects: new Objects(client, s3.bucket),
+    servedBy: s3.servedBy,
+    announceFeed: s3.announceFeed,
     close: () => {
       client.destroy();
       return s3.close();
@@ -93,9 +116,9 @@ export function localHandlers(
   objects: Objects,
   config: Config,
   configDir: string,
-  options: { publicUrl: string; quiet?: boolean },
+  options: { publicUrl: string; quiet?: boolean; stderr?: TextSink },
 ): LocalHandlers {
-  const log = stderrLog(options.quiet);
+  const log = stderrLog(options.quiet, options.stderr);
   const publicUrl = config.feed.publicUrl ?? options.publicUrl;
   const deps = { objects, config, now: clock, newId: newStoryId };
   return {
@@ -107,6 +130,15 @@ export function localHandlers(
       log,
       poll: (names) => pollSources(deps, { allowLoopback: true, log, baseDir: configDir }, names),
     }),
-    regenerate: createRegenerateHandler({ objects, config, publicUrl, log, pingHub: notifyHub }),
+    // Without a configured public URL the feed lives at a loopback address
+    // that the next `serve --port` changes: archive pages link relatively.
+    regenerate: createRegenerateHandler({
+      objects,
+      config,
+      publicUrl,
+      archiveLinks: config.feed.publicUrl ? "absolute" : "relative",
+      log,
+      pingHub: notifyHub,
+    }),
   };
 }

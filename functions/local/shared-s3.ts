@@ -60,6 +60,9 @@ export async function openEmbeddedS3(options: SharedS3Options): Promise<SharedS3
           endpoint: holder.endpoint,
           bucket: options.bucket,
           servedBy: holder,
+          announceFeed: () => {
+            throw new Error(`the data folder ${folder} is served by another process`);
+          },
           close: async () => leave(),
         };
       }

@@ -32,6 +32,14 @@ export interface RegenerateDeps {
   config: Config;
   /** Base URL the public files are served from, ending in `/`. */
   publicUrl: string;
+  /**
+   * How archive pages (immutable, written once) link to the feed and to each
+   * other: with `publicUrl` ("absolute", where it is the feed's address for
+   * good: the config's or the cloud's), or relative to themselves
+   * ("relative": a local run's loopback address changes with the next
+   * `serve --port`, and a page keeps what it was written with).
+   */
+  archiveLinks?: "absolute" | "relative";
   /** Tells the WebSub hub the feed changed (network: injected by the edge). */
   pingHub?: (hubUrl: string, topicUrl: string) => Promise<void>;
 }
@@ -150,6 +158,13 @@ export async function regenerate(deps: RegenerateDeps): Promise<RegenerateResult
   return { entries: entries.length, written, archivePages: archive.pages, hubError };
 }
 
+/** `to` as a link from the public file `from` (`archive/3.atom` → `2.atom`, `../feed.atom`). */
+function relativePath(from: string, to: string): string {
+  const dir = from.slice(0, from.lastIndexOf("/") + 1);
+  if (to.startsWith(dir)) return to.slice(dir.length);
+  return `${"../".repeat(dir.split("/").length - 1)}${to}`;
+}
+
 interface ArchiveStep {
   state: ArchiveState;
   /** A page was sealed in this step: there may be more to do. */
@@ -187,18 +202,21 @@ async function archiveStep(
     stories.flatMap((s) => (s && !s.value.removed ? [s.value.entry] : [])),
   );
   const path = PUBLIC_FILES.archive(pending.page);
+  const relative = deps.archiveLinks === "relative";
+  const linkTo = (target: string) =>
+    relative ? relativePath(path, target) : `${publicUrl}${target}`;
   // Immutable once written, so no next-archive link: the page cannot know its successor.
   const page: PageLinks = {
-    self: `${publicUrl}${path}`,
-    current: meta.selfUrl,
+    self: linkTo(path),
+    current: linkTo(PUBLIC_FILES.atom),
     alternates: null,
-    prevArchive: pending.page > 1 ? `${publicUrl}${PUBLIC_FILES.archive(pending.page - 1)}` : null,
+    prevArchive: pending.page > 1 ? linkTo(PUBLIC_FILES.archive(pending.page - 1)) : null,
     nextArchive: null,
     archive: true,
     updated: latestUpdate(entries),
   };
   const xml = renderAtom(meta, entries, page);
-  problemsOf(path, checkAtom(xml));
+  problemsOf(path, checkAtom(xml, { base: `${publicUrl}${path}` }));
   const wrote = await publish(objects, {
     path,
     body: xml,

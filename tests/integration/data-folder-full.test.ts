@@ -76,7 +76,7 @@ describe.skipIf(!canMount)(`a full or read-only data folder (${SKIP})`, () => {
     if (server.exitCode === null && server.signalCode === null) {
       await new Promise((r) => server.once("exit", r));
     }
-  });
+  }, 120_000);
 
   async function tell(command: string) {
     server.stdin!.write(`${command}\n`);

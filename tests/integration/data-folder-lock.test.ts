@@ -50,7 +50,8 @@ async function closedPort(): Promise<number> {
   return port;
 }
 
-describe("one embedded S3 per data folder", () => {
+// Some of these spawn processes: on a loaded machine a start alone can take many seconds.
+describe("one embedded S3 per data folder", { timeout: 120_000 }, () => {
   it("gives a second store on the folder the running server", async () => {
     // Prepare
     const dir = join(newFolder(), "s3");

@@ -162,3 +162,50 @@ describe("local feed server", () => {
     expect((await fetch(server.url)).headers.get("content-type")).toMatch(/text\/html/);
   });
 });
+
+describe("published links of a local run", () => {
+  const items = (...ids: string[]) => ({
+    items: ids.map((id) => ({
+      id,
+      url: `https://push.example/${id}`,
+      title: `Story ${id}`,
+      content: `The story called ${id}, told in a sentence or two.`,
+    })),
+  });
+  const at = (publicUrl: string, config = testConfig({ feed: { windowSize: 2 } })) =>
+    localHandlers(store.objects, config, "/nonexistent", { publicUrl, quiet: true });
+  const hrefs = (xml: string, rel: string) =>
+    [...xml.matchAll(new RegExp(`<link rel="${rel}"[^>]*href="([^"]+)"`, "g"))].map((m) => m[1]);
+
+  it("writes archive pages with links that a server on another port still resolves", async () => {
+    await at("http://127.0.0.1:8787/").ingest(items("a", "b"));
+    await at("http://127.0.0.1:8787/").regenerate({});
+    await at("http://127.0.0.1:8788/").ingest(items("c", "d"));
+    await at("http://127.0.0.1:8788/").regenerate({});
+
+    const page = (await store.objects.getText("public/archive/1.atom"))!.value;
+    expect(page).toContain("Story a");
+    expect(page).not.toContain("127.0.0.1");
+    expect(hrefs(page, "self")).toEqual(["1.atom"]);
+    expect(hrefs(page, "current")).toEqual(["../feed.atom"]);
+    // resolved against wherever it is served, the page leads back to the feed
+    expect(new URL("../feed.atom", `${server.url}archive/1.atom`).href).toBe(
+      `${server.url}feed.atom`,
+    );
+    const feed = (await store.objects.getText("public/feed.atom"))!.value;
+    expect(hrefs(feed, "self")).toEqual(["http://127.0.0.1:8788/feed.atom"]);
+  });
+
+  it("writes archive pages with the configured public URL when there is one", async () => {
+    const config = testConfig({ feed: { windowSize: 2, publicUrl: "https://news.example/" } });
+    await at("http://127.0.0.1:8787/", config).ingest(items("a", "b"));
+    await at("http://127.0.0.1:8787/", config).regenerate({});
+    await at("http://127.0.0.1:8788/", config).ingest(items("c", "d"));
+    await at("http://127.0.0.1:8788/", config).regenerate({});
+    const page = (await store.objects.getText("public/archive/1.atom"))!.value;
+    expect(hrefs(page, "self")).toEqual(["https://news.example/archive/1.atom"]);
+    expect(hrefs(page, "current")).toEqual(["https://news.example/feed.atom"]);
+    const feed = (await store.objects.getText("public/feed.atom"))!.value;
+    expect(hrefs(feed, "self")).toEqual(["https://news.example/feed.atom"]);
+  });
+});

@@ -105,11 +105,11 @@ describe.runIf(haveReaders)("real readers subscribed to cleanfeed serve", () => 
     cpSync(join(root, "examples"), join(dir, "examples"), { recursive: true });
     cpSync(join(root, "cleanfeed.config.json"), join(dir, "cleanfeed.config.json"));
     port = await freePort();
-  }, 60_000);
+  }, 120_000);
   afterAll(async () => {
     await stopServe();
     rmSync(dir, { recursive: true, force: true });
-  });
+  }, 120_000);
 
   it("shows each story once, titled as written, and nothing new after a second ingest", async () => {
     const url = await startServe();

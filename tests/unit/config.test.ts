@@ -47,7 +47,7 @@ describe("parseConfig", () => {
         pollConcurrency: 8,
         sourcesPerShard: 200,
       },
-      content: { iframeHosts: DEFAULT_IFRAME_HOSTS },
+      content: { iframeHosts: DEFAULT_IFRAME_HOSTS, iframes: "link" },
       deploy: {
         stackName: "Cleanfeed",
         alarmEmail: null,

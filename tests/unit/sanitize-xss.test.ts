@@ -176,7 +176,7 @@ describe("sanitizer against XSS vectors", () => {
   it("keeps an allowed embed, sandboxed and on https", () => {
     const { html } = sanitizeContent(
       `<iframe src="//www.youtube.com/embed/abc" width="560" height="315" onload="x"></iframe>`,
-      OPTIONS,
+      { ...OPTIONS, iframes: "embed" },
     );
     expect(html).toBe(
       `<iframe src="https://www.youtube.com/embed/abc" sandbox="allow-scripts allow-same-origin allow-popups" width="560" height="315"></iframe>`,

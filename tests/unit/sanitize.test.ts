@@ -77,13 +77,39 @@ describe("content sanitizer: markup", () => {
     );
   });
 
-  it("keeps iframes only from allowed hosts, over https, sandboxed", () => {
+  it("keeps iframes only from allowed hosts, over https, sandboxed, when embeds are wanted", () => {
     const html =
       '<iframe src="https://player.vimeo.com/video/1"></iframe>' +
       '<iframe src="https://www.example.com/embed"></iframe>' +
       '<iframe src="http://www.youtube.com/embed/x"></iframe>';
-    expect(clean(html).html).toBe(
+    expect(sanitizeContent(html, { ...OPTIONS, iframes: "embed" }).html).toBe(
       '<iframe src="https://player.vimeo.com/video/1" sandbox="allow-scripts allow-same-origin allow-popups"></iframe>',
+    );
+  });
+
+  it("turns an allowed video iframe into a link to the video by default (no iframe for validators to warn about)", () => {
+    const html =
+      "<p>Watch:</p>" +
+      '<iframe src="https://www.youtube.com/embed/abc123?autoplay=1" width="560"></iframe>' +
+      '<iframe src="https://player.vimeo.com/video/42"></iframe>' +
+      '<iframe src="https://www.example.com/embed"></iframe>';
+    const { html: out, text } = clean(html);
+    expect(out).toBe(
+      "<p>Watch:</p>" +
+        '<p><a href="https://www.youtube.com/watch?v=abc123" rel="noopener noreferrer">Watch on YouTube</a></p>' +
+        '<p><a href="https://vimeo.com/42" rel="noopener noreferrer">Watch on Vimeo</a></p>',
+    );
+    expect(
+      clean('<div><iframe src="https://player.vimeo.com/video/1"></iframe> Teaser.</div>').html,
+    ).toBe(
+      '<div><a href="https://vimeo.com/1" rel="noopener noreferrer">Watch on Vimeo</a> Teaser.</div>',
+    );
+    expect(out).not.toContain("<iframe");
+    // the link is a stand-in for the video, not words of the story
+    expect(text).toBe("Watch:");
+    // content that is only a video keeps its link
+    expect(clean('<iframe src="https://player.vimeo.com/video/7"></iframe>').html).toContain(
+      "https://vimeo.com/7",
     );
   });
 

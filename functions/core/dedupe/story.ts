@@ -35,6 +35,11 @@ export interface StoredStory {
   firstSeen: string;
   /** The source of the copy shown: its own later copies update the text. */
   primarySource: string;
+  /**
+   * Every source a copy came from, as people know it (config name, file name,
+   * outlet), first one first; absent in stories stored before it was kept.
+   */
+  sourceNames?: string[];
   /** The home key (keys.ts) of the copy shown. */
   home: string;
   shown: ShownText;
@@ -104,6 +109,7 @@ export function newStory(id: string, copy: CopyFacts, intent: string | null): St
     entry: { id, item: copy.item, published, updated, related: [] },
     firstSeen: copy.firstSeen,
     primarySource: copy.source,
+    sourceNames: [copy.sourceName],
     home: copy.home,
     shown: copy.shown,
     sketch: copy.sketch,
@@ -219,6 +225,7 @@ export function mergeCopy(
     next = entry === story.entry ? story : { ...story, entry };
   }
   const keys = union(next.keys, copy.keys, MAX_KEYS);
+  const names = union(sourceNames(story), [copy.sourceName], MAX_MERGES);
   const sketch = mergeSketches(next.sketch, copy.sketch);
   const isNewCopy =
     !own && !story.merges.some((m) => m.source === copy.source && m.url === copy.item.url);
@@ -241,7 +248,18 @@ export function mergeCopy(
     sameSketch(sketch, story.sketch) &&
     !isNewCopy;
   if (unchanged) return null;
-  return { ...next, rev: story.rev + 1, keys, sketch, merges };
+  return { ...next, rev: story.rev + 1, keys, sketch, merges, sourceNames: names };
+}
+
+/**
+ * The sources of a story's copies by the names people know them by. A story
+ * stored before names were kept names its first source by its feed's title
+ * (else its scope key), and the others by their merge records.
+ */
+export function sourceNames(story: StoredStory): string[] {
+  if (story.sourceNames) return story.sourceNames;
+  const first = story.entry.item.source.feedTitle ?? story.primarySource;
+  return [...new Set([first, ...story.merges.map((m) => m.sourceName ?? m.source)])];
 }
 
 /** The tombstone: kept forever so no source can bring the story back. */

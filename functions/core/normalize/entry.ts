@@ -9,6 +9,7 @@ import { canonicalUrl, resolveBase } from "./canonicalUrl.ts";
 import { parseDate } from "./dates.ts";
 import { normalizeLanguage } from "./language.ts";
 import { ownCopy, ownCopyOrNull } from "./ownStrings.ts";
+import type { IframePolicy } from "./policy.ts";
 import { type SanitizedContent, sanitizeContent } from "./sanitize.ts";
 import { cleanText, comparable, plainTextToHtml, truncateOnWord } from "./text.ts";
 
@@ -20,6 +21,8 @@ export interface NormalizeContext {
   documentUrl: string | null;
   /** Hosts whose iframes are kept (sandboxed); others dropped. */
   iframeHosts: string[];
+  /** What a kept iframe becomes: a link to its video (default) or the iframe. */
+  iframes?: IframePolicy;
 }
 
 /** Longest summary, in characters. */
@@ -38,6 +41,7 @@ export interface FeedScope {
   authors: Author[];
   language: string | null;
   iframeHosts: ReadonlySet<string>;
+  iframes: IframePolicy;
   now: string;
   nowMs: number;
 }
@@ -67,6 +71,7 @@ export function feedScope(feed: StreamedFeed, ctx: NormalizeContext): FeedScope 
     authors: ownAuthors(normalizeAuthors(feed.authors, base)),
     language: normalizeLanguage(feed.language),
     iframeHosts: new Set(ctx.iframeHosts.map((h) => h.toLowerCase())),
+    iframes: ctx.iframes ?? "link",
     now,
     nowMs: Date.parse(now),
   };
@@ -163,7 +168,12 @@ function sanitize(t: RawText, base: string | null, scope: FeedScope, titleKey: s
   const html = t.type === "text" ? plainTextToHtml(t.value) : t.value;
   // <content xml:base="…"> overrides the entry's base for the links inside it
   const own = t.base ? resolveBase([t.base, base]) : base;
-  return sanitizeContent(html, { base: own, iframeHosts: scope.iframeHosts, title: titleKey });
+  return sanitizeContent(html, {
+    base: own,
+    iframeHosts: scope.iframeHosts,
+    iframes: scope.iframes,
+    title: titleKey,
+  });
 }
 
 // "…", "[...]", "Read more", "Continue reading →" at the end of an excerpt

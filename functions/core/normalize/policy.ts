@@ -213,5 +213,32 @@ export const TRACKER_HOSTS = new Set([
   "b.scorecardresearch.com",
 ]);
 
+/**
+ * What an allowed video iframe becomes: a link to the video ("embed" keeps
+ * the iframe). Feed validators warn about any iframe in content, and many
+ * readers drop them, so a link is the default.
+ */
+export type IframePolicy = "link" | "embed";
+
+/** Video players by embed host: their name, and the page that shows an embed's video. */
+export const VIDEO_HOSTS: Readonly<
+  Record<string, { name: string; watch: (u: URL) => string | null }>
+> = {
+  "www.youtube.com": { name: "YouTube", watch: youtubeWatch },
+  "www.youtube-nocookie.com": { name: "YouTube", watch: youtubeWatch },
+  "player.vimeo.com": {
+    name: "Vimeo",
+    watch: (u) => {
+      const id = u.pathname.match(/^\/video\/(\d+)\/?$/)?.[1];
+      return id ? `https://vimeo.com/${id}` : null;
+    },
+  },
+};
+
+function youtubeWatch(u: URL): string | null {
+  const id = u.pathname.match(/^\/embed\/([\w-]+)\/?$/)?.[1];
+  return id ? `https://www.youtube.com/watch?v=${id}` : null;
+}
+
 /** The sandbox every kept iframe gets. */
 export const IFRAME_SANDBOX = "allow-scripts allow-same-origin allow-popups";

@@ -19,10 +19,12 @@ import {
   DEDUPED_BLOCKS,
   DROPPED,
   IFRAME_SANDBOX,
+  type IframePolicy,
   LIST_ITEM_DEDUPE_WORDS,
   TABLE_PARTS,
   TRACKER_HOSTS,
   URL_ATTRIBUTES,
+  VIDEO_HOSTS,
   VOID,
 } from "./policy.ts";
 import { collapseWhitespace, escapeHtml } from "./text.ts";
@@ -32,6 +34,8 @@ export interface SanitizeOptions {
   base: string | null;
   /** Hosts whose https iframes are kept, sandboxed. */
   iframeHosts: ReadonlySet<string>;
+  /** Whether such an iframe stays one or becomes a link to its video (the default). */
+  iframes?: IframePolicy;
   /** The item's title, lowercased: a block whose text is exactly this is dropped. */
   title: string | null;
 }
@@ -108,6 +112,8 @@ class ContentWalker {
   /** Index in `open` of the innermost deduped block with no block inside it yet, or -1. */
   private leaf = -1;
   private leafMedia = false;
+  /** A video link stands for an iframe: content with only that is not empty. */
+  private videoLinks = 0;
   /** Text since the last block boundary. */
   private segment = "";
 
@@ -188,7 +194,7 @@ class ContentWalker {
     const text = this.parts.join(" ");
     const html = this.out.join("");
     return {
-      html: text === "" && !HAS_MEDIA.test(html) ? "" : html.trim(),
+      html: text === "" && !HAS_MEDIA.test(html) && this.videoLinks === 0 ? "" : html.trim(),
       text,
       key: text.toLowerCase(),
     };
@@ -283,6 +289,17 @@ class ContentWalker {
     // protocol-relative embeds are upgraded: only https iframes are kept
     const u = parseUrl(src.startsWith("//") ? `https:${src}` : src, this.opts.base);
     if (u === null || u.protocol !== "https:" || !this.opts.iframeHosts.has(u.hostname)) return;
+    if ((this.opts.iframes ?? "link") === "link") {
+      const video = VIDEO_HOSTS[u.hostname];
+      const href = video?.watch(u) ?? (canonicalize(u) as string);
+      const label = `Watch on ${video?.name ?? u.hostname}`;
+      const link = `<a href="${escapeHtml(href)}" rel="noopener noreferrer">${label}</a>`;
+      // a paragraph of its own where the iframe stood between blocks
+      this.out.push(this.open.length === 0 ? `<p>${link}</p>` : link);
+      this.leafMedia = true;
+      this.videoLinks++;
+      return;
+    }
     let html = `<iframe src="${escapeHtml(canonicalize(u) as string)}" sandbox="${IFRAME_SANDBOX}"`;
     for (const dim of ["width", "height"] as const) {
       const v = attribs[dim]?.trim();

@@ -10,8 +10,12 @@ import { attr, child, children, text, type XmlNode } from "./xmlTree.ts";
 
 const ATOM_NS = "http://www.w3.org/2005/Atom";
 
-/** Problems with an Atom document, in human words; [] when it is fine to publish. */
-export function checkAtom(xml: string): string[] {
+/**
+ * Problems with an Atom document, in human words; [] when it is fine to publish.
+ * With `base` (the document's own URL), the feed's own links may be relative
+ * to it, as an archive page's are when the public URL is not known for good.
+ */
+export function checkAtom(xml: string, options: { base?: string } = {}): string[] {
   const { problems, root: feed } = openXml(xml, "feed");
   if (feed === null) return problems;
   if (attr(feed, "xmlns") !== ATOM_NS)
@@ -21,7 +25,7 @@ export function checkAtom(xml: string): string[] {
   checkId(feed, where, problems);
   checkOne(feed, "title", where, problems);
   checkDate(feed, "updated", where, true, problems);
-  checkLinks(feed, where, problems);
+  checkLinks(feed, where, problems, options.base);
   checkPeople(feed, where, problems);
   if (!hasSelfLink(feed)) problems.push('feed has no rel="self" link');
   const feedHasAuthor = children(feed, "author").length > 0;
@@ -101,11 +105,16 @@ function checkDate(
   if (!isRfc3339(value)) problems.push(`${where} <${name}> "${value}" is not an RFC 3339 date`);
 }
 
-function checkLinks(node: XmlNode, where: string, problems: string[]): void {
+function checkLinks(node: XmlNode, where: string, problems: string[], base?: string): void {
   for (const link of children(node, "link")) {
     const href = attr(link, "href");
-    if (href === null) problems.push(`${where} has a link without href`);
-    else if (!isAbsoluteIri(href)) problems.push(`${where} link "${href}" is not an absolute IRI`);
+    const resolved =
+      href !== null && base !== undefined && URL.canParse(href, base)
+        ? new URL(href, base).href
+        : href;
+    if (href === null || resolved === null) problems.push(`${where} has a link without href`);
+    else if (!isAbsoluteIri(resolved))
+      problems.push(`${where} link "${href}" is not an absolute IRI`);
   }
 }
 
