@@ -112,6 +112,8 @@ async function readAll(endpoint: string): Promise<Map<string, [string, string]>>
 describe("a data folder after kill -9", () => {
   it("starts, names what it repaired, and serves every object whole", async () => {
     const reports: string[][] = [];
+    /** Keys s3rver alone was writing when it was killed: torn in place, which is not ours to prevent. */
+    const tornByLegacy = new Set<string>();
     for (const [i, round] of ROUNDS.entries()) {
       // Prepare
       const run = await runWriter(round, SEED + i);
@@ -135,7 +137,10 @@ describe("a data folder after kill -9", () => {
       for (const line of lines) {
         expect(line).toMatch(/^(repaired|quarantined|discarded|took over) /);
       }
-      if (round.mode === "legacy") continue;
+      if (round.mode === "legacy") {
+        for (const [key, writes] of run.writes) if (!writes.at(-1)!.ok) tornByLegacy.add(key);
+        continue;
+      }
       // cleanfeed's server also loses no acknowledged write: the key holds it, or the one after it.
       expect(lines.some((l) => l.startsWith("took over the data folder"))).toBe(true);
       for (const [key, writes] of run.writes) {
@@ -146,8 +151,12 @@ describe("a data folder after kill -9", () => {
       }
     }
     // cleanfeed's writes are never torn, only cut short: finished or undone, never quarantined.
+    // An object s3rver tore in a folder already checked is served as missing until a later
+    // write to its key is cut short: then the start-up check meets it and quarantines it.
     const front = reports.filter((_, i) => ROUNDS[i]!.mode === "front").flat();
-    expect(front.filter((l) => l.startsWith("quarantined"))).toEqual([]);
+    const quarantined = front.filter((l) => l.startsWith("quarantined"));
+    for (const line of quarantined)
+      expect([...tornByLegacy], line).toContain(line.split(" ")[1]!.slice(0, -1));
     expect(front.filter((l) => / a write that was cut short/.test(l)).length).toBeGreaterThan(0);
   }, 300_000);
 });
