@@ -18,6 +18,7 @@ import { readPublic } from "../store/published.ts";
 import { readStory } from "../store/stories.ts";
 import { loadConfig, localHandlers, openStore } from "./runtime.ts";
 import { startFeedServer } from "./serve.ts";
+import { addSource, exportSources, importSources } from "./subscriptions.ts";
 
 const USAGE = `usage: cleanfeed <command> [options]
 
@@ -29,6 +30,9 @@ commands:
   invoke <ingest|regenerate> --event FILE   run a handler on a Lambda event JSON
   push <file> [--endpoint URL]  push items (JSON) locally, or to a deployed stack's PushUrl
   sources                       the polling state of every source
+  add <site-or-feed-url>        find the feed (autodiscovery on a page) and add it to the config
+  sources import FILE.opml      add every feed an OPML file lists (duplicates skipped)
+  sources export                the configured feed URLs as OPML 2.0 on stdout
   why <entry-id>                why copies were merged into an entry
   remove <entry-id>             remove an entry for good (it never comes back)
 
@@ -302,7 +306,20 @@ async function main(argv: string[]): Promise<number> {
         return response.statusCode < 300 ? 0 : 1;
       });
     }
+    case "add":
+      if (args.length !== 1) throw new UsageError("add takes one site or feed URL");
+      if (!/^https?:\/\//i.test(args[0]!)) throw new UsageError("add takes an http(s) URL");
+      return addSource(values.config, args[0]!);
     case "sources":
+      if (args[0] === "import") {
+        if (args.length !== 2) throw new UsageError("sources import takes one OPML file");
+        return importSources(values.config, args[1]!);
+      }
+      if (args[0] === "export") {
+        if (args.length !== 1) throw new UsageError("sources export takes no arguments");
+        return exportSources(values.config);
+      }
+      if (args.length > 0) throw new UsageError(`unknown sources command "${args[0]}"`);
       return withStore(values, async ({ store, config }) => {
         const states = await readSourceStates(store.objects, config);
         process.stdout.write(`${formatSourcesTable(states, clock())}\n`);
