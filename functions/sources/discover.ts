@@ -6,7 +6,7 @@
  */
 import { Parser } from "htmlparser2";
 
-export type FeedKind = "atom" | "rss" | "json";
+type FeedKind = "atom" | "rss" | "json";
 
 /** A feed a page declares. */
 export interface DiscoveredFeed {
