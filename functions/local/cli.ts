@@ -24,6 +24,7 @@ import { type Command, type Io, OPTIONS, UsageError, withStore } from "./command
 import { entries } from "./entries.ts";
 import { loadConfig } from "./runtime.ts";
 import { serve } from "./serve-command.ts";
+import { addSource, exportSources, importSources } from "./subscriptions.ts";
 
 const processIo = (): Io => ({
   stdout: process.stdout,
@@ -232,14 +233,35 @@ function rejectsAny(body: string): boolean {
 }
 
 const sources: Command = {
-  synopsis: "sources",
-  summary: "the polling state of every source",
-  run: async (_args, ctx) =>
-    withStore(ctx, async ({ store, config }) => {
+  synopsis: "sources [import FILE.opml | export]",
+  summary: "the polling state of every source; add an OPML file's feeds; the sources as OPML",
+  run: async (args, ctx) => {
+    const [sub, ...rest] = args;
+    if (sub === "import") {
+      if (rest.length !== 1) throw new UsageError("sources import takes one OPML file");
+      return importSources(ctx.io, ctx.values.config, rest[0]!);
+    }
+    if (sub === "export") {
+      if (rest.length !== 0) throw new UsageError("sources export takes no arguments");
+      return exportSources(ctx.io, ctx.values.config);
+    }
+    if (sub !== undefined) throw new UsageError(`unknown sources command "${sub}"`);
+    return withStore(ctx, async ({ store, config }) => {
       const states = await readSourceStates(store.objects, config);
       ctx.io.stdout.write(`${formatSourcesTable(states, clock())}\n`);
       return 0;
-    }),
+    });
+  },
+};
+
+const add: Command = {
+  synopsis: "add <site-or-feed-url>",
+  summary: "find the feed (autodiscovery on a page) and add it to the config",
+  run: async (args, ctx) => {
+    if (args.length !== 1) throw new UsageError("add takes one site or feed URL");
+    if (!/^https?:\/\//i.test(args[0]!)) throw new UsageError("add takes an http(s) URL");
+    return addSource(ctx.io, ctx.values.config, args[0]!);
+  },
 };
 
 const why: Command = {
@@ -304,6 +326,7 @@ const COMMANDS: Record<string, Command> = {
   normalize,
   invoke,
   push,
+  add,
   sources,
   entries,
   why,

@@ -2,6 +2,11 @@
  * The local feed server: what CloudFront is in the cloud. Serves the files
  * under `public/` in the bucket with their Content-Type, ETag and
  * Last-Modified, answers conditional GETs with 304, and compresses.
+ *
+ * A browser opening the Atom or RSS feed gets it as `application/xml`: only
+ * then do browsers apply the feed's `<?xml-stylesheet?>` (feed.xsl) instead
+ * of showing raw text or offering a download. Readers and validators, which
+ * ask for feed types, get the feed's own type.
  */
 import http from "node:http";
 import type { AddressInfo } from "node:net";
@@ -23,6 +28,16 @@ const INDEX = (base: string) => `<!doctype html>
 <li><a href="feed.rss">${base}feed.rss</a> (RSS 2.0)</li>
 <li><a href="feed.json">${base}feed.json</a> (JSON Feed 1.1)</li></ul></body></html>
 `;
+
+/** A browser navigating (it asks for HTML and for no feed type), not a feed reader. */
+function isBrowser(req: http.IncomingMessage): boolean {
+  const accept = String(req.headers.accept ?? "").toLowerCase();
+  return (
+    accept.includes("text/html") &&
+    !accept.includes("application/atom+xml") &&
+    !accept.includes("application/rss+xml")
+  );
+}
 
 /** Whether the client's validators still match: answer 304 (RFC 9110 §13.1). */
 function notModified(req: http.IncomingMessage, etag: string, lastModified: Date | null): boolean {
@@ -61,7 +76,7 @@ export async function startFeedServer(
         return;
       }
       // Only published files: never entries, keys or anything else in the bucket.
-      if (!/^\/(feed\.(atom|rss|json)|archive\/\d+\.atom)$/.test(path)) {
+      if (!/^\/(feed\.(atom|rss|json|xsl)|archive\/\d+\.atom)$/.test(path)) {
         res.writeHead(404, { "content-type": "text/plain" }).end("not found\n");
         return;
       }
@@ -70,10 +85,12 @@ export async function startFeedServer(
         res.writeHead(404, { "content-type": "text/plain" }).end("not published yet\n");
         return;
       }
+      const styled = path === "/feed.atom" || path === "/feed.rss";
       const headers: Record<string, string> = {
-        "content-type": file.contentType,
+        "content-type":
+          styled && isBrowser(req) ? "application/xml; charset=utf-8" : file.contentType,
         etag: file.etag,
-        vary: "accept-encoding",
+        vary: styled ? "accept, accept-encoding" : "accept-encoding",
       };
       if (file.lastModified) headers["last-modified"] = file.lastModified.toUTCString();
       if (file.cacheControl) headers["cache-control"] = file.cacheControl;

@@ -11,6 +11,7 @@ import {
   checkAtom,
   checkJsonFeed,
   checkRss,
+  FEED_STYLESHEET,
   type PageLinks,
   renderAtom,
   renderJsonFeed,
@@ -131,6 +132,7 @@ export async function regenerate(deps: RegenerateDeps): Promise<RegenerateResult
     nextArchive: null,
     archive: false,
     updated: latestUpdate(entries),
+    stylesheet: PUBLIC_FILES.stylesheet,
   };
   const atom = renderAtom(meta, entries, page);
   const rss = renderRss(meta, entries, page);
@@ -139,7 +141,13 @@ export async function regenerate(deps: RegenerateDeps): Promise<RegenerateResult
   problemsOf(PUBLIC_FILES.rss, checkRss(rss));
   problemsOf(PUBLIC_FILES.json, checkJsonFeed(json));
   // The Atom feed last: a reader that sees it new finds its alternates new too.
+  // The stylesheet first: a browser that opens a new feed finds what it names.
   const files = [
+    {
+      path: PUBLIC_FILES.stylesheet,
+      body: FEED_STYLESHEET,
+      contentType: "text/xsl; charset=utf-8",
+    },
     { path: PUBLIC_FILES.rss, body: rss, contentType: "application/rss+xml; charset=utf-8" },
     { path: PUBLIC_FILES.json, body: json, contentType: "application/feed+json; charset=utf-8" },
     { path: PUBLIC_FILES.atom, body: atom, contentType: "application/atom+xml; charset=utf-8" },

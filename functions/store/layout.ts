@@ -9,7 +9,7 @@
  *   index/head.json       the bounded window of recent stories: near-duplicate matching and the feed
  *   index/intents/<t>.json  the stories an ingest is about to create, until its head commit (intents.ts)
  *   sources/<hash>.json   per-source polling state (validators, counters, known guids)
- *   public/…              what readers get: feed.atom, feed.rss, feed.json, archive/N.atom
+ *   public/…              what readers get: feed.atom, feed.rss, feed.json, archive/N.atom, feed.xsl (browsers)
  */
 export const PREFIX = {
   incoming: "incoming/",
@@ -32,5 +32,7 @@ export const PUBLIC_FILES = {
   atom: "feed.atom",
   rss: "feed.rss",
   json: "feed.json",
+  /** The XSLT the current Atom and RSS documents name, for a browser opening them. */
+  stylesheet: "feed.xsl",
   archive: (page: number) => `archive/${page}.atom`,
 } as const;

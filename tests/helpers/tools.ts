@@ -1,5 +1,5 @@
 /**
- * Real readers and validators from Debian (jing, feedparser, newsboat): the one
+ * Real readers, validators and a browser from Debian (jing, feedparser, newsboat, chromium): the one
  * place that says whether each is installed and how to install it. A test
  * that needs one skips loudly when it is missing on a user's machine; under
  * CI (CI=true) a missing tool is a failure, never a silent skip.
@@ -10,6 +10,8 @@ import { spawnSync } from "node:child_process";
 export const PYTHON = "/usr/bin/python3";
 /** The jing command; `JING_BIN` overrides it (e.g. to check the missing-tool path). */
 export const JING = process.env.JING_BIN ?? "jing";
+/** The headless browser; `CHROMIUM_BIN` overrides it. */
+export const CHROMIUM = process.env.CHROMIUM_BIN ?? "chromium";
 
 /** Whether `cmd` could be started at all (its exit status does not matter). */
 const starts = (cmd: string, args: string[]) => spawnSync(cmd, args).error === undefined;
@@ -23,14 +25,17 @@ const TABLE = {
     apt: "python3-feedparser",
   },
   newsboat: { present: () => starts("newsboat", ["-v"]), apt: "newsboat" },
+  chromium: { present: () => starts(CHROMIUM, ["--version"]), apt: "chromium" },
 };
 
 export type Tool = keyof typeof TABLE;
 
-/** Whether each tool is installed, probed once when the test file loads. */
-export const tools = Object.fromEntries(
-  Object.entries(TABLE).map(([name, t]) => [name, t.present()]),
-) as Record<Tool, boolean>;
+/** Whether each tool is installed, probed once, when a test first asks. */
+export const tools = {} as Record<Tool, boolean>;
+for (const [name, t] of Object.entries(TABLE)) {
+  let present: boolean | undefined;
+  Object.defineProperty(tools, name, { enumerable: true, get: () => (present ??= t.present()) });
+}
 
 /** What to tell someone who lacks `name`. */
 export function missingMessage(name: Tool): string {

@@ -45,7 +45,7 @@ export function renderAtom(meta: FeedMeta, entries: Entry[], page: PageLinks): s
     el("generator", {}, GENERATOR),
     uniqueEntries(entries).map((e) => entryElement(e, lang)),
   );
-  return xmlDocument(feed);
+  return xmlDocument(feed, page.stylesheet ?? null);
 }
 
 function entryElement(entry: Entry, feedLang: string | null): XmlElement {

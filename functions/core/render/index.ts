@@ -10,3 +10,4 @@ export { checkRss } from "./checkRss.ts";
 export { renderJsonFeed } from "./jsonFeed.ts";
 export type { PageLinks } from "./page.ts";
 export { renderRss } from "./rss.ts";
+export { FEED_STYLESHEET } from "./stylesheet.ts";

@@ -16,6 +16,11 @@ export interface PageLinks {
   archive: boolean;
   /** Feed-level updated (RFC 3339), chosen by the caller. */
   updated: string;
+  /**
+   * The XSLT a browser renders the document with (`<?xml-stylesheet?>`), as
+   * an href relative to the document; absent or null: none.
+   */
+  stylesheet?: string | null;
 }
 
 /** Name written in every document's generator field. */

@@ -46,7 +46,7 @@ export function renderRss(meta: FeedMeta, entries: Entry[], page: PageLinks): st
       uniqueEntries(entries).map(itemElement),
     ),
   );
-  return xmlDocument(rss);
+  return xmlDocument(rss, page.stylesheet ?? null);
 }
 
 function itemElement(entry: Entry): XmlElement {

@@ -48,9 +48,17 @@ export function el(
   return { name, attributes: attrs, children: flat };
 }
 
-/** Serialize an element tree as a UTF-8 XML document with two-space indentation. */
-export function xmlDocument(root: XmlElement): string {
+/**
+ * Serialize an element tree as a UTF-8 XML document with two-space
+ * indentation, after an `<?xml-stylesheet?>` instruction when `stylesheet`
+ * (an XSLT href) is given.
+ */
+export function xmlDocument(root: XmlElement, stylesheet: string | null = null): string {
   const out: string[] = ['<?xml version="1.0" encoding="utf-8"?>\n'];
+  if (stylesheet !== null) {
+    // escapeAttribute writes `>` as `&gt;`, so the href cannot end the instruction early.
+    out.push(`<?xml-stylesheet type="text/xsl" href="${escapeAttribute(stylesheet)}"?>\n`);
+  }
   write(root, 0, out);
   return out.join("");
 }
