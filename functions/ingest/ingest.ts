@@ -26,7 +26,16 @@ export interface IngestDeps {
   now: () => string;
   /** A fresh unique id (`urn:uuid:…`): names this invocation's writes. */
   newId: () => string;
+  /**
+   * Progress for a person watching a terminal (the local command); absent in
+   * Lambda, where the log lines say what happened. `transient` lines are
+   * counts that the next line replaces.
+   */
+  progress?: (line: string, transient?: boolean) => void;
 }
+
+/** A document with more items than this shows a running count while it is stored. */
+const COUNT_FROM = 200;
 
 /** What happened to one input: what a user wants in a log line. */
 export interface IngestReport {
@@ -175,7 +184,17 @@ export class Invocation {
   /** Stores normalized copies of one source. */
   async accept(copies: readonly NormalizedItem[], source: SourceRef): Promise<Outcome[]> {
     if (copies.length === 0) return [];
-    const outcomes = await (await this.store()).accept(copies, source);
+    const { progress } = this.deps;
+    const total = copies.length;
+    const counted =
+      progress && total > COUNT_FROM
+        ? (done: number) => {
+            if (done % 25 === 0 || done === total) {
+              progress(`${source.name}: stored ${done} of ${total} items`, done < total);
+            }
+          }
+        : undefined;
+    const outcomes = await (await this.store()).accept(copies, source, counted);
     for (const o of outcomes) if (o.kind === "failed") this.failed.push(o.item);
     return outcomes;
   }

@@ -246,9 +246,20 @@ export async function pollSources(
     const error = `source state not readable: ${String(e)}`;
     return sources.map((s) => ({ source: s.name, status: "failed", report: null, error }));
   }
-  const settled = await mapBounded(sources, deps.config.limits.pollConcurrency, (s) =>
-    pollOne(invocation, s, shard.records.get(s.name), options),
-  );
+  let done = 0;
+  const polled = (s: SourceConfig, outcome: string) =>
+    deps.progress?.(`[${++done}/${sources.length}] ${s.name}: ${outcome}`);
+  const settled = await mapBounded(sources, deps.config.limits.pollConcurrency, async (s) => {
+    try {
+      const r = await pollOne(invocation, s, shard.records.get(s.name), options);
+      const { status, report, error } = r?.summary ?? { status: "not due", report: null };
+      polled(s, error ? `${status}: ${error}` : `${status}${report ? `, ${report.new} new` : ""}`);
+      return r;
+    } catch (e) {
+      polled(s, `failed: ${String(e)}`);
+      throw e;
+    }
+  });
   const summaries = settled.map((r, i) => {
     const name = sources[i]!.name;
     if (r.status === "fulfilled") {

@@ -100,6 +100,7 @@ const ingest: Command = {
         config,
         now: clock,
         newId: newStoryId,
+        progress: handlers.progress,
       });
       let refused = false;
       for (const target of args) {

@@ -58,6 +58,10 @@ export function portOf(value: string): number {
   return port;
 }
 
+/** Progress is for a person watching: stderr when it is a terminal, unless --quiet. */
+export const progressSink = (values: Values, io: Io) =>
+  io.stderrIsTTY && !values.quiet ? io.stderr : null;
+
 /** Runs `run` over the store the flags name (and the handlers over it), closing it after. */
 export async function withStore<T>(
   ctx: CommandContext,
@@ -90,6 +94,7 @@ async function open({ values, io }: CommandContext) {
     publicUrl: store.servedBy?.feedUrl ?? `http://127.0.0.1:${port}/`,
     quiet: values.quiet,
     stderr: io.stderr,
+    progressTo: progressSink(values, io),
   });
   return { config, dir, store, handlers };
 }

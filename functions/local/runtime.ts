@@ -104,9 +104,21 @@ export async function openStore(flags: StoreFlags): Promise<LocalStore> {
   };
 }
 
+/**
+ * Progress lines on a terminal: a count rewrites its own line (carriage
+ * return, erase line), anything else ends it.
+ */
+function terminalProgress(tty: TextSink) {
+  return (line: string, transient = false) => {
+    tty.write(`\r\x1b[K${line}${transient ? "" : "\n"}`);
+  };
+}
+
 export interface LocalHandlers {
   log: Log;
   publicUrl: string;
+  /** Where long work reports how far it got; undefined when nobody watches (see localHandlers). */
+  progress: ((line: string, transient?: boolean) => void) | undefined;
   ingest: (event: unknown) => Promise<unknown>;
   regenerate: (event: unknown) => Promise<unknown>;
 }
@@ -116,14 +128,22 @@ export function localHandlers(
   objects: Objects,
   config: Config,
   configDir: string,
-  options: { publicUrl: string; quiet?: boolean; stderr?: TextSink },
+  options: {
+    publicUrl: string;
+    quiet?: boolean;
+    stderr?: TextSink;
+    /** A terminal to show progress on: only when stderr is one and --quiet is not given. */
+    progressTo?: TextSink | null;
+  },
 ): LocalHandlers {
   const log = stderrLog(options.quiet, options.stderr);
   const publicUrl = config.feed.publicUrl ?? options.publicUrl;
-  const deps = { objects, config, now: clock, newId: newStoryId };
+  const progress = options.progressTo ? terminalProgress(options.progressTo) : undefined;
+  const deps = { objects, config, now: clock, newId: newStoryId, progress };
   return {
     log,
     publicUrl,
+    progress,
     // Loopback is allowed here so that sample feeds can be served from this machine.
     ingest: createIngestHandler({
       ...deps,

@@ -8,7 +8,7 @@
  */
 import { createServer } from "node:net";
 import { resolve } from "node:path";
-import { type Command, type CommandContext, portOf } from "./command.ts";
+import { type Command, type CommandContext, portOf, progressSink } from "./command.ts";
 import { describeHolder } from "./data-folder-errors.ts";
 import { loadConfig, localHandlers, openStore } from "./runtime.ts";
 import { type FeedServer, startFeedServer } from "./serve.ts";
@@ -71,6 +71,7 @@ async function run(_args: string[], { values, io }: CommandContext): Promise<num
       publicUrl: server.url,
       quiet: values.quiet,
       stderr: io.stderr,
+      progressTo: progressSink(values, io),
     });
     const cycle = async () => {
       try {
@@ -80,7 +81,10 @@ async function run(_args: string[], { values, io }: CommandContext): Promise<num
         })) as PollReport;
         for (const s of polled.sources) {
           if (s.error) handlers.log.warn(`source ${s.source}: ${s.error}`);
-          else handlers.log.info(`source ${s.source}: ${s.status}, ${s.report?.new ?? 0} new`);
+          // on a terminal, progress showed each source as it finished
+          else if (!handlers.progress) {
+            handlers.log.info(`source ${s.source}: ${s.status}, ${s.report?.new ?? 0} new`);
+          }
         }
         await handlers.regenerate({});
       } catch (e) {

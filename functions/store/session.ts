@@ -169,8 +169,13 @@ export class StoreSession {
    * outcome per copy, in order; a copy that fails (S3 still failing after
    * retries, or a bug) is reported as failed and the others go on.
    */
-  async accept(items: readonly NormalizedItem[], source: SourceRef): Promise<Outcome[]> {
+  async accept(
+    items: readonly NormalizedItem[],
+    source: SourceRef,
+    settledCount?: (done: number) => void,
+  ): Promise<Outcome[]> {
     const copies = items.map((item) => copyOf(item, source));
+    let done = 0;
     let intent: Promise<string> | null = null;
     // Written before the first story this batch may create: every id it could create.
     const ensureIntent = () => {
@@ -187,7 +192,7 @@ export class StoreSession {
     // Each is checked against the stories created so far and registered in one
     // synchronous step (create), so twins in one batch still find each other.
     const settled = await mapBounded([...copies], COPIES_AT_ONCE, (copy) =>
-      this.acceptCopy(copy, ensureIntent),
+      this.acceptCopy(copy, ensureIntent).finally(() => settledCount?.(++done)),
     );
     // A copy that failed may have left its entry behind: its intent stays (not
     // done, not deleted), so a replay or a later sweep finds and commits it.

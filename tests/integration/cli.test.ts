@@ -10,6 +10,7 @@ import { createServer, type Server } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { generateBenchFeed } from "../../bench/feed-generator.ts";
 import { main } from "../../functions/local/cli.ts";
 import { type EmbeddedS3, startEmbeddedS3 } from "../../functions/local/embedded-s3.ts";
 import { createS3Client } from "../../functions/store/client.ts";
@@ -34,17 +35,21 @@ afterAll(async () => {
 });
 
 /** One command line, in this process; `--data` is the shared folder unless given. */
-async function cleanfeed(...args: string[]) {
+async function run(args: string[], stderrIsTTY: boolean) {
   const stdout: string[] = [];
   const stderr: string[] = [];
   const withData = args.includes("--data") ? args : [...args, "--data", data];
   const code = await main(withData, {
     stdout: { write: (s: string) => stdout.push(s) },
     stderr: { write: (s: string) => stderr.push(s) },
-    stderrIsTTY: false,
+    stderrIsTTY,
   });
   return { code, stdout: stdout.join(""), stderr: stderr.join("") };
 }
+/** stderr is a pipe, as in a script or a log. */
+const cleanfeed = (...args: string[]) => run(args, false);
+/** stderr is a terminal someone watches. */
+const onTerminal = (...args: string[]) => run(args, true);
 
 /** The real binary, for what only a process shows: its exit code, that it exits at all. */
 function binary(args: string[], timeout = 150_000) {
@@ -198,6 +203,32 @@ describe("exit codes: 0 all good, 1 some input refused (the rest published), 2 u
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/missing\.xml/);
     expect(await published()).toContain("Lighthouse keepers vote to stay");
+  });
+
+  it("shows progress only to a terminal: a count for a long document, a line per polled source", async () => {
+    const doc = join(scratch, "long.xml");
+    writeFileSync(doc, generateBenchFeed(260));
+    const poll = ["invoke", "ingest", "--event", "tests/fixtures/events/scheduler.json"];
+
+    const long = await onTerminal("ingest", doc);
+    const polled = await onTerminal(...poll);
+    const piped = [await cleanfeed("ingest", doc), await cleanfeed(...poll)];
+    const quiet = [
+      await onTerminal("ingest", doc, "--quiet"),
+      await onTerminal(...poll, "--quiet"),
+    ];
+
+    expect(long.code).toBe(0);
+    // the count rewrites its own line, and the last one stays
+    expect(long.stderr).toContain("stored 25 of 260 items\r\x1b[K");
+    expect(long.stderr).toMatch(/stored 260 of 260 items\n/);
+    for (const name of ["daily-wire", "world-desk", "field-notes"]) {
+      expect(polled.stderr).toMatch(new RegExp(`\\[[123]/3\\] ${name}: `));
+    }
+    for (const r of [...piped, ...quiet]) {
+      expect(r.code).toBe(0);
+      expect(r.stderr).not.toMatch(/stored \d+ of|\[\d\/3\]/);
+    }
   });
 
   it("exits 1 from push when it refused an item, naming it from 1, and publishes the rest", async () => {
