@@ -9,6 +9,8 @@ import { localHandlers } from "../../functions/local/runtime.ts";
 import { type FeedServer, startFeedServer } from "../../functions/local/serve.ts";
 import { testConfig } from "../helpers/config.ts";
 import { startTestStore, type TestStore } from "../helpers/store.ts";
+import { requireTool } from "../helpers/tools.ts";
+import { runFeedparser, runJing } from "../helpers/validators.ts";
 
 let store: TestStore;
 let server: FeedServer;
@@ -194,6 +196,13 @@ describe("published links of a local run", () => {
     );
     const feed = (await store.objects.getText("public/feed.atom"))!.value;
     expect(hrefs(feed, "self")).toEqual(["http://127.0.0.1:8788/feed.atom"]);
+    // relative links are IRI references RFC 4287 allows, and readers take them as they are
+    if (requireTool("jing")) expect(runJing(page).messages).toEqual([]);
+    if (requireTool("feedparser")) {
+      const read = runFeedparser(page);
+      expect(read.bozo, read.bozoException ?? "").toBe(0);
+      expect(read.entries.map((e) => e.title)).toEqual(expect.arrayContaining(["Story a"]));
+    }
   });
 
   it("writes archive pages with the configured public URL when there is one", async () => {
