@@ -571,12 +571,19 @@ export class CleanfeedStack extends Stack {
    * The feed goes stale when regenerate stops running: nothing invoked it
    * (the hourly schedule) for `staleFeedHours`. Its failures page sooner,
    * through the dead-letter queue, so its standard Invocations metric (which
-   * counts failed runs too) is enough: no custom metric. Lambda publishes no
-   * data point for an hour without invocations, so missing data breaches.
+   * counts failed runs too) is enough: no custom metric.
+   *
+   * Lambda publishes no data point for an hour without invocations, so a
+   * stale feed is a whole window of missing data. Treated as breaching, it
+   * would page on every fresh deploy (the hours before the function existed
+   * are missing too); treated as missing, the alarm goes from OK to
+   * INSUFFICIENT_DATA, and that transition pages. A new alarm starts in
+   * INSUFFICIENT_DATA, which is no transition: nothing pages until regenerate
+   * has run once and then stopped.
    */
   private alarmOnStaleFeed(staleFeedHours: number): void {
     const window = staleFeedWindow(staleFeedHours);
-    this.addAlarm("StaleFeed", {
+    const alarm = this.addAlarm("StaleFeed", {
       alarmDescription: `cleanfeed: regenerate was not invoked for ${window.hours} hours: the feed is stale (a failing regeneration pages through the dead-letter queue)`,
       metric: this.regenerate.function.metricInvocations({
         statistic: "Sum",
@@ -586,8 +593,9 @@ export class CleanfeedStack extends Stack {
       comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
       evaluationPeriods: window.periods,
       datapointsToAlarm: window.periods,
-      treatMissingData: cloudwatch.TreatMissingData.BREACHING,
+      treatMissingData: cloudwatch.TreatMissingData.MISSING,
     });
+    alarm.addInsufficientDataAction(new SnsAction(this.alarmTopic));
   }
 }
 

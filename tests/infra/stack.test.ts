@@ -598,7 +598,7 @@ describe("operations", () => {
     });
   });
 
-  it("alarms when regenerate was not invoked for staleFeedHours, on its standard Invocations metric", () => {
+  it("alarms when regenerate was not invoked for staleFeedHours, on its standard Invocations metric, and not before its first run", () => {
     const [alarm] = alarmOn("Invocations", [
       { Name: "FunctionName", Value: { Ref: id(built.stack.regenerate.function) } },
     ]);
@@ -607,9 +607,12 @@ describe("operations", () => {
       Statistic: "Sum",
       Threshold: 1,
       ComparisonOperator: "LessThanThreshold",
-      // an hour without any invocation publishes no data point: that is the breach
-      TreatMissingData: "breaching",
+      // An hour without any invocation publishes no data point. Missing, not breaching: a new
+      // alarm starts in INSUFFICIENT_DATA (no page on a fresh deploy); OK → INSUFFICIENT_DATA,
+      // a whole window without a run after the first, is the page.
+      TreatMissingData: "missing",
       AlarmActions: [{ Ref: topic() }],
+      InsufficientDataActions: [{ Ref: topic() }],
     });
     // Default staleFeedHours is 6, in hourly periods.
     expect(alarm).toMatchObject({ Period: 3600, EvaluationPeriods: 6, DatapointsToAlarm: 6 });
