@@ -28,7 +28,12 @@ import * as sns from "aws-cdk-lib/aws-sns";
 import * as subscriptions from "aws-cdk-lib/aws-sns-subscriptions";
 import * as sqs from "aws-cdk-lib/aws-sqs";
 import type { Construct } from "constructs";
-import { type Config, sourceShards } from "../functions/core/config.ts";
+import {
+  COMMIT_MARGIN_MS,
+  type Config,
+  POLL_BUDGET_MS,
+  sourceShards,
+} from "../functions/core/config.ts";
 import { ConfigError } from "../functions/core/errors.ts";
 import { HEAD_INDEX_KEY, PREFIX } from "../functions/store/layout.ts";
 import { ARCHIVE_STATE_KEY } from "../functions/store/published.ts";
@@ -49,7 +54,8 @@ const PUT = "s3:PutObject";
 const DELETE = "s3:DeleteObject";
 const LIST = "s3:ListBucket";
 
-const INGEST_TIMEOUT = Duration.minutes(5);
+/** A poll starts fetches for its budget, then stores and commits (POLL_BUDGET_MS): 5 minutes. */
+const INGEST_TIMEOUT = Duration.millis(POLL_BUDGET_MS + COMMIT_MARGIN_MS);
 const REGENERATE_TIMEOUT = Duration.minutes(1);
 /** Lambda keeps retrying an asynchronous event (a throttled one too) at most this long. */
 const MAX_EVENT_AGE = Duration.hours(6);

@@ -222,6 +222,17 @@ export function pollShards(names: readonly string[], size: number): string[][] {
   return shards;
 }
 
+/**
+ * How long one poll may go on starting fetches. A source is started only if
+ * its fetch (at most `fetchTimeoutMs`) ends within this budget; the rest wait
+ * for the next poll. The ingest Lambda's timeout is the budget plus
+ * COMMIT_MARGIN_MS, the time left to store, commit and write source state:
+ * so a shard full of hanging sources still ends and records their failures
+ * (and backoff) instead of timing out before any of it is written.
+ */
+export const POLL_BUDGET_MS = 240_000;
+export const COMMIT_MARGIN_MS = 60_000;
+
 /** The shards of this config's sources. */
 export function sourceShards(config: Config): string[][] {
   return pollShards(

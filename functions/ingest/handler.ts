@@ -36,6 +36,7 @@ function pollCounts(summaries: PollSummary[]) {
     itemsAccepted: summaries.reduce((n, s) => n + (s.report?.new ?? 0), 0),
     sourceFailures: summaries.filter((s) => s.error !== null).length,
     notDue: summaries.filter((s) => s.status === "not due").length,
+    deferred: summaries.filter((s) => s.status === "deferred").length,
   };
 }
 

@@ -8,7 +8,7 @@ import { createHash } from "node:crypto";
 import { readFile, stat } from "node:fs/promises";
 import { resolve } from "node:path";
 import { mapBounded } from "../core/bounded.ts";
-import { pollShards, type SourceConfig } from "../core/config.ts";
+import { POLL_BUDGET_MS, pollShards, type SourceConfig } from "../core/config.ts";
 import { FeedError } from "../core/errors.ts";
 import type { NormalizedItem } from "../core/item.ts";
 import type { Log } from "../runtime/log.ts";
@@ -32,7 +32,12 @@ export interface PollOptions {
   log: Log;
   /** Folder `path` sources are relative to (the config file's); null in the cloud. */
   baseDir?: string | null;
+  /** How long the poll may start fetches (POLL_BUDGET_MS unless a test says otherwise). */
+  budgetMs?: number;
 }
+
+/** A source the poll had no time left to start: its record stays as it was. */
+const DEFERRED = "deferred";
 
 const sourceLabel = (source: SourceConfig) => source.url ?? source.path ?? source.name;
 
@@ -249,7 +254,22 @@ export async function pollSources(
   let done = 0;
   const polled = (s: SourceConfig, outcome: string) =>
     deps.progress?.(`[${++done}/${sources.length}] ${s.name}: ${outcome}`);
-  const settled = await mapBounded(sources, deps.config.limits.pollConcurrency, async (s) => {
+  // No source starts a fetch that could outlast the budget. The least recently
+  // attempted go first, so what one poll deferred is the next one's first work.
+  const lastStart =
+    Date.parse(deps.now()) +
+    (options.budgetMs ?? POLL_BUDGET_MS) -
+    deps.config.limits.fetchTimeoutMs;
+  const attempted = (s: SourceConfig) => shard.records.get(s.name)?.state.lastAttempt ?? "";
+  const order = [...sources.keys()].sort((a, b) =>
+    attempted(sources[a]!).localeCompare(attempted(sources[b]!)),
+  );
+  const inOrder = await mapBounded(order, deps.config.limits.pollConcurrency, async (i) => {
+    const s = sources[i]!;
+    if (Date.parse(deps.now()) > lastStart) {
+      polled(s, "deferred to the next poll (out of time)");
+      return DEFERRED;
+    }
     try {
       const r = await pollOne(invocation, s, shard.records.get(s.name), options);
       const { status, report, error } = r?.summary ?? { status: "not due", report: null };
@@ -260,9 +280,18 @@ export async function pollSources(
       throw e;
     }
   });
+  // back in config order
+  const settled = new Array<(typeof inOrder)[number]>(sources.length);
+  for (const [k, i] of order.entries()) settled[i] = inOrder[k]!;
+  const deferred = settled.filter((r) => r.status === "fulfilled" && r.value === DEFERRED);
+  if (deferred.length > 0) {
+    options.log.warn(`poll ran out of time: ${deferred.length} sources deferred to the next poll`);
+  }
   const summaries = settled.map((r, i) => {
     const name = sources[i]!.name;
     if (r.status === "fulfilled") {
+      if (r.value === DEFERRED)
+        return { source: name, status: DEFERRED, report: null, error: null };
       return r.value?.summary ?? { source: name, status: "not due", report: null, error: null };
     }
     options.log.error(`source ${name} failed`, { error: String(r.reason) });
@@ -278,7 +307,7 @@ export async function pollSources(
   // One write for the shard, and only when some source has news.
   let news = false;
   for (const r of settled) {
-    if (r.status !== "fulfilled" || r.value === null) continue;
+    if (r.status !== "fulfilled" || r.value === null || r.value === DEFERRED) continue;
     const { before, next, isNew } = r.value;
     if (!worthWriting(before, next, isNew)) continue;
     shard.records.set(next.state.name, next);

@@ -74,6 +74,49 @@ describe("polling sources", () => {
     ).toBe(true);
   });
 
+  it("defers the sources it has no time left to start, and starts with them next time", async () => {
+    // Slow sources take 150 s each (on the poll's clock): with the default budget (240 s, less a
+    // 15 s fetch timeout), two of them use it up. A shard of hanging sources then still ends and
+    // records their outcome, rather than dying at the Lambda timeout with nothing recorded.
+    const { deps, rt } = depsFor([
+      { name: "slow-a", url: `${base()}/slow-a` },
+      { name: "slow-b", url: `${base()}/slow-b` },
+      { name: "ok-c", url: `${base()}/ok-c` },
+      { name: "ok-d", url: `${base()}/ok-d` },
+    ]);
+    deps.config = { ...deps.config, limits: { ...deps.config.limits, pollConcurrency: 1 } };
+    const seconds = (iso: string, s: number) => new Date(Date.parse(iso) + s * 1000).toISOString();
+    respond = (url) => {
+      if (url.startsWith("/slow")) rt.setNow(seconds(rt.now(), 150));
+      const name = url.slice(1); // each its own stories: other hosts, other words
+      return {
+        status: 200,
+        body: FEED.replaceAll("local.example", `${name}.example`).replaceAll(
+          "story",
+          `${name} story`,
+        ),
+      };
+    };
+
+    const first = await pollSources(deps, { allowLoopback: true, log: quiet });
+    rt.setNow("2025-06-03T12:30:00Z");
+    requests = [];
+    const second = await pollSources(deps, { allowLoopback: true, log: quiet });
+
+    // reported in config order, whatever order they ran in
+    expect(first.map((s) => [s.source, s.status, s.report?.new ?? null])).toEqual([
+      ["slow-a", "200", 2],
+      ["slow-b", "200", 2],
+      ["ok-c", "deferred", null],
+      ["ok-d", "deferred", null],
+    ]);
+    expect(requests.map((r) => r.url).slice(0, 2)).toEqual(["/ok-c", "/ok-d"]);
+    expect(second.filter((s) => s.source.startsWith("ok")).map((s) => s.report?.new)).toEqual([
+      2, 2,
+    ]);
+    expect(second.every((s) => s.error === null && s.status !== "deferred")).toBe(true);
+  });
+
   it("sends the ETag back; a 304 costs one S3 read, no parsing and no writes", async () => {
     respond = (_url, inm) =>
       inm === '"v1"'
