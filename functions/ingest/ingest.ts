@@ -72,12 +72,21 @@ export interface Normalized {
   cut: string[];
 }
 
-/** Some items of an invocation could not be stored: the invocation fails, and is retried. */
+/**
+ * Some items of an invocation could not be stored: the invocation fails, and
+ * is retried. `cause` is the first item's error: what an operator (or the
+ * local command, for a full data folder) needs to fix before a retry helps.
+ */
 export class StoreFailure extends Error {
   override name = "StoreFailure";
-  constructor(readonly failed: string[]) {
+  constructor(
+    readonly failed: string[],
+    cause?: unknown,
+  ) {
+    const why = cause === undefined ? "" : ` (first error: ${String(cause)})`;
     super(
-      `${failed.length} item(s) could not be stored and will be retried: ${failed.slice(0, 5).join("; ")}`,
+      `${failed.length} item(s) could not be stored and will be retried${why}: ${failed.slice(0, 5).join("; ")}`,
+      { cause },
     );
   }
 }
@@ -155,6 +164,7 @@ export function report(
 export class Invocation {
   private session: Promise<StoreSession> | null = null;
   private readonly failed: string[] = [];
+  private firstError: unknown;
   private readonly started: string;
   private readonly writer: string;
 
@@ -195,7 +205,11 @@ export class Invocation {
           }
         : undefined;
     const outcomes = await (await this.store()).accept(copies, source, counted);
-    for (const o of outcomes) if (o.kind === "failed") this.failed.push(o.item);
+    for (const o of outcomes) {
+      if (o.kind !== "failed") continue;
+      this.failed.push(o.item);
+      this.firstError ??= o.error;
+    }
     return outcomes;
   }
 
@@ -238,7 +252,7 @@ export class Invocation {
    */
   async commit(): Promise<void> {
     if (this.session !== null) await (await this.session).commit();
-    if (this.failed.length > 0) throw new StoreFailure(this.failed);
+    if (this.failed.length > 0) throw new StoreFailure(this.failed, this.firstError);
   }
 }
 

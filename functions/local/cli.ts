@@ -11,7 +11,7 @@ import { parseArgs } from "node:util";
 import { copyOf } from "../core/dedupe/facts.ts";
 import { sourceNames } from "../core/dedupe/story.ts";
 import { FeedError } from "../core/errors.ts";
-import { type IngestReport, Invocation, normalizeInput } from "../ingest/ingest.ts";
+import { type IngestReport, Invocation, normalizeInput, StoreFailure } from "../ingest/ingest.ts";
 import { readSourceStates } from "../ingest/poll.ts";
 import { clock, newStoryId } from "../runtime/clock.ts";
 import { DEFAULT_CONFIG_FILE } from "../runtime/config-file.ts";
@@ -368,6 +368,16 @@ async function dispatch(argv: string[], io: Io): Promise<number> {
 }
 
 /**
+ * Items that failed because the data folder is full or read-only (the
+ * embedded S3's 507, atomic-store.ts) failed for one reason the user must fix
+ * first: that reason is the line, whichever write met it first.
+ */
+function shown(e: Error): Error {
+  const cause = e instanceof StoreFailure ? e.cause : null;
+  return cause instanceof Error && cause.name.startsWith("DataFolder") ? cause : e;
+}
+
+/**
  * Runs one command line and returns its exit code. Problems a user can act on
  * end as one line on `io.stderr`.
  */
@@ -375,7 +385,7 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
   try {
     return await dispatch(argv, io);
   } catch (e) {
-    const message = e instanceof Error ? e.message : String(e);
+    const message = e instanceof Error ? shown(e).message : String(e);
     io.stderr.write(`cleanfeed: ${message}\n`);
     return e instanceof UsageError ? 2 : 1;
   }

@@ -16,6 +16,8 @@ export interface FaultProxy {
   rate: number;
   /** Faults injected so far, by kind. */
   injected: Map<string, number>;
+  /** Requests answered with an S3 error of the test's choosing, before they reach the store. */
+  refuse: ((method: string, path: string) => { status: number; code: string } | null) | null;
   close(): Promise<void>;
 }
 
@@ -31,8 +33,16 @@ export async function startFaultProxy(
   const rand = prng(seed);
   const injected = new Map<string, number>();
   const count = (kind: string) => injected.set(kind, (injected.get(kind) ?? 0) + 1);
-  const proxy: FaultProxy = { endpoint: "", rate, injected, close: async () => {} };
+  const proxy: FaultProxy = { endpoint: "", rate, injected, refuse: null, close: async () => {} };
   const server = http.createServer((req, res) => {
+    const refused = proxy.refuse?.(req.method ?? "", req.url ?? "");
+    if (refused) {
+      count(refused.code);
+      req.resume();
+      res.writeHead(refused.status, { "content-type": "application/xml" });
+      res.end(S3_ERROR(refused.code));
+      return;
+    }
     const roll = rand();
     const fault = roll < proxy.rate ? Math.floor((roll / proxy.rate) * 4) : -1;
     if (fault === 0 || fault === 1) {

@@ -8,7 +8,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { prng } from "../../bench/feed-generator.ts";
 import { isAlias, type StoredRecord } from "../../functions/core/dedupe/story.ts";
-import { ingestOne } from "../../functions/ingest/ingest.ts";
+import { ingestOne, StoreFailure } from "../../functions/ingest/ingest.ts";
 import { regenerate } from "../../functions/regenerate/regenerate.ts";
 import { createS3Client } from "../../functions/store/client.ts";
 import { readHead } from "../../functions/store/head.ts";
@@ -101,6 +101,39 @@ describe("S3 failing 20% of requests", () => {
     console.log(
       `faults injected: ${JSON.stringify(Object.fromEntries(proxy.injected))}; ingests during faults: ${during.filter((d) => d.status === "fulfilled").length} of ${OUTLETS} succeeded`,
     );
+  }, 600_000);
+
+  it("a failure names the store's own error: a full data folder is what the user must fix", async () => {
+    const rt = testRuntime("2025-06-03T12:00:00Z");
+    proxy.rate = 0;
+    // the embedded S3's answer to a write on a full disk (atomic-store.ts): 507, never retried
+    proxy.refuse = (method, path) =>
+      method === "PUT" && path.includes("/entries/")
+        ? { status: 507, code: "DataFolderFull" }
+        : null;
+    const deps = {
+      objects: new Objects(
+        createS3Client({ bucket: "faults", endpoint: proxy.endpoint, embedded: true }),
+        "faults",
+      ),
+      config: testConfig({ feed: { windowSize: 50 } }),
+      now: rt.now,
+      newId: () => `urn:uuid:${crypto.randomUUID()}`,
+    };
+    const input = { source: "outlet1", body: outletFeed(1), documentUrl: null };
+    try {
+      const failure = await ingestOne(deps, input).then(
+        () => null,
+        (e: unknown) => e,
+      );
+      expect(failure).toBeInstanceOf(StoreFailure);
+      expect((failure as StoreFailure).cause).toMatchObject({ name: "DataFolderFull" });
+      expect((failure as Error).message).toMatch(/first error: DataFolderFull/);
+      // 507 is not retried: no space comes back by asking again
+      expect(proxy.injected.get("DataFolderFull")).toBe((failure as StoreFailure).failed.length);
+    } finally {
+      proxy.refuse = null;
+    }
   }, 600_000);
 
   it("an item whose requests keep failing is named, the invocation fails, and a replay stores it once", async () => {
