@@ -6,7 +6,7 @@
  * refused or failed (the rest is stored and published); 2 a usage error.
  */
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { basename, join } from "node:path";
+import { basename, dirname, join } from "node:path";
 import { parseArgs } from "node:util";
 import { copyOf } from "../core/dedupe/facts.ts";
 import { sourceNames } from "../core/dedupe/story.ts";
@@ -18,6 +18,7 @@ import { DEFAULT_CONFIG_FILE } from "../runtime/config-file.ts";
 import { fetchFeed } from "../sources/fetch.ts";
 import { pushToEndpoint } from "../sources/push-client.ts";
 import { formatSourcesTable } from "../sources/state.ts";
+import { PREFIX } from "../store/layout.ts";
 import { readPublic } from "../store/published.ts";
 import { readStory, resolveStory } from "../store/stories.ts";
 import { type Command, type Io, OPTIONS, UsageError, withStore } from "./command.ts";
@@ -130,10 +131,14 @@ const regenerate: Command = {
       printer(ctx.io)(await handlers.regenerate({}));
       const out = ctx.values.out;
       if (out) {
-        mkdirSync(out, { recursive: true });
-        for (const path of ["feed.atom", "feed.rss", "feed.json"]) {
+        // Everything that is served (the feeds, feed.xsl they name, the archive pages they
+        // link to), laid out as served: the folder works on any static host.
+        for (const { key } of await store.objects.list(PREFIX.public)) {
+          const path = key.slice(PREFIX.public.length);
           const file = await readPublic(store.objects, path);
-          if (file) writeFileSync(join(out, path), file.value);
+          if (file === null) continue;
+          mkdirSync(dirname(join(out, path)), { recursive: true });
+          writeFileSync(join(out, path), file.value);
         }
       }
       return 0;

@@ -106,6 +106,9 @@ describe("cleanfeed command", () => {
     const regen = await cleanfeed("regenerate", "--out", out, "--quiet");
     expect(regen.code).toBe(0);
     const atom = readFileSync(join(out, "feed.atom"), "utf-8");
+    // the stylesheet the feed names is there too: the folder works on a static host
+    expect(atom).toContain('<?xml-stylesheet type="text/xsl" href="feed.xsl"?>');
+    expect(readFileSync(join(out, "feed.xsl"), "utf-8")).toContain("xsl:stylesheet");
     const id = atom.match(/<entry[^>]*>\s*<id>([^<]+)<\/id>\s*<title type="text">Istanbul/)?.[1];
     expect(id).toMatch(/^urn:uuid:/);
 
