@@ -448,10 +448,17 @@ export function bill(
     },
     {
       service: "CloudFront",
-      arithmetic: `${n0(readerFetches)} reader requests, ${transferGb.toFixed(2)} GB out (feed.atom ${n0(m.bytes.atomGzip / 1024)} KB gzipped when changed)`,
-      usd: readerFetches * p.cloudfront.httpsRequest + transferGb * p.cloudfront.transferGb,
+      arithmetic: `${n0(readerFetches)} reader requests (each through the browser-view function), ${transferGb.toFixed(2)} GB out (feed.atom ${n0(m.bytes.atomGzip / 1024)} KB gzipped when changed)`,
+      usd:
+        readerFetches * (p.cloudfront.httpsRequest + p.cloudfront.functionInvocation) +
+        transferGb * p.cloudfront.transferGb,
       usdFree:
         free(readerFetches * p.cloudfront.httpsRequest, readerFetches, f.cloudfrontRequests) +
+        free(
+          readerFetches * p.cloudfront.functionInvocation,
+          readerFetches,
+          f.cloudfrontFunctionInvocations,
+        ) +
         free(transferGb * p.cloudfront.transferGb, transferGb, f.cloudfrontTransferGb),
     },
     {

@@ -51,6 +51,8 @@ export const PRICES = {
     httpsRequest: 0.01 / 10_000,
     /** Data transfer out to the internet, United States/Europe, first 10 TB, per GB. */
     transferGb: 0.085,
+    /** CloudFront Functions (the browser-view function runs on every viewer response), per invocation. */
+    functionInvocation: 0.1 / 1e6,
   },
   sqs: {
     /** Standard queue, per request (64 KB chunk). */
@@ -69,5 +71,6 @@ export const FREE_TIER = {
   schedulerInvocations: 14_000_000,
   cloudfrontRequests: 10_000_000,
   cloudfrontTransferGb: 1024,
+  cloudfrontFunctionInvocations: 2_000_000,
   sqsRequests: 1_000_000,
 } as const;

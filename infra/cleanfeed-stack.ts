@@ -35,7 +35,7 @@ import {
   sourceShards,
 } from "../functions/core/config.ts";
 import { ConfigError } from "../functions/core/errors.ts";
-import { HEAD_INDEX_KEY, PREFIX } from "../functions/store/layout.ts";
+import { HEAD_INDEX_KEY, PREFIX, SERVED_CSP } from "../functions/store/layout.ts";
 import { ARCHIVE_STATE_KEY } from "../functions/store/published.ts";
 import { CleanfeedFunction } from "./constructs/cleanfeed-function.ts";
 import { DEAD_LETTER_RETENTION_DAYS, lifecycleRules } from "./lifecycle.ts";
@@ -53,6 +53,9 @@ const GET = "s3:GetObject";
 const PUT = "s3:PutObject";
 const DELETE = "s3:DeleteObject";
 const LIST = "s3:ListBucket";
+
+/** The CloudFront Function that serves browsers the feeds as application/xml. */
+export const BROWSER_VIEW_FUNCTION = new URL("./browser-view.js", import.meta.url).pathname;
 
 /** A poll starts fetches for its budget, then stores and commits (POLL_BUDGET_MS): 5 minutes. */
 const INGEST_TIMEOUT = Duration.millis(POLL_BUDGET_MS + COMMIT_MARGIN_MS);
@@ -373,11 +376,8 @@ export class CleanfeedStack extends Stack {
           referrerPolicy: cloudfront.HeadersReferrerPolicy.NO_REFERRER,
           override: true,
         },
-        // A feed opened in a browser must not run anything it carries.
-        contentSecurityPolicy: {
-          contentSecurityPolicy: "default-src 'none'; style-src 'unsafe-inline'; sandbox",
-          override: true,
-        },
+        // A feed opened in a browser runs nothing it carries; it may use its own feed.xsl.
+        contentSecurityPolicy: { contentSecurityPolicy: SERVED_CSP, override: true },
       },
       corsBehavior: {
         accessControlAllowOrigins: ["*"],
@@ -387,6 +387,13 @@ export class CleanfeedStack extends Stack {
         accessControlExposeHeaders: ["ETag", "Last-Modified"],
         originOverride: true,
       },
+    });
+    // A browser gets the feeds as application/xml, so that it shows them through feed.xsl.
+    const browserView = new cloudfront.Function(this, "BrowserView", {
+      functionName: this.accountGlobalName("view"),
+      comment: "cleanfeed: browsers get the feeds as application/xml (feed.xsl renders them)",
+      runtime: cloudfront.FunctionRuntime.JS_2_0,
+      code: cloudfront.FunctionCode.fromFile({ filePath: BROWSER_VIEW_FUNCTION }),
     });
     const distribution = new cloudfront.Distribution(this, "Feed", {
       comment: "cleanfeed",
@@ -413,6 +420,9 @@ export class CleanfeedStack extends Stack {
         compress: true,
         cachePolicy,
         responseHeadersPolicy: headers,
+        functionAssociations: [
+          { function: browserView, eventType: cloudfront.FunctionEventType.VIEWER_RESPONSE },
+        ],
       },
       // Without s3:ListBucket S3 answers 403 for a missing file (an archive page
       // not written yet): cache that only briefly so it appears once published.
@@ -446,7 +456,7 @@ export class CleanfeedStack extends Stack {
    * stops at 64 characters: 40 (the longest stack name) + 1 + 14 (the
    * longest region name so far) + 4 leaves room.
    */
-  private accountGlobalName(kind: "oac" | "cache" | "headers"): string {
+  private accountGlobalName(kind: "oac" | "cache" | "headers" | "view"): string {
     return `${this.stackName}-${this.region}-${kind}`;
   }
 

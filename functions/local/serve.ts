@@ -6,13 +6,14 @@
  * A browser opening the Atom or RSS feed gets it as `application/xml`: only
  * then do browsers apply the feed's `<?xml-stylesheet?>` (feed.xsl) instead
  * of showing raw text or offering a download. Readers and validators, which
- * ask for feed types, get the feed's own type.
+ * ask for feed types, get the feed's own type. In the cloud a CloudFront
+ * Function does the same (infra/browser-view.js; a test holds them to it).
  */
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { promisify } from "node:util";
 import zlib from "node:zlib";
-import { PREFIX } from "../store/layout.ts";
+import { PREFIX, SERVED_CSP } from "../store/layout.ts";
 import type { Objects } from "../store/objects.ts";
 
 const gzip = promisify(zlib.gzip);
@@ -91,6 +92,9 @@ export async function startFeedServer(
           styled && isBrowser(req) ? "application/xml; charset=utf-8" : file.contentType,
         etag: file.etag,
         vary: styled ? "accept, accept-encoding" : "accept-encoding",
+        // as CloudFront's response headers policy sends them, so a browser here sees what it will there
+        "content-security-policy": SERVED_CSP,
+        "x-content-type-options": "nosniff",
       };
       if (file.lastModified) headers["last-modified"] = file.lastModified.toUTCString();
       if (file.cacheControl) headers["cache-control"] = file.cacheControl;

@@ -36,3 +36,15 @@ export const PUBLIC_FILES = {
   stylesheet: "feed.xsl",
   archive: (page: number) => `archive/${page}.atom`,
 } as const;
+
+/**
+ * The Content-Security-Policy every published file is served with, by
+ * CloudFront and by the local server alike. A feed opened in a browser runs
+ * nothing: `sandbox` without `allow-scripts` stops every script, whatever an
+ * entry carries. What it does allow is the feed's own stylesheet: Chromium
+ * loads an `<?xml-stylesheet?>` only under `script-src` and only for the
+ * document's own origin (hence `allow-same-origin`); with `default-src 'none'`
+ * alone it shows an empty page. The XSLT's output styles itself inline.
+ */
+export const SERVED_CSP =
+  "default-src 'none'; style-src 'unsafe-inline'; script-src 'self'; sandbox allow-same-origin";

@@ -21,6 +21,7 @@ const GLOBAL_NAMES: Record<string, string[]> = {
   "AWS::CloudFront::OriginAccessControl": ["OriginAccessControlConfig", "Name"],
   "AWS::CloudFront::CachePolicy": ["CachePolicyConfig", "Name"],
   "AWS::CloudFront::ResponseHeadersPolicy": ["ResponseHeadersPolicyConfig", "Name"],
+  "AWS::CloudFront::Function": ["Name"],
   "AWS::IAM::Role": ["RoleName"],
   "AWS::IAM::ManagedPolicy": ["ManagedPolicyName"],
   "AWS::S3::Bucket": ["BucketName"],
@@ -86,8 +87,8 @@ describe("account-global names", { timeout: 120_000 }, () => {
   it("differ between one stack name in two regions", () => {
     const a = globalNames(synth("Cleanfeed", { account, region: "eu-west-1" }));
     const b = globalNames(synth("Cleanfeed", { account, region: "us-east-1" }));
-    // the three CloudFront names, each qualified by its region
-    expect(a).toHaveLength(3);
+    // the four CloudFront names, each qualified by its region
+    expect(a).toHaveLength(4);
     expect(a.every((n) => n.includes("Cleanfeed-eu-west-1-"))).toBe(true);
     expect(a.filter((n) => b.includes(n))).toEqual([]);
   });
@@ -97,15 +98,15 @@ describe("account-global names", { timeout: 120_000 }, () => {
     // destroy adds the auto-delete custom resource: classified too
     const a = globalNames(synth("Cleanfeed", env, { removalPolicy: "destroy" }));
     const b = globalNames(synth("Cleanfeed-staging", env));
-    expect(a).toHaveLength(3);
+    expect(a).toHaveLength(4);
     expect(a.filter((n) => b.includes(n))).toEqual([]);
   });
 
   it("follow the region the CLI deploys to when the stack has no env", () => {
     const names = globalNames(synth("Cleanfeed", undefined));
-    expect(names).toHaveLength(3);
+    expect(names).toHaveLength(4);
     for (const name of names)
-      expect(name).toMatch(/^\S+ Cleanfeed-Ref:AWS::Region-(oac|cache|headers)$/);
+      expect(name).toMatch(/^\S+ Cleanfeed-Ref:AWS::Region-(oac|cache|headers|view)$/);
   });
 
   it("names the CloudFormation stack after deploy.stackName", () => {

@@ -4,7 +4,9 @@ import type { CfnElement } from "aws-cdk-lib";
 import { Annotations, Match, type Template } from "aws-cdk-lib/assertions";
 import type { IConstruct } from "constructs";
 import { beforeAll, describe, expect, it, vi } from "vitest";
+import { SERVED_CSP } from "../../functions/store/layout.ts";
 import type { CleanfeedApp } from "../../infra/cleanfeed-app.ts";
+import { BROWSER_VIEW_FUNCTION } from "../../infra/cleanfeed-stack.ts";
 import { isAllowed, resolveStatements } from "../helpers/iam-policy.ts";
 import { allowPairs, buildApp, renderArn, rolePolicy, synthTemplate, testConfig } from "./synth.ts";
 
@@ -162,6 +164,34 @@ describe("serving", () => {
           ContentSecurityPolicy: Match.objectLike({
             ContentSecurityPolicy: Match.stringLikeRegexp("default-src 'none'.*sandbox"),
           }),
+        }),
+      }),
+    });
+  });
+
+  it("serves the feeds to browsers through the viewer-response function, under the CSP the local server sends", () => {
+    template.hasResourceProperties("AWS::CloudFront::ResponseHeadersPolicy", {
+      ResponseHeadersPolicyConfig: Match.objectLike({
+        SecurityHeadersConfig: Match.objectLike({
+          ContentSecurityPolicy: { ContentSecurityPolicy: SERVED_CSP, Override: true },
+        }),
+      }),
+    });
+    const [fn] = Object.entries(template.findResources("AWS::CloudFront::Function"));
+    expect(fn?.[1].Properties).toMatchObject({
+      AutoPublish: true,
+      FunctionCode: readFileSync(BROWSER_VIEW_FUNCTION, "utf-8"),
+      FunctionConfig: { Runtime: "cloudfront-js-2.0" },
+    });
+    template.hasResourceProperties("AWS::CloudFront::Distribution", {
+      DistributionConfig: Match.objectLike({
+        DefaultCacheBehavior: Match.objectLike({
+          FunctionAssociations: [
+            {
+              EventType: "viewer-response",
+              FunctionARN: { "Fn::GetAtt": [fn![0], "FunctionARN"] },
+            },
+          ],
         }),
       }),
     });
