@@ -6,11 +6,11 @@
  * atomically (a temporary file renamed over the old one).
  */
 
-import { readFileSync, renameSync, writeFileSync } from "node:fs";
+import { renameSync, writeFileSync } from "node:fs";
 import { isDeepStrictEqual } from "node:util";
 import { type Config, parseConfig } from "../core/config.ts";
-import { ConfigError } from "../core/errors.ts";
 import { isObject } from "../core/json.ts";
+import { readConfigJson } from "../runtime/config-file.ts";
 
 /** A source as `add` and `sources import` write it. */
 export interface NewSource {
@@ -27,18 +27,7 @@ export interface ConfigDocument {
 }
 
 export function readConfigDocument(path: string): ConfigDocument {
-  let text: string;
-  try {
-    text = readFileSync(path, "utf-8");
-  } catch (e) {
-    throw new ConfigError("(file)", `cannot read ${path}: ${(e as Error).message}`);
-  }
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (e) {
-    throw new ConfigError("(file)", `${path} is not valid JSON: ${(e as Error).message}`);
-  }
+  const { text, value } = readConfigJson(path);
   const config = parseConfig(value);
   return { path, text, value: value as Record<string, unknown>, config };
 }

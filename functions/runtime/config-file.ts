@@ -11,6 +11,11 @@ export const DEFAULT_CONFIG_FILE = "cleanfeed.config.json";
 
 /** Throws ConfigError naming the bad key, or naming the file when it is unreadable or not JSON. */
 export function readConfigFile(path: string): Config {
+  return parseConfig(readConfigJson(path).value);
+}
+
+/** The file's text and its JSON value (not yet validated); ConfigError naming the file otherwise. */
+export function readConfigJson(path: string): { text: string; value: unknown } {
   let text: string;
   try {
     text = readFileSync(path, "utf-8");
@@ -23,5 +28,5 @@ export function readConfigFile(path: string): Config {
   } catch (e) {
     throw new ConfigError("(file)", `${path} is not valid JSON: ${(e as Error).message}`);
   }
-  return parseConfig(value);
+  return { text, value };
 }
