@@ -50,7 +50,7 @@ export interface Command {
   run(args: string[], ctx: CommandContext): Promise<number>;
 }
 
-export function portOf(value: string): number {
+function portOf(value: string): number {
   const port = Number(value);
   if (value.trim() === "" || !Number.isInteger(port) || port < 0 || port > 65535) {
     throw new UsageError(`--port must be a port number (0-65535), got "${value}"`);
@@ -75,7 +75,8 @@ export async function withStore<T>(
   }
 }
 
-async function open({ values, io }: CommandContext) {
+/** What the flags name: the port, the config (and its folder) and the store, opened. */
+export async function openFlags(values: Values) {
   const port = portOf(values.port);
   const { config, dir } = loadConfig(values.config);
   const store = await openStore({
@@ -83,6 +84,11 @@ async function open({ values, io }: CommandContext) {
     endpoint: values.endpoint,
     bucket: values.bucket,
   });
+  return { port, config, dir, store };
+}
+
+async function open({ values, io }: CommandContext) {
+  const { port, config, dir, store } = await openFlags(values);
   if (store.servedBy !== null) {
     const { pid, command } = store.servedBy;
     io.stderr.write(

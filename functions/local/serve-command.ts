@@ -8,9 +8,9 @@
  */
 import { createServer } from "node:net";
 import { resolve } from "node:path";
-import { type Command, type CommandContext, portOf, progressSink } from "./command.ts";
+import { type Command, type CommandContext, openFlags, progressSink } from "./command.ts";
 import { describeHolder } from "./data-folder-errors.ts";
-import { loadConfig, localHandlers, openStore } from "./runtime.ts";
+import { localHandlers } from "./runtime.ts";
 import { type FeedServer, startFeedServer } from "./serve.ts";
 
 /** A port near `port` that is free right now (the next one if none of the few tried is). */
@@ -46,13 +46,7 @@ type PollReport = {
 };
 
 async function run(_args: string[], { values, io }: CommandContext): Promise<number> {
-  const port = portOf(values.port);
-  const { config, dir } = loadConfig(values.config);
-  const store = await openStore({
-    data: values.data,
-    endpoint: values.endpoint,
-    bucket: values.bucket,
-  });
+  const { port, config, dir, store } = await openFlags(values);
   let server: FeedServer | null = null;
   try {
     if (store.servedBy !== null) {
