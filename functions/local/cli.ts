@@ -13,7 +13,7 @@ import { sourceNames } from "../core/dedupe/story.ts";
 import { FeedError } from "../core/errors.ts";
 import { type IngestReport, Invocation, normalizeInput, StoreFailure } from "../ingest/ingest.ts";
 import { readSourceStates } from "../ingest/poll.ts";
-import { clock, newStoryId } from "../runtime/clock.ts";
+import { clock } from "../runtime/clock.ts";
 import { DEFAULT_CONFIG_FILE } from "../runtime/config-file.ts";
 import { fetchFeed } from "../sources/fetch.ts";
 import { pushToEndpoint } from "../sources/push-client.ts";
@@ -94,15 +94,9 @@ const ingest: Command = {
   run: async (args, ctx) => {
     if (args.length === 0) throw new UsageError("ingest needs at least one file or URL");
     const print = printer(ctx.io);
-    return withStore(ctx, async ({ handlers, store, config }) => {
+    return withStore(ctx, async ({ handlers }) => {
       // one invocation for all the documents: one head commit, then one regeneration
-      const invocation = new Invocation({
-        objects: store.objects,
-        config,
-        now: clock,
-        newId: newStoryId,
-        progress: handlers.progress,
-      });
+      const invocation = new Invocation(handlers.deps);
       let refused = false;
       for (const target of args) {
         try {

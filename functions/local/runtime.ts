@@ -7,6 +7,7 @@ import { dirname, join, resolve } from "node:path";
 import type { Config } from "../core/config.ts";
 import { ConfigError } from "../core/errors.ts";
 import { createIngestHandler } from "../ingest/dispatch.ts";
+import type { IngestDeps } from "../ingest/ingest.ts";
 import { pollSources } from "../ingest/poll.ts";
 import { createRegenerateHandler } from "../regenerate/dispatch.ts";
 import { clock, newStoryId } from "../runtime/clock.ts";
@@ -117,8 +118,8 @@ function terminalProgress(tty: TextSink) {
 export interface LocalHandlers {
   log: Log;
   publicUrl: string;
-  /** Where long work reports how far it got; undefined when nobody watches (see localHandlers). */
-  progress: ((line: string, transient?: boolean) => void) | undefined;
+  /** What the handlers ingest with (store, config, clock, progress), for a command's own Invocation. */
+  deps: IngestDeps;
   ingest: (event: unknown) => Promise<unknown>;
   regenerate: (event: unknown) => Promise<unknown>;
 }
@@ -139,11 +140,11 @@ export function localHandlers(
   const log = stderrLog(options.quiet, options.stderr);
   const publicUrl = config.feed.publicUrl ?? options.publicUrl;
   const progress = options.progressTo ? terminalProgress(options.progressTo) : undefined;
-  const deps = { objects, config, now: clock, newId: newStoryId, progress };
+  const deps: IngestDeps = { objects, config, now: clock, newId: newStoryId, progress };
   return {
     log,
     publicUrl,
-    progress,
+    deps,
     // Loopback is allowed here so that sample feeds can be served from this machine.
     ingest: createIngestHandler({
       ...deps,

@@ -76,7 +76,7 @@ async function run(_args: string[], { values, io }: CommandContext): Promise<num
         for (const s of polled.sources) {
           if (s.error) handlers.log.warn(`source ${s.source}: ${s.error}`);
           // on a terminal, progress showed each source as it finished
-          else if (!handlers.progress) {
+          else if (!handlers.deps.progress) {
             handlers.log.info(`source ${s.source}: ${s.status}, ${s.report?.new ?? 0} new`);
           }
         }
