@@ -189,6 +189,17 @@ describe("content sanitizer: text", () => {
     expect(r.text).toBe("Café au lait Tom&Jerry next loose bold");
   });
 
+  it("reads references as a browser would, in text and in attributes", () => {
+    // text: a legacy name without its semicolon is still a reference
+    expect(clean("<p>&copy 2024 Caf&#xE9; &#8212; AT&T</p>").text).toBe("© 2024 Café — AT&T");
+    // attributes: "&copy=" is a query parameter, not a reference; "&amp;" is
+    const link = clean('<p><a href="/s?a=1&copy=2&amp;b=3">s</a></p>').html;
+    expect(link).toContain('href="https://blog.example.com/s?a=1&amp;copy=2&amp;b=3"');
+    // a reference cannot smuggle a scheme or a size past the checks
+    expect(clean('<p><a href="jav&#x61;script:alert(1)">x</a></p>').html).toBe("<p>x</p>");
+    expect(clean('<p>a<img src="/p.gif" width="&#49;" height="1"></p>').html).toBe("<p>a</p>");
+  });
+
   it("leaves script and style content out of the text", () => {
     expect(clean("<p>a<script>var x</script></p><style>p{}</style><p>b</p>").text).toBe("a b");
   });

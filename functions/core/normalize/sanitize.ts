@@ -9,6 +9,7 @@
  * out of the output when its text was seen before. That is what makes a
  * second pass unnecessary.
  */
+import { decodeHTML, decodeHTMLAttribute } from "entities";
 import { Parser } from "htmlparser2";
 import { canonicalize, canonicalUrl, parseUrl } from "./canonicalUrl.ts";
 import {
@@ -126,6 +127,10 @@ class ContentWalker {
       this.skip++;
       return;
     }
+    for (const key in attribs) {
+      const value = attribs[key] as string;
+      if (value.includes("&")) attribs[key] = decodeHTMLAttribute(value);
+    }
     if (DROPPED.has(tag)) {
       if (tag === "iframe") this.iframe(attribs);
       this.skip = 1;
@@ -183,8 +188,9 @@ class ContentWalker {
     if (el.close !== "") this.out.push(el.close);
   }
 
-  ontext(data: string): void {
-    if (this.skip > 0 || data === "") return;
+  ontext(raw: string): void {
+    if (this.skip > 0 || raw === "") return;
+    const data = raw.includes("&") ? decodeHTML(raw) : raw;
     this.out.push(escapeHtml(data));
     this.segment += data;
   }
@@ -317,6 +323,9 @@ class ContentWalker {
  */
 export function sanitizeContent(html: string, opts: SanitizeOptions): SanitizedContent {
   const walker = new ContentWalker(opts);
-  new Parser(walker, { decodeEntities: true }).end(html);
+  // references are decoded by the walker, in the text and attributes it keeps:
+  // htmlparser2 then skips through text to the next "<" instead of reading it
+  // character by character (measured: about a third of its time on article HTML)
+  new Parser(walker, { decodeEntities: false }).end(html);
   return walker.finish();
 }
