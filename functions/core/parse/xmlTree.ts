@@ -37,8 +37,13 @@ export interface El {
   lang: string | null;
   /** In-scope prefix to namespace-id bindings. */
   prefixes: ReadonlyMap<string, string>;
-  /** fast-xml-parser's children, to re-serialise inline markup (see innerMarkup). */
-  src: FxpNode[];
+  /**
+   * With element children: its text pieces (decoded) and children in document
+   * order, to write inline markup out again (see innerMarkup); else null. The
+   * tree keeps no reference to fast-xml-parser's output, which is about as big
+   * again as the tree: it is garbage once the tree is built.
+   */
+  mixed: (string | El)[] | null;
 }
 
 const parsers = new Map<string, XMLParser>();
@@ -130,7 +135,7 @@ function newElement(name: string, node: FxpNode, parent: El | null, bytes: boole
     base,
     lang,
     prefixes,
-    src: (node[name] as FxpNode[] | undefined) ?? [],
+    mixed: null,
   };
 }
 
@@ -152,18 +157,26 @@ function build(
   bytes: boolean,
 ): El {
   const el = newElement(name, node, parent, bytes);
+  const src = (node[name] as FxpNode[] | undefined) ?? [];
   if (stopNames.has(name)) {
     // left as bytes: decoded when its entry is read (innerMarkup)
-    el.raw = String(el.src[0]?.["#text"] ?? "");
+    el.raw = String(src[0]?.["#text"] ?? "");
     return el;
   }
   const decoded = (s: string) => (bytes ? decodeBytes(s) : s);
-  for (const child of el.src) {
+  const pieces: (string | El)[] = [];
+  for (const child of src) {
     const tag = tagOf(child);
-    if (tag === "#text") el.text += decodeEntities(decoded(String(child["#text"])));
-    else if (tag === "#cdata") el.text += decoded(cdataOf(child));
-    else if (tag !== null) el.children.push(build(child, tag, el, stopNames, bytes));
+    let piece: string | El;
+    if (tag === "#text") piece = decodeEntities(decoded(String(child["#text"])));
+    else if (tag === "#cdata") piece = decoded(cdataOf(child));
+    else if (tag !== null) piece = build(child, tag, el, stopNames, bytes);
+    else continue;
+    if (typeof piece === "string") el.text += piece;
+    else el.children.push(piece);
+    pieces.push(piece);
   }
+  if (el.children.length > 0) el.mixed = pieces;
   return el;
 }
 
@@ -226,31 +239,25 @@ function escapeText(s: string): string {
 
 /**
  * An element's inner markup: a text construct's raw source as written, or
- * else its parsed children written out again (an element that holds markup
- * without being a text construct, like `<author><name>…</name></author>`
- * read as a plain string).
+ * else its children written out again (an element that holds markup without
+ * being a text construct, like `<author><name>…</name></author>` read as a
+ * plain string). Text comes out escaped again, which reads back the same.
  */
 export function innerMarkup(el: El): string {
-  const markup = el.raw ?? serialise(el.src);
-  return el.bytes ? decodeBytes(markup) : markup;
+  if (el.raw !== null) return el.bytes ? decodeBytes(el.raw) : el.raw;
+  if (el.mixed === null) return escapeText(el.text);
+  let out = "";
+  for (const piece of el.mixed)
+    out += typeof piece === "string" ? escapeText(piece) : outerMarkup(piece);
+  return out;
 }
 
-function serialise(nodes: FxpNode[]): string {
-  let out = "";
-  for (const node of nodes) {
-    const tag = tagOf(node);
-    if (tag === null) continue;
-    if (tag === "#text") out += String(node["#text"]);
-    else if (tag === "#cdata") out += escapeText(cdataOf(node));
-    else {
-      const attrs = node[":@"] as Record<string, string> | undefined;
-      let open = `<${tag}`;
-      if (attrs) {
-        for (const key in attrs) open += ` ${key}="${attrs[key]!.replaceAll('"', "&quot;")}"`;
-      }
-      const children = (node[tag] as FxpNode[] | undefined) ?? [];
-      out += children.length === 0 ? `${open}/>` : `${open}>${serialise(children)}</${tag}>`;
-    }
-  }
-  return out;
+function outerMarkup(el: El): string {
+  let open = `<${el.name}`;
+  // attribute values are kept as written (a byte text's decoded from UTF-8 only)
+  for (const key in el.attrs) open += ` ${key}="${el.attrs[key]!.replaceAll('"', "&quot;")}"`;
+  const inner = innerMarkup(el);
+  return inner === "" && el.raw === null && el.mixed === null
+    ? `${open}/>`
+    : `${open}>${inner}</${el.name}>`;
 }
