@@ -76,9 +76,34 @@ const NO_ATTRIBUTES: ReadonlyMap<string, string> = new Map();
 const MEDIA = new Set(["img", "video", "audio", "iframe"]);
 const HAS_MEDIA = /<(?:img|iframe|video|audio)\b/;
 
-function kindOf(tag: string): Kind {
-  if (DEDUPED_BLOCKS.has(tag)) return Kind.Deduped;
-  return CONTAINER_BLOCKS.has(tag) ? Kind.Block : Kind.Inline;
+/** What the policy says of one tag name, worked out once per name rather than per element. */
+interface TagRule {
+  kind: Kind;
+  /** The element written out (a sectioning element becomes a div). */
+  name: string;
+  /** Its allowed attributes, or null when the element is unwrapped. */
+  allowed: readonly string[] | null;
+  /** Its end tag, or "" when void. */
+  close: string;
+}
+
+const RULES = new Map<string, TagRule>();
+
+function ruleOf(tag: string): TagRule {
+  let rule = RULES.get(tag);
+  if (rule === undefined) {
+    const name = AS_DIV.has(tag) ? "div" : tag;
+    const allowed = Object.hasOwn(ALLOWED, name) ? (ALLOWED[name] as readonly string[]) : null;
+    const kind = DEDUPED_BLOCKS.has(tag)
+      ? Kind.Deduped
+      : CONTAINER_BLOCKS.has(tag)
+        ? Kind.Block
+        : Kind.Inline;
+    rule = { kind, name, allowed, close: allowed === null || VOID.has(name) ? "" : `</${name}>` };
+    // the parser lowercases tag names, but a document may make up any number of them
+    if (RULES.size < 1000) RULES.set(tag, rule);
+  }
+  return rule;
 }
 
 // host and path of a canonical http(s) URL (canonicalUrl.ts writes every one so)
@@ -105,6 +130,8 @@ class ContentWalker {
   private readonly out: string[] = [];
   /** The kept text, block by block. */
   private readonly parts: string[] = [];
+  /** `parts` lowercased: a leaf's key is worked out for the repeat check anyway. */
+  private readonly keys: string[] = [];
   /** Lowercased texts of the blocks kept so far (and the title). */
   private readonly seen = new Set<string>();
   private readonly open: OpenElement[] = [];
@@ -137,17 +164,15 @@ class ContentWalker {
       return;
     }
     if (tag === "br") this.segment += " ";
-    const kind = kindOf(tag);
+    const { kind, name, allowed, close } = ruleOf(tag);
     if (kind !== Kind.Inline) {
       // a block inside the current leaf: the leaf's text so far is plain loose text now
       this.commitLoose();
       this.leaf = -1;
     }
-    const name = AS_DIV.has(tag) ? "div" : tag;
     const start = this.out.length;
-    let close = "";
-    if (Object.hasOwn(ALLOWED, name)) {
-      const attrs = this.attributes(name, attribs);
+    if (allowed !== null) {
+      const attrs = this.attributes(allowed, attribs);
       if (!this.worthWriting(name, attrs, attribs)) {
         this.open.push({ name, kind: Kind.Inline, close: "", start, end: start });
         return;
@@ -155,7 +180,6 @@ class ContentWalker {
       let html = `<${name}`;
       for (const [attr, value] of attrs) html += ` ${attr}="${escapeHtml(value)}"`;
       this.out.push(name === "a" ? `${html} rel="noopener noreferrer">` : `${html}>`);
-      if (!VOID.has(name)) close = `</${name}>`;
       if (MEDIA.has(name)) this.leafMedia = true;
     }
     this.open.push({ name, kind, close, start, end: this.out.length });
@@ -202,7 +226,7 @@ class ContentWalker {
     return {
       html: text === "" && !HAS_MEDIA.test(html) && this.videoLinks === 0 ? "" : html.trim(),
       text,
-      key: text.toLowerCase(),
+      key: this.keys.join(" "),
     };
   }
 
@@ -215,7 +239,9 @@ class ContentWalker {
   /** Text outside any compared leaf: always kept. */
   private commitLoose(): void {
     const text = this.takeSegment();
-    if (text !== "") this.parts.push(text);
+    if (text === "") return;
+    this.parts.push(text);
+    this.keys.push(text.toLowerCase());
   }
 
   private closeLeaf(el: OpenElement): void {
@@ -238,6 +264,7 @@ class ContentWalker {
     }
     if (el.close !== "") this.out.push(el.close);
     this.parts.push(text);
+    this.keys.push(key);
   }
 
   private url(name: string, value: string): string | null {
@@ -250,8 +277,10 @@ class ContentWalker {
   }
 
   /** The allow-listed attributes of an element, cleaned (URLs absolute and canonical). */
-  private attributes(name: string, attribs: Record<string, string>): ReadonlyMap<string, string> {
-    const allowed = ALLOWED[name] as readonly string[];
+  private attributes(
+    allowed: readonly string[],
+    attribs: Record<string, string>,
+  ): ReadonlyMap<string, string> {
     if (allowed.length === 0) return NO_ATTRIBUTES;
     const cleaned = new Map<string, string>();
     for (const attr of allowed) {
