@@ -109,10 +109,19 @@ function ruleOf(tag: string): TagRule {
 // host and path of a canonical http(s) URL (canonicalUrl.ts writes every one so)
 const HOST_AND_PATH = /^https?:\/\/([^/:]+)(?::\d+)?(\/[^?]*)/;
 
+/**
+ * An attribute's value, references decoded (the parser leaves them: see
+ * sanitizeContent); only the attributes the policy reads are ever decoded.
+ */
+function attribute(attribs: Record<string, string>, name: string): string | undefined {
+  const value = attribs[name];
+  return value?.includes("&") ? decodeHTMLAttribute(value) : value;
+}
+
 /** Whether an image is a tracking pixel; `src` is its canonical URL. */
 function isTrackerPixel(src: string, attribs: Record<string, string>): boolean {
-  const width = attribs.width?.trim();
-  const height = attribs.height?.trim();
+  const width = attribute(attribs, "width")?.trim();
+  const height = attribute(attribs, "height")?.trim();
   if ((width === "1" || width === "0") && (height === "1" || height === "0")) return true;
   const [, hostname = "", pathname = ""] = HOST_AND_PATH.exec(src) ?? [];
   if (TRACKER_HOSTS.has(hostname)) return true;
@@ -153,10 +162,6 @@ class ContentWalker {
     if (this.skip > 0) {
       this.skip++;
       return;
-    }
-    for (const key in attribs) {
-      const value = attribs[key] as string;
-      if (value.includes("&")) attribs[key] = decodeHTMLAttribute(value);
     }
     if (DROPPED.has(tag)) {
       if (tag === "iframe") this.iframe(attribs);
@@ -284,7 +289,7 @@ class ContentWalker {
     if (allowed.length === 0) return NO_ATTRIBUTES;
     const cleaned = new Map<string, string>();
     for (const attr of allowed) {
-      const value = attribs[attr];
+      const value = attribute(attribs, attr);
       if (value === undefined) continue;
       const shape = ATTRIBUTE_SHAPES[attr];
       if (URL_ATTRIBUTES.has(attr)) {
@@ -320,7 +325,7 @@ class ContentWalker {
   }
 
   private iframe(attribs: Record<string, string>): void {
-    const src = (attribs.src ?? "").trim();
+    const src = (attribute(attribs, "src") ?? "").trim();
     // protocol-relative embeds are upgraded: only https iframes are kept
     const u = parseUrl(src.startsWith("//") ? `https:${src}` : src, this.opts.base);
     if (u === null || u.protocol !== "https:" || !this.opts.iframeHosts.has(u.hostname)) return;
@@ -337,7 +342,7 @@ class ContentWalker {
     }
     let html = `<iframe src="${escapeHtml(canonicalize(u) as string)}" sandbox="${IFRAME_SANDBOX}"`;
     for (const dim of ["width", "height"] as const) {
-      const v = attribs[dim]?.trim();
+      const v = attribute(attribs, dim)?.trim();
       if (v !== undefined && /^\d{1,5}$/.test(v)) html += ` ${dim}="${v}"`;
     }
     if (attribs.allowfullscreen !== undefined) html += " allowfullscreen";

@@ -164,19 +164,23 @@ function build(
     return el;
   }
   const decoded = (s: string) => (bytes ? decodeBytes(s) : s);
-  const pieces: (string | El)[] = [];
+  // the text pieces so far, kept only once an element child shows up
+  const texts: string[] = [];
   for (const child of src) {
     const tag = tagOf(child);
-    let piece: string | El;
-    if (tag === "#text") piece = decodeEntities(decoded(String(child["#text"])));
-    else if (tag === "#cdata") piece = decoded(cdataOf(child));
-    else if (tag !== null) piece = build(child, tag, el, stopNames, bytes);
-    else continue;
-    if (typeof piece === "string") el.text += piece;
-    else el.children.push(piece);
-    pieces.push(piece);
+    if (tag === "#text" || tag === "#cdata") {
+      const text =
+        tag === "#text" ? decodeEntities(decoded(String(child["#text"]))) : decoded(cdataOf(child));
+      el.text += text;
+      if (el.mixed === null) texts.push(text);
+      else el.mixed.push(text);
+    } else if (tag !== null) {
+      const sub = build(child, tag, el, stopNames, bytes);
+      el.children.push(sub);
+      el.mixed ??= texts;
+      el.mixed.push(sub);
+    }
   }
-  if (el.children.length > 0) el.mixed = pieces;
   return el;
 }
 
