@@ -147,10 +147,9 @@ export function applyToHead(
   let live = 0;
   let bytes = 0;
   const trimmed = ordered.map((s) => {
-    const entry = s.entry ?? null;
-    if (s.removed || entry === null) return s.entry === null ? s : { ...s, entry: null };
+    if (s.removed || !s.entry) return s.entry === null ? s : { ...s, entry: null };
     live += 1;
-    const size = live <= limits.windowSize ? JSON.stringify(entry).length : Infinity;
+    const size = live <= limits.windowSize ? JSON.stringify(s.entry).length : Infinity;
     if (bytes + size > HEAD_ENTRY_BUDGET) return { ...s, entry: null };
     bytes += size;
     return s;
@@ -172,17 +171,4 @@ export async function readHead(
 ): Promise<{ head: HeadIndex | HeadIndexV1; etag: string | null }> {
   const got = await objects.getJson<HeadIndex | HeadIndexV1>(HEAD_INDEX_KEY);
   return got === null ? { head: EMPTY_HEAD, etag: null } : { head: got.value, etag: got.etag };
-}
-
-/** Writes the head if it changed: If-Match its version, or create the first one. */
-export async function writeHead(
-  objects: Objects,
-  head: HeadIndex,
-  etag: string | null,
-): Promise<string> {
-  return objects.putJson(
-    HEAD_INDEX_KEY,
-    head,
-    etag === null ? { create: true } : { ifMatch: etag },
-  );
 }
