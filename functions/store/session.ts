@@ -458,25 +458,19 @@ export class StoreSession {
 
   /**
    * Commits everything this session stored to the head, once, and finishes
-   * any intent a dead ingest left behind. Returns how many stories it placed.
+   * any intent a dead ingest left behind.
    */
-  async commit(): Promise<{ placed: number; lateMerges: Map<string, Outcome> }> {
-    const lateMerges = new Map<string, Outcome>();
-    const nothing =
-      this.toPlace.size === 0 &&
-      this.toUpdate.size === 0 &&
-      this.intents.length === 0 &&
-      !this.migrated;
+  async commit(): Promise<void> {
+    const { toPlace, toUpdate, intents } = this;
     // Nothing of ours to commit: a dead ingest's intents wait for a commit that writes anyway.
-    if (nothing) return { placed: 0, lateMerges };
+    if (toPlace.size + toUpdate.size + intents.length === 0 && !this.migrated) return;
     const listed = await listIntents(this.objects, this.options.now);
     const swept = await this.sweep(listed.filter((i) => i.stale && !this.intents.includes(i.name)));
     const existing = new Set(listed.map((i) => i.name));
     const forget = new Set(this.head.doneIntents.filter((t) => !existing.has(t)));
-    let placed = 0;
     await withRetry(async () => {
       if (this.etag === "stale") await this.readHead();
-      for (const [from, outcome] of await this.settleLateMerges()) lateMerges.set(from, outcome);
+      await this.settleLateMerges();
       const next = applyToHead(
         this.head,
         {
@@ -487,15 +481,14 @@ export class StoreSession {
         },
         this.options,
       );
-      placed = next.placed.size;
-      if (JSON.stringify(next.head) !== JSON.stringify(this.head)) {
+      if (JSON.stringify(next) !== JSON.stringify(this.head)) {
         try {
-          this.etag = await this.objects.swapJson(HEAD_INDEX_KEY, next.head, this.etag);
+          this.etag = await this.objects.swapJson(HEAD_INDEX_KEY, next, this.etag);
         } catch (e) {
           if (e instanceof ConflictError) this.etag = "stale";
           throw e;
         }
-        this.head = next.head;
+        this.head = next;
       }
     });
     // Only now are the intents' stories committed; a crash before this point
@@ -506,7 +499,6 @@ export class StoreSession {
       ...listed.map((i) => i.name).filter((n) => this.head.doneIntents.includes(n)),
     ];
     await Promise.all([...new Set(finished)].map((name) => this.objects.delete(intentKey(name))));
-    return { placed, lateMerges };
   }
 
   private settledIntents(): string[] {
@@ -534,14 +526,13 @@ export class StoreSession {
   /**
    * New stories of this session that another ingest committed a twin of
    * since this session read the head: each joins its twin (its entry points
-   * there, its copy is merged in). Returns the outcome each such copy now has.
+   * there, its copy is merged in).
    */
-  private async settleLateMerges(): Promise<Map<string, Outcome>> {
-    const outcomes = new Map<string, Outcome>();
+  private async settleLateMerges() {
     const others = this.head.stories.filter(
       (s) => !this.snapshotIds.has(s.id) && !this.created.has(s.id),
     );
-    if (others.length === 0) return outcomes;
+    if (others.length === 0) return;
     const otherIndex = new SentenceIndex();
     const otherKeys = new Map<string, string>();
     for (const s of others) {
@@ -557,10 +548,9 @@ export class StoreSession {
       this.created.delete(id);
       this.known.delete(id);
       this.snapshotIds.add(twin.id);
-      outcomes.set(id, await this.mergeInto(twin.id, copy, twin.reason));
+      await this.mergeInto(twin.id, copy, twin.reason);
     }
     for (const s of others) this.snapshotIds.add(s.id);
-    return outcomes;
   }
 }
 
