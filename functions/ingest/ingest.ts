@@ -235,11 +235,3 @@ export class Invocation {
     if (this.failed.length > 0) throw new StoreFailure(this.failed, this.firstError);
   }
 }
-
-/** Ingests one input in an invocation of its own (the CLI's and the tests' shortcut). */
-export async function ingestOne(deps: IngestDeps, input: Input): Promise<IngestReport> {
-  const invocation = new Invocation(deps);
-  const { copies: _, ...result } = await invocation.ingest(input);
-  await invocation.commit();
-  return result;
-}
