@@ -140,12 +140,8 @@ function guardedLookup(base: typeof dns.lookup, allowLoopback: boolean) {
 
 /** Checks a URL before any request: scheme, and literal IP hosts (which skip DNS). */
 function checkUrl(raw: string, allowLoopback: boolean): URL {
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    throw new FetchFailure(`not a valid URL: ${raw}`, "invalid-url");
-  }
+  if (!URL.canParse(raw)) throw new FetchFailure(`not a valid URL: ${raw}`, "invalid-url");
+  const url = new URL(raw);
   if (url.protocol !== "http:" && url.protocol !== "https:") {
     throw new FetchFailure(
       `only http and https URLs can be fetched, not ${url.protocol}`,

@@ -51,12 +51,9 @@ export async function pushToEndpoint(
   region?: string,
   opts: PushOptions = {},
 ): Promise<PushResponse> {
-  let url: URL;
-  try {
-    url = new URL(endpointUrl);
-  } catch {
+  if (!URL.canParse(endpointUrl))
     throw new Error(`push endpoint is not a valid URL: ${endpointUrl}`);
-  }
+  const url = new URL(endpointUrl);
   if (url.protocol !== "https:" && url.protocol !== "http:") {
     throw new Error(`push endpoint must be an https URL, got ${url.protocol}`);
   }
@@ -81,9 +78,8 @@ export async function pushToEndpoint(
     query[k] = prev === undefined ? v : [...(Array.isArray(prev) ? prev : [prev]), v];
   }
   const payload = Buffer.from(body, "utf8");
-  let signed: Awaited<ReturnType<typeof signer.sign>>;
-  try {
-    signed = await signer.sign({
+  const { headers } = await signer
+    .sign({
       method: "POST",
       protocol: url.protocol,
       hostname: url.hostname,
@@ -97,11 +93,10 @@ export async function pushToEndpoint(
         "content-length": String(payload.length),
       },
       body,
+    })
+    .catch((err: Error) => {
+      throw new Error(`could not sign the push request: ${err.message}`);
     });
-  } catch (err) {
-    throw new Error(`could not sign the push request: ${(err as Error).message}`);
-  }
-  const headers = (signed as { headers: Record<string, string> }).headers;
   const lib = url.protocol === "https:" ? https : http;
   const timeoutMs = opts.timeoutMs ?? 30_000;
   return new Promise<PushResponse>((resolve, reject) => {
