@@ -8,6 +8,7 @@
 
 import * as http from "node:http";
 import * as https from "node:https";
+import { text } from "node:stream/consumers";
 import { defaultProvider } from "@aws-sdk/credential-provider-node";
 import { Sha256Node } from "@smithy/core/checksum";
 import { SignatureV4 } from "@smithy/signature-v4";
@@ -100,16 +101,12 @@ export async function pushToEndpoint(
   const lib = url.protocol === "https:" ? https : http;
   const timeoutMs = opts.timeoutMs ?? 30_000;
   return new Promise<PushResponse>((resolve, reject) => {
+    const fail = (err: Error) => reject(new Error(`push to ${url.host} failed: ${err.message}`));
     const req = lib.request(url, { method: "POST", headers, timeout: timeoutMs }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on("data", (c: Buffer) => chunks.push(c));
-      res.on("end", () =>
-        resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString("utf8") }),
-      );
-      res.on("error", (err) => reject(new Error(`push to ${url.host} failed: ${err.message}`)));
+      text(res).then((body) => resolve({ status: res.statusCode ?? 0, body }), fail);
     });
     req.on("timeout", () => req.destroy(new Error(`timed out after ${timeoutMs} ms`)));
-    req.on("error", (err) => reject(new Error(`push to ${url.host} failed: ${err.message}`)));
+    req.on("error", fail);
     req.end(payload);
   });
 }
