@@ -48,16 +48,9 @@ function ipv4Bytes(address: string): number[] | null {
 
 /** The 16 bytes of an IPv6 address, including the `::ffff:1.2.3.4` dotted tail form. */
 function ipv6Bytes(address: string): number[] | null {
-  if (!isIPv6(address)) return null;
-  let text = address.toLowerCase();
-  // Rewrite a dotted IPv4 tail as two hex groups so every group is 16 bits.
-  const lastColon = text.lastIndexOf(":");
-  const v4 = ipv4Bytes(text.slice(lastColon + 1));
-  if (v4) {
-    const hex = (hi: number, lo: number) => ((hi << 8) | lo).toString(16);
-    text = `${text.slice(0, lastColon + 1)}${hex(v4[0]!, v4[1]!)}:${hex(v4[2]!, v4[3]!)}`;
-  }
-  const halves = text.split("::");
+  if (!isIPv6(address) || !URL.canParse(`http://[${address}]`)) return null;
+  // The URL parser writes a dotted IPv4 tail as two hex groups: every group is 16 bits.
+  const halves = new URL(`http://[${address}]`).hostname.slice(1, -1).split("::");
   const groups = (s: string | undefined) => (s ? s.split(":") : []);
   const left = groups(halves[0]);
   const right = groups(halves[1]);
