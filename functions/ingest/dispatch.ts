@@ -5,16 +5,11 @@
  * and the head is committed once, at the end.
  */
 import { sourceShards } from "../core/config.ts";
+import { FeedError } from "../core/errors.ts";
 import { type CreatedObject, classifyIngestEvent, type SqsMessage } from "../core/events.ts";
 import type { Log } from "../runtime/log.ts";
 import { PREFIX } from "../store/layout.ts";
-import {
-  type IngestDeps,
-  type IngestReport,
-  Invocation,
-  isInputError,
-  StoreFailure,
-} from "./ingest.ts";
+import { type IngestDeps, type IngestReport, Invocation, StoreFailure } from "./ingest.ts";
 
 export interface IngestRuntime extends IngestDeps {
   log: Log;
@@ -83,7 +78,7 @@ async function ingestObject(
     rt.log.info("ingested dropped object", { key: object.key, ...report });
     return { report, status: report.failed.length === 0 ? "stored" : "partial" };
   } catch (e) {
-    if (!isInputError(e)) throw e;
+    if (!(e instanceof FeedError)) throw e;
     // The file is wrong, not the service: keep it for the user and do not retry.
     rt.log.error("refused a dropped object", { key: object.key, error: String(e) });
     return { report: null, status: "refused", reason: String(e) };
@@ -102,7 +97,7 @@ async function handleHttp(
   try {
     report = withoutCopies(await invocation.ingest({ source: "push", body, contentType }));
   } catch (e) {
-    if (isInputError(e)) return json(400, { error: e.message });
+    if (e instanceof FeedError) return json(400, { error: e.message });
     throw e;
   }
   await invocation.commit();

@@ -8,13 +8,11 @@
 import type { Config } from "../core/config.ts";
 import type { SourceRef } from "../core/dedupe/facts.ts";
 import { sourceKey } from "../core/dedupe/keys.ts";
-import { FeedError } from "../core/errors.ts";
 import { readBody } from "../core/input.ts";
 import type { NormalizedItem } from "../core/item.ts";
 import { boundItem } from "../core/limits.ts";
 import { normalizeFeed } from "../core/normalize/index.ts";
 import { readFeed } from "../core/parse/index.ts";
-import type { StreamedFeed } from "../core/parse/raw.ts";
 import { parsePushedItems } from "../core/push.ts";
 import type { Objects } from "../store/objects.ts";
 import { type Outcome, StoreSession } from "../store/session.ts";
@@ -91,11 +89,6 @@ export class StoreFailure extends Error {
   }
 }
 
-/** The scope a document's guids live in: its URL when it has one, else its name. */
-function scopeOf(source: string, documentUrl: string | null, raw: StreamedFeed): string {
-  return sourceKey(documentUrl ?? raw.feedUrl ?? raw.siteUrl ?? source);
-}
-
 /** Parse and normalize only (what `cleanfeed normalize` prints). Throws FeedError for bad input. */
 export function normalizeInput(input: Input, config: Config, now: string): Normalized {
   const body =
@@ -132,7 +125,8 @@ export function normalizeInput(input: Input, config: Config, now: string): Norma
     for (const note of bounded.cut) cut.push(`${name}: ${note}`);
     return bounded.cut.length === 0 ? copy : { ...copy, item: bounded.item };
   });
-  const scope = scopeOf(input.source, input.documentUrl ?? null, raw);
+  // the scope its guids live in: the document's URL when it has one, else its name
+  const scope = sourceKey(input.documentUrl ?? raw.feedUrl ?? raw.siteUrl ?? input.source);
   return { groups: [{ source: { scope, name: input.source }, copies }], rejected: [], cut };
 }
 
@@ -214,30 +208,16 @@ export class Invocation {
   }
 
   /**
-   * Stores one input. `unchanged` lets a poll skip copies it saw unchanged
-   * last time (they cost no request). Throws FeedError for input that is not
-   * a readable feed or push; anything else is a failure of ours.
+   * Stores one input. Throws FeedError for input that is not a readable feed
+   * or push; anything else is a failure of ours.
    */
-  async ingest(
-    input: Input,
-    unchanged: (copy: NormalizedItem) => boolean = () => false,
-  ): Promise<IngestReport & { copies: NormalizedItem[] }> {
+  async ingest(input: Input): Promise<IngestReport & { copies: NormalizedItem[] }> {
     const { groups, rejected, cut } = normalizeInput(input, this.deps.config, this.started);
     const outcomes: Outcome[] = [];
-    const all: NormalizedItem[] = [];
-    for (const group of groups) {
-      all.push(...group.copies);
-      outcomes.push(
-        ...(await this.accept(
-          group.copies.filter((c) => !unchanged(c)),
-          group.source,
-        )),
-      );
-    }
-    return {
-      ...report(input.source, outcomes, rejected, cut, all.length + rejected.length),
-      copies: all,
-    };
+    for (const group of groups) outcomes.push(...(await this.accept(group.copies, group.source)));
+    const copies = groups.flatMap((g) => g.copies);
+    const items = copies.length + rejected.length;
+    return { ...report(input.source, outcomes, rejected, cut, items), copies };
   }
 
   /** Tombstones a story: it leaves the feed and no source can bring it back. */
@@ -254,17 +234,4 @@ export class Invocation {
     if (this.session !== null) await (await this.session).commit();
     if (this.failed.length > 0) throw new StoreFailure(this.failed, this.firstError);
   }
-}
-
-/** Ingests one input in an invocation of its own (the CLI's and the tests' shortcut). */
-export async function ingestOne(deps: IngestDeps, input: Input): Promise<IngestReport> {
-  const invocation = new Invocation(deps);
-  const { copies: _, ...result } = await invocation.ingest(input);
-  await invocation.commit();
-  return result;
-}
-
-/** True for errors that are the input's fault (report and move on, never retry). */
-export function isInputError(e: unknown): e is FeedError {
-  return e instanceof FeedError;
 }

@@ -54,58 +54,32 @@ async function readPathSource(
 ): Promise<FetchResult> {
   const url = `file:${source.path}`;
   const none = { maxAgeSeconds: null, retryAfterSeconds: null };
-  if (!baseDir) {
-    return {
-      kind: "error",
-      url,
-      status: null,
-      message: "file sources work only in the local runner",
-      ...none,
-    };
-  }
+  const failed = (message: string, status: number | null = null): FetchResult => ({
+    kind: "error",
+    url,
+    status,
+    message,
+    retryAfterSeconds: null,
+  });
+  if (!baseDir) return failed("file sources work only in the local runner");
   const file = resolve(baseDir, source.path!);
   try {
     const info = await stat(file);
-    const tag = `"${info.size}-${Math.floor(info.mtimeMs)}"`;
-    if (tag === etag) {
-      return { kind: "not-modified", url, validators: { etag: tag, lastModified: null }, ...none };
-    }
-    if (info.size > maxBytes) {
-      return {
-        kind: "error",
-        url,
-        status: null,
-        message: `body exceeds ${maxBytes} bytes`,
-        ...none,
-      };
-    }
+    const validators = { etag: `"${info.size}-${Math.floor(info.mtimeMs)}"`, lastModified: null };
+    if (validators.etag === etag) return { kind: "not-modified", url, validators, ...none };
+    if (info.size > maxBytes) return failed(`body exceeds ${maxBytes} bytes`);
     const body = new Uint8Array(await readFile(file));
-    return {
-      kind: "ok",
-      url,
-      status: 200,
-      body,
-      contentType: null,
-      validators: { etag: tag, lastModified: null },
-      ...none,
-    };
+    return { kind: "ok", url, status: 200, body, contentType: null, validators, ...none };
   } catch (e) {
-    return {
-      kind: "error",
-      url,
-      status: 404,
-      message: `cannot read ${file}: ${(e as Error).message}`,
-      ...none,
-    };
+    return failed(`cannot read ${file}: ${(e as Error).message}`, 404);
   }
 }
 
-/** One source's poll, up to the store: what its record becomes once the invocation commits. */
+/** One source's poll, up to the store. */
 interface Polled {
   summary: PollSummary;
-  before: SourceRecord;
-  next: SourceRecord;
-  isNew: boolean;
+  /** What its record becomes once the invocation commits; none when it was not polled. */
+  record?: { before: SourceRecord; next: SourceRecord; isNew: boolean };
 }
 
 /** The item's identity within its source, for the unchanged-item check. */
@@ -116,7 +90,7 @@ async function pollOne(
   source: SourceConfig,
   stored: SourceRecord | undefined,
   options: PollOptions,
-): Promise<Polled | null> {
+): Promise<Polled> {
   const { config } = invocation.deps;
   const now = invocation.deps.now();
   // a source whose URL changed in the config starts afresh (stateForSource)
@@ -124,7 +98,9 @@ async function pollOne(
     state: stateForSource(stored?.state ?? null, source.name, sourceLabel(source)),
     known: stored?.known ?? {},
   };
-  if (!isDue(before.state, now)) return null;
+  if (!isDue(before.state, now)) {
+    return { summary: { source: source.name, status: "not due", report: null, error: null } };
+  }
   const result = source.url
     ? await fetchFeed(
         source.url,
@@ -196,13 +172,11 @@ async function pollOne(
   }
   return {
     summary: { source: source.name, status: state.lastStatus ?? result.kind, report, error },
-    before,
-    next: { state, known },
-    isNew: stored === undefined,
+    record: { before, next: { state, known }, isNew: stored === undefined },
   };
 }
 
-function worthWriting(before: SourceRecord, next: SourceRecord, isNew: boolean): boolean {
+function worthWriting({ before, next, isNew }: NonNullable<Polled["record"]>): boolean {
   if (isNew) return true;
   // A 304 after a 200 is news to nobody: both mean "fetched fine".
   const ok = (status: string | null) => (status === "304" ? "200" : status);
@@ -268,11 +242,11 @@ export async function pollSources(
     const s = sources[i]!;
     if (Date.parse(deps.now()) > lastStart) {
       polled(s, "deferred to the next poll (out of time)");
-      return DEFERRED;
+      return { summary: { source: s.name, status: DEFERRED, report: null, error: null } };
     }
     try {
       const r = await pollOne(invocation, s, shard.records.get(s.name), options);
-      const { status, report, error } = r?.summary ?? { status: "not due", report: null };
+      const { status, report, error } = r.summary;
       polled(s, error ? `${status}: ${error}` : `${status}${report ? `, ${report.new} new` : ""}`);
       return r;
     } catch (e) {
@@ -283,17 +257,15 @@ export async function pollSources(
   // back in config order
   const settled = new Array<(typeof inOrder)[number]>(sources.length);
   for (const [k, i] of order.entries()) settled[i] = inOrder[k]!;
-  const deferred = settled.filter((r) => r.status === "fulfilled" && r.value === DEFERRED);
+  const deferred = settled.filter(
+    (r) => r.status === "fulfilled" && r.value.summary.status === DEFERRED,
+  );
   if (deferred.length > 0) {
     options.log.warn(`poll ran out of time: ${deferred.length} sources deferred to the next poll`);
   }
   const summaries = settled.map((r, i) => {
+    if (r.status === "fulfilled") return r.value.summary;
     const name = sources[i]!.name;
-    if (r.status === "fulfilled") {
-      if (r.value === DEFERRED)
-        return { source: name, status: DEFERRED, report: null, error: null };
-      return r.value?.summary ?? { source: name, status: "not due", report: null, error: null };
-    }
     options.log.error(`source ${name} failed`, { error: String(r.reason) });
     return { source: name, status: "failed", report: null, error: String(r.reason) };
   });
@@ -307,10 +279,9 @@ export async function pollSources(
   // One write for the shard, and only when some source has news.
   let news = false;
   for (const r of settled) {
-    if (r.status !== "fulfilled" || r.value === null || r.value === DEFERRED) continue;
-    const { before, next, isNew } = r.value;
-    if (!worthWriting(before, next, isNew)) continue;
-    shard.records.set(next.state.name, next);
+    const record = r.status === "fulfilled" ? r.value.record : undefined;
+    if (record === undefined || !worthWriting(record)) continue;
+    shard.records.set(record.next.state.name, record.next);
     news = true;
   }
   if (news && !(await writeShard(deps.objects, shard))) {

@@ -21,10 +21,10 @@ import { readHead, type WindowStory } from "../store/head.ts";
 import { PUBLIC_FILES } from "../store/layout.ts";
 import { type Objects, withRetry } from "../store/objects.ts";
 import {
+  ARCHIVE_STATE_KEY,
   type ArchiveState,
   publish,
   readArchiveState,
-  writeArchiveState,
 } from "../store/published.ts";
 import { readStory } from "../store/stories.ts";
 
@@ -201,7 +201,7 @@ async function archiveStep(
         archivedSeq: windowFloor - 1,
       },
     };
-    etag = await writeArchiveState(objects, claimed, etag);
+    etag = await objects.swapJson(ARCHIVE_STATE_KEY, claimed, etag);
     state = claimed;
   }
   const pending = state.pending!;
@@ -237,6 +237,6 @@ async function archiveStep(
     archivedSeq: pending.archivedSeq,
     pending: null,
   };
-  await writeArchiveState(objects, sealed, etag);
+  await objects.swapJson(ARCHIVE_STATE_KEY, sealed, etag);
   return { state: sealed, sealed: true, wrote: wrote ? path : null };
 }

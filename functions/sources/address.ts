@@ -6,7 +6,7 @@
  * connect to (after DNS, on every redirect hop), so DNS tricks and numeric
  * encodings of 127.0.0.1 do not get around it.
  */
-import { isIPv4, isIPv6 } from "node:net";
+import { BlockList, isIPv4, isIPv6 } from "node:net";
 
 /** Why an address is not an ordinary public unicast address. */
 export type AddressKind =
@@ -48,16 +48,9 @@ function ipv4Bytes(address: string): number[] | null {
 
 /** The 16 bytes of an IPv6 address, including the `::ffff:1.2.3.4` dotted tail form. */
 function ipv6Bytes(address: string): number[] | null {
-  if (!isIPv6(address)) return null;
-  let text = address.toLowerCase();
-  // Rewrite a dotted IPv4 tail as two hex groups so every group is 16 bits.
-  const lastColon = text.lastIndexOf(":");
-  const v4 = ipv4Bytes(text.slice(lastColon + 1));
-  if (v4) {
-    const hex = (hi: number, lo: number) => ((hi << 8) | lo).toString(16);
-    text = `${text.slice(0, lastColon + 1)}${hex(v4[0]!, v4[1]!)}:${hex(v4[2]!, v4[3]!)}`;
-  }
-  const halves = text.split("::");
+  if (!isIPv6(address) || !URL.canParse(`http://[${address}]`)) return null;
+  // The URL parser writes a dotted IPv4 tail as two hex groups: every group is 16 bits.
+  const halves = new URL(`http://[${address}]`).hostname.slice(1, -1).split("::");
   const groups = (s: string | undefined) => (s ? s.split(":") : []);
   const left = groups(halves[0]);
   const right = groups(halves[1]);
@@ -70,32 +63,33 @@ function ipv6Bytes(address: string): number[] | null {
   });
 }
 
-function inV4(b: number[], prefix: [number, number, number, number], bits: number): boolean {
-  for (let i = 0; i < 4; i++) {
-    const keep = Math.max(0, Math.min(8, bits - i * 8));
-    const mask = (0xff << (8 - keep)) & 0xff;
-    if (((b[i] ?? 0) & mask) !== (prefix[i]! & mask)) return false;
-  }
-  return true;
-}
+/** IPv4 ranges that are not public unicast: prefix, length, kind (the first that holds an address says). */
+const V4_RANGES: [string, number, AddressKind][] = [
+  ["0.0.0.0", 8, "unspecified"], // "this network"; 0.0.0.0 reaches localhost on Linux
+  ["127.0.0.0", 8, "loopback"],
+  ["10.0.0.0", 8, "private"],
+  ["172.16.0.0", 12, "private"],
+  ["192.168.0.0", 16, "private"],
+  ["100.64.0.0", 10, "shared"],
+  ["169.254.0.0", 16, "link-local"],
+  ["224.0.0.0", 4, "multicast"],
+  ["240.0.0.0", 4, "reserved"], // includes 255.255.255.255
+  ["192.0.0.0", 24, "reserved"], // IETF protocol assignments
+  ["192.0.2.0", 24, "reserved"], // documentation
+  ["198.51.100.0", 24, "reserved"],
+  ["203.0.113.0", 24, "reserved"],
+  ["192.88.99.0", 24, "reserved"], // old 6to4 relays
+  ["198.18.0.0", 15, "reserved"], // benchmarking
+];
+const V4_LISTS = V4_RANGES.map(([prefix, bits, kind]) => {
+  const list = new BlockList();
+  list.addSubnet(prefix, bits, "ipv4");
+  return { list, kind };
+});
 
 function classifyV4(b: number[]): AddressKind {
-  if (inV4(b, [0, 0, 0, 0], 8)) return "unspecified"; // "this network"; 0.0.0.0 reaches localhost on Linux
-  if (inV4(b, [127, 0, 0, 0], 8)) return "loopback";
-  if (inV4(b, [10, 0, 0, 0], 8)) return "private";
-  if (inV4(b, [172, 16, 0, 0], 12)) return "private";
-  if (inV4(b, [192, 168, 0, 0], 16)) return "private";
-  if (inV4(b, [100, 64, 0, 0], 10)) return "shared";
-  if (inV4(b, [169, 254, 0, 0], 16)) return "link-local";
-  if (inV4(b, [224, 0, 0, 0], 4)) return "multicast";
-  if (inV4(b, [240, 0, 0, 0], 4)) return "reserved"; // includes 255.255.255.255
-  if (inV4(b, [192, 0, 0, 0], 24)) return "reserved"; // IETF protocol assignments
-  if (inV4(b, [192, 0, 2, 0], 24)) return "reserved"; // documentation
-  if (inV4(b, [198, 51, 100, 0], 24)) return "reserved";
-  if (inV4(b, [203, 0, 113, 0], 24)) return "reserved";
-  if (inV4(b, [192, 88, 99, 0], 24)) return "reserved"; // old 6to4 relays
-  if (inV4(b, [198, 18, 0, 0], 15)) return "reserved"; // benchmarking
-  return "public";
+  const address = b.join(".");
+  return V4_LISTS.find(({ list }) => list.check(address, "ipv4"))?.kind ?? "public";
 }
 
 function startsWith(b: number[], prefix: number[]): boolean {

@@ -32,9 +32,6 @@ export interface FetchOptions {
   connectTimeoutMs?: number;
   /** Cap on the body, before and after decompression. */
   maxBytes: number;
-  /** Default 5. */
-  maxRedirects?: number;
-  userAgent?: string;
   /** Injectable resolver, for tests. Default `dns.lookup`. */
   lookup?: typeof dns.lookup;
 }
@@ -84,7 +81,7 @@ export type FetchResult =
 
 export const DEFAULT_USER_AGENT = "cleanfeed/0.1 (+https://github.com/cleanfeed/cleanfeed)";
 const DEFAULT_MAX_BYTES = 10 * 1024 * 1024;
-const DEFAULT_MAX_REDIRECTS = 5;
+const MAX_REDIRECTS = 5;
 const ACCEPT =
   "application/atom+xml, application/rss+xml, application/feed+json, application/rdf+xml;q=0.9, " +
   "application/xml;q=0.9, text/xml;q=0.9, application/json;q=0.8, */*;q=0.5";
@@ -107,6 +104,11 @@ type LookupCallback = (
   address: string | LookupAddress[],
   family?: number,
 ) => void;
+type LookupAll = (
+  host: string,
+  options: LookupOptions & { all: true },
+  callback: (err: NodeJS.ErrnoException | null, addresses: LookupAddress[]) => void,
+) => void;
 
 /**
  * Wraps a resolver so that every address it returns is checked before the
@@ -115,16 +117,8 @@ type LookupCallback = (
  */
 function guardedLookup(base: typeof dns.lookup, allowLoopback: boolean) {
   return (hostname: string, options: LookupOptions, callback: LookupCallback): void => {
-    const resolve = base as unknown as (
-      host: string,
-      opts: LookupOptions,
-      cb: (err: NodeJS.ErrnoException | null, a: string | LookupAddress[], f?: number) => void,
-    ) => void;
-    resolve(hostname, { ...options, all: true }, (err, result, family) => {
+    (base as unknown as LookupAll)(hostname, { ...options, all: true }, (err, list) => {
       if (err) return callback(err, []);
-      const list: LookupAddress[] = Array.isArray(result)
-        ? result
-        : [{ address: result, family: family ?? (result.includes(":") ? 6 : 4) }];
       if (list.length === 0) {
         return callback(new FetchFailure(`could not resolve host ${hostname}`, "network"), []);
       }
@@ -146,12 +140,8 @@ function guardedLookup(base: typeof dns.lookup, allowLoopback: boolean) {
 
 /** Checks a URL before any request: scheme, and literal IP hosts (which skip DNS). */
 function checkUrl(raw: string, allowLoopback: boolean): URL {
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    throw new FetchFailure(`not a valid URL: ${raw}`, "invalid-url");
-  }
+  if (!URL.canParse(raw)) throw new FetchFailure(`not a valid URL: ${raw}`, "invalid-url");
+  const url = new URL(raw);
   if (url.protocol !== "http:" && url.protocol !== "https:") {
     throw new FetchFailure(
       `only http and https URLs can be fetched, not ${url.protocol}`,
@@ -233,7 +223,7 @@ function describeError(err: unknown, url: URL): string {
 
 /** Everything one fetch shares across its hops, so a timeout can stop whatever runs. */
 interface Attempt {
-  opts: Required<Omit<FetchOptions, "lookup">> & { lookup: typeof dns.lookup };
+  opts: Required<FetchOptions>;
   validators: Validators;
   active: http.ClientRequest | null;
   stopped: boolean;
@@ -244,7 +234,7 @@ function send(at: Attempt, url: URL): Promise<http.IncomingMessage> {
   return new Promise((resolve, reject) => {
     if (at.stopped) return reject(new FetchFailure("stopped", "timeout"));
     const headers: Record<string, string> = {
-      "user-agent": at.opts.userAgent,
+      "user-agent": DEFAULT_USER_AGENT,
       accept: ACCEPT,
       "accept-encoding": "gzip, deflate, br",
     };
@@ -401,11 +391,8 @@ async function run(at: Attempt, start: string): Promise<Outcome> {
       if (seen.has(next.href)) {
         throw new FetchFailure(`redirect loop: ${url.href} leads back to ${next.href}`, "redirect");
       }
-      if (hop + 1 > at.opts.maxRedirects) {
-        throw new FetchFailure(
-          `too many redirects (more than ${at.opts.maxRedirects})`,
-          "redirect",
-        );
+      if (hop + 1 > MAX_REDIRECTS) {
+        throw new FetchFailure(`too many redirects (more than ${MAX_REDIRECTS})`, "redirect");
       }
       current = next.href;
       continue;
@@ -472,8 +459,6 @@ export function fetchFeed(
       timeoutMs,
       connectTimeoutMs: Math.max(1, opts.connectTimeoutMs ?? Math.min(5000, timeoutMs)),
       maxBytes: opts.maxBytes > 0 ? opts.maxBytes : DEFAULT_MAX_BYTES,
-      maxRedirects: opts.maxRedirects ?? DEFAULT_MAX_REDIRECTS,
-      userAgent: opts.userAgent ?? DEFAULT_USER_AGENT,
       lookup: opts.lookup ?? dns.lookup,
     },
     validators,
@@ -490,29 +475,18 @@ export function fetchFeed(
       at.active?.destroy();
       resolve(result);
     };
-    const timer = setTimeout(() => {
-      finish({
-        kind: "error",
-        url,
-        status: null,
-        message: `timed out after ${timeoutMs} ms`,
-        retryAfterSeconds: null,
-        reason: "timeout",
-      });
-    }, timeoutMs);
-    run(at, url).then(finish, (err: unknown) => {
-      const f =
+    const fail = ({ status, message, retryAfterSeconds, reason }: FetchFailure) =>
+      finish({ kind: "error", url, status, message, retryAfterSeconds, reason });
+    const timer = setTimeout(
+      () => fail(new FetchFailure(`timed out after ${timeoutMs} ms`, "timeout")),
+      timeoutMs,
+    );
+    run(at, url).then(finish, (err: unknown) =>
+      fail(
         err instanceof FetchFailure
           ? err
-          : new FetchFailure(`unexpected failure: ${(err as Error)?.message ?? err}`, "network");
-      finish({
-        kind: "error",
-        url,
-        status: f.status,
-        message: f.message,
-        retryAfterSeconds: f.retryAfterSeconds,
-        reason: f.reason,
-      });
-    });
+          : new FetchFailure(`unexpected failure: ${(err as Error)?.message ?? err}`, "network"),
+      ),
+    );
   });
 }

@@ -8,6 +8,7 @@
 
 import * as http from "node:http";
 import * as https from "node:https";
+import { text } from "node:stream/consumers";
 import { defaultProvider } from "@aws-sdk/credential-provider-node";
 import { Sha256Node } from "@smithy/core/checksum";
 import { SignatureV4 } from "@smithy/signature-v4";
@@ -51,12 +52,9 @@ export async function pushToEndpoint(
   region?: string,
   opts: PushOptions = {},
 ): Promise<PushResponse> {
-  let url: URL;
-  try {
-    url = new URL(endpointUrl);
-  } catch {
+  if (!URL.canParse(endpointUrl))
     throw new Error(`push endpoint is not a valid URL: ${endpointUrl}`);
-  }
+  const url = new URL(endpointUrl);
   if (url.protocol !== "https:" && url.protocol !== "http:") {
     throw new Error(`push endpoint must be an https URL, got ${url.protocol}`);
   }
@@ -81,9 +79,8 @@ export async function pushToEndpoint(
     query[k] = prev === undefined ? v : [...(Array.isArray(prev) ? prev : [prev]), v];
   }
   const payload = Buffer.from(body, "utf8");
-  let signed: Awaited<ReturnType<typeof signer.sign>>;
-  try {
-    signed = await signer.sign({
+  const { headers } = await signer
+    .sign({
       method: "POST",
       protocol: url.protocol,
       hostname: url.hostname,
@@ -97,24 +94,19 @@ export async function pushToEndpoint(
         "content-length": String(payload.length),
       },
       body,
+    })
+    .catch((err: Error) => {
+      throw new Error(`could not sign the push request: ${err.message}`);
     });
-  } catch (err) {
-    throw new Error(`could not sign the push request: ${(err as Error).message}`);
-  }
-  const headers = (signed as { headers: Record<string, string> }).headers;
   const lib = url.protocol === "https:" ? https : http;
   const timeoutMs = opts.timeoutMs ?? 30_000;
   return new Promise<PushResponse>((resolve, reject) => {
+    const fail = (err: Error) => reject(new Error(`push to ${url.host} failed: ${err.message}`));
     const req = lib.request(url, { method: "POST", headers, timeout: timeoutMs }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on("data", (c: Buffer) => chunks.push(c));
-      res.on("end", () =>
-        resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString("utf8") }),
-      );
-      res.on("error", (err) => reject(new Error(`push to ${url.host} failed: ${err.message}`)));
+      text(res).then((body) => resolve({ status: res.statusCode ?? 0, body }), fail);
     });
     req.on("timeout", () => req.destroy(new Error(`timed out after ${timeoutMs} ms`)));
-    req.on("error", (err) => reject(new Error(`push to ${url.host} failed: ${err.message}`)));
+    req.on("error", fail);
     req.end(payload);
   });
 }

@@ -53,11 +53,6 @@ function ms(rfc3339: string): number {
   return t;
 }
 
-/** `now` plus `seconds`, as RFC 3339 UTC without fractional seconds. */
-function after(now: string, seconds: number): string {
-  return new Date(ms(now) + seconds * 1000).toISOString().replace(/\.\d{3}Z$/, "Z");
-}
-
 /** True when the source may be polled at `now`: alive and past its wait. */
 export function isDue(state: SourceState, now: string): boolean {
   if (state.dead) return false;
@@ -71,59 +66,51 @@ export function backoffSeconds(consecutiveFailures: number): number {
   return Math.min(MAX_DELAY_SECONDS, BACKOFF_BASE_SECONDS * 2 ** exp);
 }
 
-/** The longest of the given waits (null = no wait asked), capped at 24 h; null when none. */
-function wait(...seconds: Array<number | null>): number | null {
+/**
+ * `now` plus the longest of the given waits (null = no wait asked), capped at
+ * 24 h, as RFC 3339 UTC without fractional seconds; null when none is asked.
+ */
+function waitUntil(now: string, ...seconds: Array<number | null>): string | null {
   const given = seconds.filter((s): s is number => s !== null && Number.isFinite(s) && s > 0);
   if (given.length === 0) return null;
-  return Math.min(MAX_DELAY_SECONDS, Math.max(...given));
+  const wait = Math.min(MAX_DELAY_SECONDS, Math.max(...given));
+  return new Date(ms(now) + wait * 1000).toISOString().replace(/\.\d{3}Z$/, "Z");
 }
+
+/** The status column of a failure the server did not answer with a status. */
+const FAILURE_STATUS: Record<string, string> = {
+  timeout: "timeout",
+  "too-large": "too large",
+  refused: "refused",
+  redirect: "redirects",
+  decode: "bad encoding",
+  "invalid-url": "bad url",
+};
 
 function failureStatus(result: Extract<FetchResult, { kind: "error" }>): string {
   if (result.status !== null) return String(result.status);
-  switch (result.reason) {
-    case "timeout":
-      return "timeout";
-    case "too-large":
-      return "too large";
-    case "refused":
-      return "refused";
-    case "redirect":
-      return "redirects";
-    case "decode":
-      return "bad encoding";
-    case "invalid-url":
-      return "bad url";
-    default:
-      return /timed out/.test(result.message) ? "timeout" : "network";
-  }
+  const known = result.reason === undefined ? undefined : FAILURE_STATUS[result.reason];
+  return known ?? (/timed out/.test(result.message) ? "timeout" : "network");
 }
 
 /** The state after one fetch attempt at `now`. */
 export function recordFetch(state: SourceState, result: FetchResult, now: string): SourceState {
   const attempted = { ...state, lastAttempt: now };
   if (result.kind === "error") {
-    if (result.status === 410) {
-      return {
-        ...attempted,
-        lastStatus: "gone",
-        lastError: result.message,
-        consecutiveFailures: state.consecutiveFailures + 1,
-        nextFetchAfter: null,
-        dead: true,
-      };
-    }
+    const gone = result.status === 410;
     const failures = state.consecutiveFailures + 1;
-    const delay = wait(backoffSeconds(failures), result.retryAfterSeconds);
     return {
       ...attempted,
-      lastStatus: failureStatus(result),
+      lastStatus: gone ? "gone" : failureStatus(result),
       lastError: result.message,
       consecutiveFailures: failures,
-      nextFetchAfter: delay === null ? null : after(now, delay),
+      nextFetchAfter: gone
+        ? null
+        : waitUntil(now, backoffSeconds(failures), result.retryAfterSeconds),
+      dead: gone || state.dead,
     };
   }
   // Both a 200 and a 304 prove the feed is alive: failures reset.
-  const delay = wait(result.maxAgeSeconds, result.retryAfterSeconds);
   return {
     ...attempted,
     etag: result.validators.etag,
@@ -132,7 +119,7 @@ export function recordFetch(state: SourceState, result: FetchResult, now: string
     lastStatus: result.kind === "ok" ? String(result.status) : "304",
     lastError: null,
     consecutiveFailures: 0,
-    nextFetchAfter: delay === null ? null : after(now, delay),
+    nextFetchAfter: waitUntil(now, result.maxAgeSeconds, result.retryAfterSeconds),
   };
 }
 

@@ -121,16 +121,10 @@ export interface HeadChanges {
 /**
  * Folds changes into the head. A story already there is replaced only by a
  * newer rev (two ingests may commit out of order); a story to place that is
- * already there keeps its seq. Returns the new head and the seq of each story
- * it placed.
+ * already there keeps its seq.
  */
-export function applyToHead(
-  head: HeadIndex,
-  changes: HeadChanges,
-  limits: HeadLimits,
-): { head: HeadIndex; placed: Map<string, number> } {
+export function applyToHead(head: HeadIndex, changes: HeadChanges, limits: HeadLimits): HeadIndex {
   const byId = new Map(head.stories.map((s) => [s.id, s]));
-  const placed = new Map<string, number>();
   let seq = head.seq;
   for (const story of [...changes.place, ...changes.update]) {
     if (story.mergedInto !== null) continue;
@@ -139,7 +133,6 @@ export function applyToHead(
       if (story.rev > current.rev) byId.set(story.id, headStory(story, current.seq));
     } else if (changes.place.includes(story)) {
       seq += 1;
-      placed.set(story.id, seq);
       byId.set(story.id, headStory(story, seq));
     }
   }
@@ -147,10 +140,9 @@ export function applyToHead(
   let live = 0;
   let bytes = 0;
   const trimmed = ordered.map((s) => {
-    const entry = s.entry ?? null;
-    if (s.removed || entry === null) return s.entry === null ? s : { ...s, entry: null };
+    if (s.removed || !s.entry) return s.entry === null ? s : { ...s, entry: null };
     live += 1;
-    const size = live <= limits.windowSize ? JSON.stringify(entry).length : Infinity;
+    const size = live <= limits.windowSize ? JSON.stringify(s.entry).length : Infinity;
     if (bytes + size > HEAD_ENTRY_BUDGET) return { ...s, entry: null };
     bytes += size;
     return s;
@@ -158,10 +150,7 @@ export function applyToHead(
   const doneIntents = [...new Set([...head.doneIntents, ...changes.done])].filter(
     (t) => !changes.forget.has(t),
   );
-  return {
-    head: { ...head, version: 2, seq, stories: trimmed, doneIntents },
-    placed,
-  };
+  return { ...head, version: 2, seq, stories: trimmed, doneIntents };
 }
 
 /** What regenerate needs of a story in either version of the head. */
@@ -172,17 +161,4 @@ export async function readHead(
 ): Promise<{ head: HeadIndex | HeadIndexV1; etag: string | null }> {
   const got = await objects.getJson<HeadIndex | HeadIndexV1>(HEAD_INDEX_KEY);
   return got === null ? { head: EMPTY_HEAD, etag: null } : { head: got.value, etag: got.etag };
-}
-
-/** Writes the head if it changed: If-Match its version, or create the first one. */
-export async function writeHead(
-  objects: Objects,
-  head: HeadIndex,
-  etag: string | null,
-): Promise<string> {
-  return objects.putJson(
-    HEAD_INDEX_KEY,
-    head,
-    etag === null ? { create: true } : { ifMatch: etag },
-  );
 }

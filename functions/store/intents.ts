@@ -25,18 +25,10 @@ export interface Intent {
  */
 const STALE_AFTER_MS = 16 * 60 * 1000;
 
-const intentKey = (name: string) => `${PREFIX.intents}${name}.json`;
-
-export async function writeIntent(objects: Objects, intent: Intent): Promise<void> {
-  await objects.putJson(intentKey(intent.name), intent);
-}
+export const intentKey = (name: string) => `${PREFIX.intents}${name}.json`;
 
 export async function readIntent(objects: Objects, name: string): Promise<Intent | null> {
   return (await objects.getJson<Intent>(intentKey(name)))?.value ?? null;
-}
-
-export async function deleteIntent(objects: Objects, name: string): Promise<void> {
-  await objects.delete(intentKey(name));
 }
 
 /**

@@ -92,12 +92,25 @@ function isTransient(e: unknown): boolean {
   );
 }
 
-/** Attempts per request, and the backoff between them (doubling, jittered, capped). */
-const ATTEMPTS = 8;
-const BASE_DELAY_MS = 40;
-const MAX_DELAY_MS = 2000;
-
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Runs `attempt` until it succeeds, retrying what `retryable` allows with jittered, capped, doubling backoff. */
+async function retry<T>(
+  attempt: () => Promise<T>,
+  retryable: (e: unknown) => boolean,
+  tries: number,
+  baseMs: number,
+  maxMs: number,
+): Promise<T> {
+  for (let i = 1; ; i++) {
+    try {
+      return await attempt();
+    } catch (e) {
+      if (i >= tries || !retryable(e)) throw e;
+      await sleep(Math.min(maxMs, baseMs * 2 ** i) * (0.5 + Math.random()));
+    }
+  }
+}
 
 export class Objects {
   constructor(
@@ -105,16 +118,9 @@ export class Objects {
     readonly bucket: string,
   ) {}
 
-  /** Sends one request, retrying it on transient failures with bounded backoff. */
-  private async send<T>(request: () => Promise<T>): Promise<T> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await request();
-      } catch (e) {
-        if (attempt >= ATTEMPTS || !isTransient(e)) throw e;
-        await sleep(Math.min(MAX_DELAY_MS, BASE_DELAY_MS * 2 ** attempt) * (0.5 + Math.random()));
-      }
-    }
+  /** Sends one request, retrying transient failures: 8 attempts, backoff from 80 ms up to 2 s. */
+  private send<T>(request: () => Promise<T>): Promise<T> {
+    return retry(request, isTransient, 8, 40, 2000);
   }
 
   /** An object's body and ETag; the body read is part of the retried request. */
@@ -200,6 +206,11 @@ export class Objects {
     return this.put(key, JSON.stringify(value), options);
   }
 
+  /** Compare-and-swap: replaces the version `etag`, or creates the object when `etag` is null. */
+  swapJson(key: string, value: unknown, etag: string | null): Promise<string> {
+    return this.putJson(key, value, etag === null ? { create: true } : { ifMatch: etag });
+  }
+
   async delete(key: string): Promise<void> {
     await this.send(() =>
       this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: key })),
@@ -233,13 +244,6 @@ export class Objects {
  * Runs a read-modify-write until its conditional write wins, with a bounded
  * number of attempts and jittered backoff between them.
  */
-export async function withRetry<T>(attempt: () => Promise<T>, tries = 12): Promise<T> {
-  for (let i = 1; ; i++) {
-    try {
-      return await attempt();
-    } catch (e) {
-      if (!(e instanceof ConflictError) || i >= tries) throw e;
-      await sleep(Math.min(1000, 15 * 2 ** i) * (0.5 + Math.random()));
-    }
-  }
+export function withRetry<T>(attempt: () => Promise<T>, tries = 12): Promise<T> {
+  return retry(attempt, (e) => e instanceof ConflictError, tries, 15, 1000);
 }

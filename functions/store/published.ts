@@ -26,14 +26,6 @@ export async function readArchiveState(objects: Objects) {
   return got === null ? { state: EMPTY_ARCHIVE, etag: null } : { state: got.value, etag: got.etag };
 }
 
-export function writeArchiveState(objects: Objects, state: ArchiveState, etag: string | null) {
-  return objects.putJson(
-    ARCHIVE_STATE_KEY,
-    state,
-    etag === null ? { create: true } : { ifMatch: etag },
-  );
-}
-
 export interface PublicFile {
   /** Path below `public/`, as served: `feed.atom`, `archive/3.atom`. */
   path: string;

@@ -12,7 +12,7 @@
  */
 import { mapBounded } from "../core/bounded.ts";
 import { type Copy, copyOf, itemProfile, type SourceRef } from "../core/dedupe/facts.ts";
-import { type KeyKind, type StoryKey, shortKey, storyIdFor } from "../core/dedupe/keys.ts";
+import { type StoryKey, shortKey, storyIdFor } from "../core/dedupe/keys.ts";
 import {
   confirmsMatch,
   type MatchOptions,
@@ -34,9 +34,9 @@ import {
   headStory,
   readHead,
   unpackSig,
-  writeHead,
 } from "./head.ts";
-import { deleteIntent, intentName, listIntents, readIntent, writeIntent } from "./intents.ts";
+import { type Intent, intentKey, intentName, listIntents, readIntent } from "./intents.ts";
+import { HEAD_INDEX_KEY } from "./layout.ts";
 import { ConflictError, type Objects, withRetry } from "./objects.ts";
 import {
   claimKey,
@@ -93,27 +93,34 @@ export class StoreSession {
   private readonly intents: string[] = [];
   /** Intents of batches where a copy failed: left for a replay or a sweep to finish. */
   private readonly unsettled = new Set<string>();
-  private readonly snapshotIds: Set<string>;
-  private migrated: boolean;
+  /** The stories of the head this session first read, or has since matched copies against. */
+  private readonly snapshotIds = new Set<string>();
+  private head = EMPTY_HEAD;
+  private etag: string | null = null;
+  /** The head read was version 1: the commit writes it back upgraded. */
+  private migrated = false;
   private creates = 0;
 
   private constructor(
     readonly objects: Objects,
     readonly options: SessionOptions,
-    private head: HeadIndex,
-    private etag: string | null,
-  ) {
-    this.snapshotIds = new Set(head.stories.map((s) => s.id));
-    this.migrated = false;
-    for (const s of head.stories) this.index(s.id, s.keys, unpackSig(s.sig));
-  }
+  ) {}
 
   /** Reads the head (once) and prepares its lookups. */
   static async open(objects: Objects, options: SessionOptions): Promise<StoreSession> {
-    const { head, etag } = await readHead(objects);
-    const session = new StoreSession(objects, options, await upgradeHead(objects, head), etag);
-    session.migrated = head.version === 1;
+    const session = new StoreSession(objects, options);
+    await session.readHead();
+    for (const s of session.head.stories) session.snapshotIds.add(s.id);
     return session;
+  }
+
+  /** Reads the head (again, after a lost commit race) and indexes its stories. */
+  private async readHead() {
+    const { head, etag } = await readHead(this.objects);
+    this.migrated ||= head.version === 1;
+    this.head = await upgradeHead(this.objects, head);
+    this.etag = etag;
+    for (const s of this.head.stories) this.index(s.id, s.keys, unpackSig(s.sig));
   }
 
   private index(id: string, keys: readonly string[], sig: readonly number[]) {
@@ -183,7 +190,7 @@ export class StoreSession {
         const name = intentName(this.options.now, this.options.writer, this.intents.length + 1);
         this.intents.push(name);
         const ids = copies.flatMap((c) => c.storyKeys.map(storyIdFor));
-        await writeIntent(this.objects, { name, ids });
+        await this.objects.putJson(intentKey(name), { name, ids } satisfies Intent);
         return name;
       })();
       return intent;
@@ -207,36 +214,38 @@ export class StoreSession {
   }
 
   private async acceptCopy(copy: Copy, ensureIntent: () => Promise<string>): Promise<Outcome> {
-    // Exact keys, most trusted first, each confirmed by something else agreeing.
-    for (const key of copy.storyKeys) {
-      const id = this.keyIndex.get(shortKey(key.name));
-      if (id === undefined) continue;
-      const story = await this.story(id);
-      if (story === null) continue;
-      if (!confirmsMatch(this.view(story), copy, key.kind, this.options)) continue;
-      return this.mergeInto(story.id, copy, { kind: key.kind, key: key.name });
-    }
-    const near = await this.nearest(copy);
-    if (near !== null) {
-      return this.mergeInto(near.id, copy, { kind: "near", ...near.match });
-    }
-    return this.create(copy, ensureIntent);
+    const found = await this.match(copy, this.keyIndex, this.sentences);
+    return found ? this.mergeInto(found.id, copy, found.reason) : this.create(copy, ensureIntent);
   }
 
   private view(story: StoredStory) {
     return { item: story.entry.item, profile: this.known.get(story.id)!.profile };
   }
 
-  /** The closest story among those sharing sentences with the copy, if one is near enough. */
-  private async nearest(copy: Copy): Promise<{ id: string; match: NearMatch } | null> {
-    let best: { id: string; match: NearMatch } | null = null;
-    for (const id of this.sentences.candidates(lookupHashes(copy.profile), CANDIDATES)) {
-      const profile = await this.profile(id);
-      if (profile === null) continue;
-      const match = nearDuplicate(copy.profile, profile, this.options);
-      if (match !== null && (best === null || match.score > best.match.score)) best = { id, match };
+  /**
+   * The story a copy matches among those `keys` and `index` know: an exact
+   * key (most trusted first) confirmed by something else agreeing, else the
+   * closest of the stories sharing sentences with it, if one is near enough.
+   */
+  private async match(
+    copy: Copy,
+    keys: ReadonlyMap<string, string>,
+    index: SentenceIndex,
+  ): Promise<{ id: string; reason: MatchReason } | null> {
+    for (const key of copy.storyKeys) {
+      const id = keys.get(shortKey(key.name));
+      const story = id === undefined ? null : await this.story(id);
+      if (story && confirmsMatch(this.view(story), copy, key.kind, this.options)) {
+        return { id: story.id, reason: { kind: key.kind, key: key.name } };
+      }
     }
-    return best;
+    let best: { id: string; match: NearMatch } | null = null;
+    for (const id of index.candidates(lookupHashes(copy.profile), CANDIDATES)) {
+      const profile = await this.profile(id);
+      const match = profile && nearDuplicate(copy.profile, profile, this.options);
+      if (match && (best === null || match.score > best.match.score)) best = { id, match };
+    }
+    return best && { id: best.id, reason: { kind: "near", ...best.match } };
   }
 
   /** The last check before creating: stories this session created since the copy looked. */
@@ -333,9 +342,7 @@ export class StoreSession {
     this.pending.delete(id);
     this.created.delete(id);
     if (id !== target) this.known.delete(id);
-    this.keyIndex.forEach((v, k) => {
-      if (v === id) this.keyIndex.set(k, target);
-    });
+    this.repoint(id, target);
     return this.mergeInto(target, copy, reason);
   }
 
@@ -344,10 +351,15 @@ export class StoreSession {
     this.created.delete(from);
     this.known.delete(from);
     this.created.set(to, copy);
+    this.repoint(from, to);
+    this.sentences.add(to, sketchHashes(copy.sketch));
+  }
+
+  /** Keys that led to `from` lead to `to`. */
+  private repoint(from: string, to: string) {
     this.keyIndex.forEach((v, k) => {
       if (v === from) this.keyIndex.set(k, to);
     });
-    this.sentences.add(to, sketchHashes(copy.sketch));
   }
 
   /**
@@ -446,25 +458,19 @@ export class StoreSession {
 
   /**
    * Commits everything this session stored to the head, once, and finishes
-   * any intent a dead ingest left behind. Returns how many stories it placed.
+   * any intent a dead ingest left behind.
    */
-  async commit(): Promise<{ placed: number; lateMerges: Map<string, Outcome> }> {
-    const lateMerges = new Map<string, Outcome>();
-    const nothing =
-      this.toPlace.size === 0 &&
-      this.toUpdate.size === 0 &&
-      this.intents.length === 0 &&
-      !this.migrated;
+  async commit(): Promise<void> {
+    const { toPlace, toUpdate, intents } = this;
     // Nothing of ours to commit: a dead ingest's intents wait for a commit that writes anyway.
-    if (nothing) return { placed: 0, lateMerges };
+    if (toPlace.size + toUpdate.size + intents.length === 0 && !this.migrated) return;
     const listed = await listIntents(this.objects, this.options.now);
     const swept = await this.sweep(listed.filter((i) => i.stale && !this.intents.includes(i.name)));
     const existing = new Set(listed.map((i) => i.name));
     const forget = new Set(this.head.doneIntents.filter((t) => !existing.has(t)));
-    let placed = 0;
     await withRetry(async () => {
-      if (this.etag === "stale") await this.reread();
-      for (const [from, outcome] of await this.settleLateMerges()) lateMerges.set(from, outcome);
+      if (this.etag === "stale") await this.readHead();
+      await this.settleLateMerges();
       const next = applyToHead(
         this.head,
         {
@@ -475,15 +481,14 @@ export class StoreSession {
         },
         this.options,
       );
-      placed = next.placed.size;
-      if (JSON.stringify(next.head) !== JSON.stringify(this.head)) {
+      if (JSON.stringify(next) !== JSON.stringify(this.head)) {
         try {
-          this.etag = await writeHead(this.objects, next.head, this.etag);
+          this.etag = await this.objects.swapJson(HEAD_INDEX_KEY, next, this.etag);
         } catch (e) {
           if (e instanceof ConflictError) this.etag = "stale";
           throw e;
         }
-        this.head = next.head;
+        this.head = next;
       }
     });
     // Only now are the intents' stories committed; a crash before this point
@@ -493,19 +498,11 @@ export class StoreSession {
       ...swept,
       ...listed.map((i) => i.name).filter((n) => this.head.doneIntents.includes(n)),
     ];
-    await Promise.all([...new Set(finished)].map((name) => deleteIntent(this.objects, name)));
-    return { placed, lateMerges };
+    await Promise.all([...new Set(finished)].map((name) => this.objects.delete(intentKey(name))));
   }
 
   private settledIntents(): string[] {
     return this.intents.filter((name) => !this.unsettled.has(name));
-  }
-
-  private async reread() {
-    const { head, etag } = await readHead(this.objects);
-    this.head = await upgradeHead(this.objects, head);
-    this.etag = etag;
-    for (const s of this.head.stories) this.index(s.id, s.keys, unpackSig(s.sig));
   }
 
   /** Stories of stale intents that exist and never reached the head: placed by this commit. */
@@ -529,14 +526,13 @@ export class StoreSession {
   /**
    * New stories of this session that another ingest committed a twin of
    * since this session read the head: each joins its twin (its entry points
-   * there, its copy is merged in). Returns the outcome each such copy now has.
+   * there, its copy is merged in).
    */
-  private async settleLateMerges(): Promise<Map<string, Outcome>> {
-    const outcomes = new Map<string, Outcome>();
+  private async settleLateMerges() {
     const others = this.head.stories.filter(
       (s) => !this.snapshotIds.has(s.id) && !this.created.has(s.id),
     );
-    if (others.length === 0) return outcomes;
+    if (others.length === 0) return;
     const otherIndex = new SentenceIndex();
     const otherKeys = new Map<string, string>();
     for (const s of others) {
@@ -545,37 +541,16 @@ export class StoreSession {
     }
     for (const [id, copy] of this.created) {
       if (!this.toPlace.has(id)) continue;
-      const twin = await this.lateTwin(copy, otherKeys, otherIndex);
+      const twin = await this.match(copy, otherKeys, otherIndex);
       if (twin === null) continue;
       await updateStory(this.objects, id, (s) => ({ ...s, rev: s.rev + 1, mergedInto: twin.id }));
       this.toPlace.delete(id);
       this.created.delete(id);
       this.known.delete(id);
       this.snapshotIds.add(twin.id);
-      outcomes.set(id, await this.mergeInto(twin.id, copy, twin.reason));
+      await this.mergeInto(twin.id, copy, twin.reason);
     }
     for (const s of others) this.snapshotIds.add(s.id);
-    return outcomes;
-  }
-
-  private async lateTwin(
-    copy: Copy,
-    keys: Map<string, string>,
-    index: SentenceIndex,
-  ): Promise<{ id: string; reason: MatchReason } | null> {
-    for (const key of copy.storyKeys) {
-      const id = keys.get(shortKey(key.name));
-      const story = id === undefined ? null : await this.story(id);
-      if (story && confirmsMatch(this.view(story), copy, key.kind as KeyKind, this.options)) {
-        return { id: story.id, reason: { kind: key.kind, key: key.name } };
-      }
-    }
-    for (const id of index.candidates(lookupHashes(copy.profile), CANDIDATES)) {
-      const profile = await this.profile(id);
-      const match = profile && nearDuplicate(copy.profile, profile, this.options);
-      if (match) return { id, reason: { kind: "near", ...match } };
-    }
-    return null;
   }
 }
 

@@ -14,7 +14,7 @@ import { createHash } from "node:crypto";
 import { sourceKey } from "../core/dedupe/keys.ts";
 import type { SourceState } from "../sources/state.ts";
 import { PREFIX } from "./layout.ts";
-import type { Objects } from "./objects.ts";
+import { ConflictError, type Objects } from "./objects.ts";
 
 /** What is kept per source. */
 export interface SourceRecord {
@@ -64,14 +64,10 @@ export async function readShard(objects: Objects, names: readonly string[]): Pro
 export async function writeShard(objects: Objects, shard: ShardState): Promise<boolean> {
   const file: ShardFile = { version: 1, records: Object.fromEntries(shard.records) };
   try {
-    await objects.putJson(
-      shard.key,
-      file,
-      shard.etag === null ? { create: true } : { ifMatch: shard.etag },
-    );
+    await objects.swapJson(shard.key, file, shard.etag);
     return true;
   } catch (e) {
-    if ((e as Error).name === "ConflictError") return false;
+    if (e instanceof ConflictError) return false;
     throw e;
   }
 }

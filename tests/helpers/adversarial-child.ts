@@ -5,11 +5,12 @@
  *
  *   node --max-old-space-size=N --import tsx adversarial-child.ts ENDPOINT BUCKET CASE
  */
-import { ingestOne } from "../../functions/ingest/ingest.ts";
+
 import { createS3Client } from "../../functions/store/client.ts";
 import { Objects } from "../../functions/store/objects.ts";
 import { ADVERSARIAL } from "./adversarial.ts";
 import { testConfig, testRuntime } from "./config.ts";
+import { ingestOne } from "./ingest.ts";
 
 const [endpoint, bucket, name] = process.argv.slice(2) as [string, string, string];
 const body = ADVERSARIAL[name]!();

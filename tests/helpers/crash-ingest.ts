@@ -11,10 +11,10 @@
  * `head:before` / `head:after` (the head index commit), or `none`.
  */
 import { readFileSync } from "node:fs";
-import { ingestOne } from "../../functions/ingest/ingest.ts";
 import { createS3Client } from "../../functions/store/client.ts";
 import { Objects } from "../../functions/store/objects.ts";
 import { testConfig, testRuntime } from "./config.ts";
+import { ingestOne } from "./ingest.ts";
 
 const [endpoint, bucket, file, kill] = process.argv.slice(2) as [string, string, string, string];
 const [where, phase] = kill.split(":") as [string, "before" | "after"];

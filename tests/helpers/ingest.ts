@@ -5,8 +5,8 @@
 import {
   type IngestDeps,
   type IngestReport,
+  type Input,
   Invocation,
-  ingestOne,
 } from "../../functions/ingest/ingest.ts";
 import { testConfig, testRuntime } from "./config.ts";
 import type { TestStore } from "./store.ts";
@@ -30,6 +30,14 @@ export function ingestDeps(
     newId: rt.newId,
     setNow: rt.setNow,
   };
+}
+
+/** Ingests one input in an invocation of its own, committed. */
+export async function ingestOne(deps: IngestDeps, input: Input): Promise<IngestReport> {
+  const invocation = new Invocation(deps);
+  const { copies: _, ...result } = await invocation.ingest(input);
+  await invocation.commit();
+  return result;
 }
 
 /** One feed document through the one ingest path, committed (what one drop or push does). */

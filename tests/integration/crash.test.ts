@@ -14,9 +14,9 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { prng } from "../../bench/feed-generator.ts";
 import { mapBounded } from "../../functions/core/bounded.ts";
-import { ingestOne } from "../../functions/ingest/ingest.ts";
 import { regenerate } from "../../functions/regenerate/regenerate.ts";
 import { testConfig, testRuntime } from "../helpers/config.ts";
+import { ingestOne } from "../helpers/ingest.ts";
 import { startTestStore, type TestStore } from "../helpers/store.ts";
 
 const ITEMS = 1000;

@@ -8,7 +8,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { prng } from "../../bench/feed-generator.ts";
 import { isAlias, type StoredRecord } from "../../functions/core/dedupe/story.ts";
-import { ingestOne, StoreFailure } from "../../functions/ingest/ingest.ts";
+import { StoreFailure } from "../../functions/ingest/ingest.ts";
 import { regenerate } from "../../functions/regenerate/regenerate.ts";
 import { createS3Client } from "../../functions/store/client.ts";
 import { readHead } from "../../functions/store/head.ts";
@@ -16,6 +16,7 @@ import { Objects } from "../../functions/store/objects.ts";
 import { readStory } from "../../functions/store/stories.ts";
 import { testConfig, testRuntime } from "../helpers/config.ts";
 import { type FaultProxy, startFaultProxy } from "../helpers/fault-proxy.ts";
+import { ingestOne } from "../helpers/ingest.ts";
 import { startTestStore, type TestStore } from "../helpers/store.ts";
 
 const OUTLETS = 8;
