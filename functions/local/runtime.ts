@@ -105,25 +105,6 @@ export async function openStore(flags: StoreFlags): Promise<LocalStore> {
   };
 }
 
-/**
- * Progress lines on a terminal: a count rewrites its own line (carriage
- * return, erase line), anything else ends it.
- */
-function terminalProgress(tty: TextSink) {
-  return (line: string, transient = false) => {
-    tty.write(`\r\x1b[K${line}${transient ? "" : "\n"}`);
-  };
-}
-
-export interface LocalHandlers {
-  log: Log;
-  publicUrl: string;
-  /** What the handlers ingest with (store, config, clock, progress), for a command's own Invocation. */
-  deps: IngestDeps;
-  ingest: (event: unknown) => Promise<unknown>;
-  regenerate: (event: unknown) => Promise<unknown>;
-}
-
 /** The Lambda handlers, built over a local store. */
 export function localHandlers(
   objects: Objects,
@@ -136,14 +117,18 @@ export function localHandlers(
     /** A terminal to show progress on: only when stderr is one and --quiet is not given. */
     progressTo?: TextSink | null;
   },
-): LocalHandlers {
+) {
   const log = stderrLog(options.quiet, options.stderr);
   const publicUrl = config.feed.publicUrl ?? options.publicUrl;
-  const progress = options.progressTo ? terminalProgress(options.progressTo) : undefined;
+  const tty = options.progressTo;
+  // On a terminal a count rewrites its own line (carriage return, erase line); anything else ends it.
+  const progress = tty
+    ? (line: string, transient = false) => tty.write(`\r\x1b[K${line}${transient ? "" : "\n"}`)
+    : undefined;
+  // What the handlers ingest with, for a command's own Invocation.
   const deps: IngestDeps = { objects, config, now: clock, newId: newStoryId, progress };
   return {
     log,
-    publicUrl,
     deps,
     // Loopback is allowed here so that sample feeds can be served from this machine.
     ingest: createIngestHandler({

@@ -5,7 +5,7 @@
  */
 import { readFileSync } from "node:fs";
 import { findFeed, NoFeedError } from "./add.ts";
-import type { Io } from "./command.ts";
+import { type Io, print } from "./command.ts";
 import {
   appendSources,
   type NewSource,
@@ -17,11 +17,10 @@ import {
 import { OpmlError, parseOpml, renderOpml } from "./opml.ts";
 
 const sayTo = (io: Io) => (line: string) => io.stderr.write(`${line}\n`);
-const printTo = (io: Io) => (value: unknown) => io.stdout.write(`${JSON.stringify(value)}\n`);
 
 /** `cleanfeed add <url>`: finds the feed, checks it parses, appends it as a new source. */
 export async function addSource(io: Io, configPath: string, url: string): Promise<number> {
-  const [say, print] = [sayTo(io), printTo(io)];
+  const say = sayTo(io);
   const doc = readConfigDocument(configPath);
   const refuseDuplicate = (at: string) => {
     const existing = sourceWithUrl(doc.config, at);
@@ -44,14 +43,14 @@ export async function addSource(io: Io, configPath: string, url: string): Promis
   const taken = new Set(doc.config.sources.map((s) => s.name));
   const source = { name: sourceName(feed.title, feed.url, taken), url: sameUrlKey(feed.url) };
   appendSources(doc, [source]);
-  print({ added: source.name, url: source.url, title: feed.title, entries: feed.entries });
+  print(io, { added: source.name, url: source.url, title: feed.title, entries: feed.entries });
   say(`added source "${source.name}" to ${configPath}`);
   return 0;
 }
 
 /** `cleanfeed sources import FILE.opml`: every feed outline not already a source. */
 export function importSources(io: Io, configPath: string, file: string): number {
-  const [say, print] = [sayTo(io), printTo(io)];
+  const say = sayTo(io);
   const doc = readConfigDocument(configPath);
   let feeds: ReturnType<typeof parseOpml>;
   try {
@@ -83,7 +82,7 @@ export function importSources(io: Io, configPath: string, file: string): number 
     added.push({ name: sourceName(feed.title, url.href, taken), url: url.href });
   }
   if (added.length > 0) appendSources(doc, added);
-  print({ added: added.length, duplicates, invalid });
+  print(io, { added: added.length, duplicates, invalid });
   say(
     `imported ${added.length} source${added.length === 1 ? "" : "s"} into ${configPath}` +
       ` (${duplicates} already there, ${invalid} unusable)`,
