@@ -43,8 +43,6 @@ export interface EmbeddedS3Options {
   /** Folder for the objects; kept across runs. */
   directory: string;
   bucket: string;
-  /** 0 picks a free port. */
-  port?: number;
   /** How messages name the folder (`.cleanfeed`); the directory by default. */
   folder?: string;
   /** Hears one line per repair, quarantine or takeover, and why close waits; stderr by default. */
@@ -191,7 +189,7 @@ async function serve(
   });
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
-    server.listen(options.port ?? 0, "127.0.0.1", () => resolve());
+    server.listen(0, "127.0.0.1", () => resolve());
   });
   const stop = () =>
     new Promise<void>((resolve) => {

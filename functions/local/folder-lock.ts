@@ -127,10 +127,6 @@ export class FolderLock {
     private info: LockHolder,
   ) {}
 
-  get holder(): LockHolder {
-    return this.info;
-  }
-
   update(patch: Partial<Pick<LockHolder, "endpoint" | "state" | "feedUrl">>): void {
     this.info = { ...this.info, ...patch };
     const tmp = `${this.path}.tmp-${process.pid}-${this.info.token}`;
@@ -191,7 +187,7 @@ function litterOf(lockPath: string) {
       const path = join(dir, name);
       const raw = readIfExists(path);
       if (raw === null) return [];
-      return [{ name, path, who: parse<Who & { command?: string }>(raw), stale: stale(path, raw) }];
+      return [{ name, path, who: parse<User>(raw), stale: stale(path, raw) }];
     });
 }
 

@@ -48,7 +48,7 @@ async function run(_args: string[], ctx: CommandContext): Promise<number> {
       );
     }
     try {
-      server = await startFeedServer(store.objects, { port });
+      server = await startFeedServer(store.objects, port);
     } catch (e) {
       throw await listenProblem(e, port);
     }

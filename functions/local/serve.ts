@@ -59,11 +59,8 @@ export interface FeedServer {
   close(): Promise<void>;
 }
 
-export async function startFeedServer(
-  objects: Objects,
-  options: { port: number; host?: string },
-): Promise<FeedServer> {
-  const host = options.host ?? "127.0.0.1";
+/** Serves the published files on 127.0.0.1:`port` (0 picks a free port). */
+export async function startFeedServer(objects: Objects, port: number): Promise<FeedServer> {
   let base = "";
   const server = http.createServer(async (req, res) => {
     try {
@@ -119,10 +116,9 @@ export async function startFeedServer(
   });
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
-    server.listen(options.port, host, () => resolve());
+    server.listen(port, "127.0.0.1", () => resolve());
   });
-  const { port } = server.address() as AddressInfo;
-  base = `http://${host}:${port}/`;
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
   return {
     url: base,
     close: () =>

@@ -19,10 +19,8 @@ export interface SharedS3 extends EmbeddedS3 {
   servedBy: LockHolder | null;
 }
 
-export interface SharedS3Options extends EmbeddedS3Options {
-  /** How long to wait for a server that is starting or closing (default 60 s). */
-  waitMs?: number;
-}
+/** How long to wait for a server that is starting or closing. */
+const WAIT_MS = 60_000;
 
 /** Whether anything answers HTTP at the endpoint (any status will do). */
 async function answers(endpoint: string): Promise<boolean> {
@@ -35,9 +33,9 @@ async function answers(endpoint: string): Promise<boolean> {
 }
 
 /** Starts the folder's server, or uses the one running on it; says who holds it when neither works. */
-export async function openEmbeddedS3(options: SharedS3Options): Promise<SharedS3> {
+export async function openEmbeddedS3(options: EmbeddedS3Options): Promise<SharedS3> {
   const folder = options.folder ?? options.directory;
-  const deadline = Date.now() + (options.waitMs ?? 60_000);
+  const deadline = Date.now() + WAIT_MS;
   for (let unanswered = 0; ; ) {
     let holder: LockHolder;
     try {
