@@ -4,20 +4,19 @@
  * real clock and ids. No second pipeline lives here.
  */
 import { dirname, join, resolve } from "node:path";
-import type { Config } from "../core/config.ts";
+import { type Config, parseConfig } from "../core/config.ts";
 import { ConfigError } from "../core/errors.ts";
 import { createIngestHandler } from "../ingest/dispatch.ts";
 import type { IngestDeps } from "../ingest/ingest.ts";
 import { pollSources } from "../ingest/poll.ts";
 import { createRegenerateHandler } from "../regenerate/dispatch.ts";
 import { clock, newStoryId } from "../runtime/clock.ts";
-import { readConfigFile } from "../runtime/config-file.ts";
+import { readConfigJson } from "../runtime/config-file.ts";
 import type { Log } from "../runtime/log.ts";
 import { notifyHub } from "../sources/websub.ts";
 import { createS3Client } from "../store/client.ts";
 import { Objects } from "../store/objects.ts";
-import type { LockHolder } from "./data-folder-errors.ts";
-import { openEmbeddedS3 } from "./shared-s3.ts";
+import { openEmbeddedS3, type SharedS3 } from "./shared-s3.ts";
 
 const DEFAULT_BUCKET = "cleanfeed";
 
@@ -29,10 +28,22 @@ export interface StoreFlags {
   bucket?: string | undefined;
 }
 
-/** The config file; one that cannot be read names the flag that picks another. */
-export function loadConfig(path: string): { config: Config; dir: string } {
+/**
+ * The config file: its text and JSON (for commands that edit it), the
+ * validated config, and its folder. One that cannot be read names the flag
+ * that picks another.
+ */
+export function loadConfig(path: string) {
   try {
-    return { config: readConfigFile(path), dir: dirname(resolve(path)) };
+    const { text, value } = readConfigJson(path);
+    const config = parseConfig(value);
+    return {
+      path,
+      text,
+      value: value as Record<string, unknown>,
+      config,
+      dir: dirname(resolve(path)),
+    };
   } catch (e) {
     if (e instanceof ConfigError && e.key === "(file)") {
       throw new ConfigError(
@@ -62,41 +73,27 @@ function stderrLog(quiet = false, stderr: TextSink = process.stderr): Log {
   };
 }
 
-export interface LocalStore {
-  objects: Objects;
-  /** The process whose embedded S3 this store goes through, when another one serves the folder. */
-  servedBy: LockHolder | null;
-  /** Tells other commands on this data folder the address the feed is served at. */
-  announceFeed: (feedUrl: string) => void;
-  close: () => Promise<void>;
-}
-
 /**
  * The embedded S3 server on `flags.data`, or the S3 endpoint the flags name.
  * One server per data folder: when another process already serves it, this
- * store goes through that server (`servedBy` names it).
+ * store goes through that server (`servedBy` names that process).
  */
-export async function openStore(flags: StoreFlags): Promise<LocalStore> {
-  if (flags.endpoint) {
-    const bucket = flags.bucket;
-    if (!bucket) throw new Error("--endpoint needs --bucket NAME");
-    const client = createS3Client({ bucket, endpoint: flags.endpoint });
-    return {
-      objects: new Objects(client, bucket),
-      servedBy: null,
-      announceFeed: () => {},
-      close: async () => client.destroy(),
-    };
-  }
-  const s3 = await openEmbeddedS3({
-    directory: join(flags.data, "s3"),
-    bucket: DEFAULT_BUCKET,
-    folder: flags.data,
-  });
-  const client = createS3Client({ bucket: s3.bucket, endpoint: s3.endpoint, embedded: true });
+export async function openStore(flags: StoreFlags) {
+  const { endpoint, bucket } = flags;
+  if (endpoint && !bucket) throw new Error("--endpoint needs --bucket NAME");
+  const s3: SharedS3 =
+    endpoint && bucket
+      ? { endpoint, bucket, servedBy: null, announceFeed: () => {}, close: async () => {} }
+      : await openEmbeddedS3({
+          directory: join(flags.data, "s3"),
+          bucket: DEFAULT_BUCKET,
+          folder: flags.data,
+        });
+  const client = createS3Client({ bucket: s3.bucket, endpoint: s3.endpoint, embedded: !endpoint });
   return {
     objects: new Objects(client, s3.bucket),
     servedBy: s3.servedBy,
+    /** Tells other commands on this data folder the address the feed is served at. */
     announceFeed: s3.announceFeed,
     close: () => {
       client.destroy();
@@ -104,6 +101,8 @@ export async function openStore(flags: StoreFlags): Promise<LocalStore> {
     },
   };
 }
+
+export type LocalStore = Awaited<ReturnType<typeof openStore>>;
 
 /** The Lambda handlers, built over a local store. */
 export function localHandlers(

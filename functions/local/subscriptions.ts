@@ -6,25 +6,21 @@
 import { readFileSync } from "node:fs";
 import { findFeed, NoFeedError } from "./add.ts";
 import { type Io, print } from "./command.ts";
-import {
-  appendSources,
-  type NewSource,
-  readConfigDocument,
-  sameUrlKey,
-  sourceName,
-  sourceWithUrl,
-} from "./config-edit.ts";
+import { appendSources, type NewSource, sameUrlKey, sourceName } from "./config-edit.ts";
 import { OpmlError, parseOpml, renderOpml } from "./opml.ts";
+import { loadConfig } from "./runtime.ts";
 
 const sayTo = (io: Io) => (line: string) => io.stderr.write(`${line}\n`);
 
 /** `cleanfeed add <url>`: finds the feed, checks it parses, appends it as a new source. */
 export async function addSource(io: Io, configPath: string, url: string): Promise<number> {
   const say = sayTo(io);
-  const doc = readConfigDocument(configPath);
+  const doc = loadConfig(configPath);
   const refuseDuplicate = (at: string) => {
-    const existing = sourceWithUrl(doc.config, at);
-    if (existing === null) return false;
+    const existing = doc.config.sources.find(
+      (s) => s.url !== null && sameUrlKey(s.url) === sameUrlKey(at),
+    );
+    if (existing === undefined) return false;
     say(
       `cleanfeed: ${at} is already a source, "${existing.name}", in ${configPath}: nothing added`,
     );
@@ -51,7 +47,7 @@ export async function addSource(io: Io, configPath: string, url: string): Promis
 /** `cleanfeed sources import FILE.opml`: every feed outline not already a source. */
 export function importSources(io: Io, configPath: string, file: string): number {
   const say = sayTo(io);
-  const doc = readConfigDocument(configPath);
+  const doc = loadConfig(configPath);
   let feeds: ReturnType<typeof parseOpml>;
   try {
     feeds = parseOpml(readFileSync(file, "utf-8"));
@@ -93,7 +89,7 @@ export function importSources(io: Io, configPath: string, file: string): number 
 /** `cleanfeed sources export`: the URL sources as OPML 2.0 on stdout. */
 export function exportSources(io: Io, configPath: string): number {
   const say = sayTo(io);
-  const { config } = readConfigDocument(configPath);
+  const { config } = loadConfig(configPath);
   const feeds = config.sources.flatMap((s) =>
     s.url === null ? [] : [{ name: s.name, url: s.url }],
   );
