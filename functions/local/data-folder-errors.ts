@@ -71,9 +71,3 @@ export function folderProblem(
   if (what === undefined) return null;
   return new DataFolderError(`the data folder ${folder} ${what} (${code}): ${doing}`, code);
 }
-
-/** `cleanfeed serve` for the command, `node script` for anything else. */
-export function commandLine(argv = process.argv): string {
-  const script = (argv[1] ?? "node").split(/[\\/]/).pop() ?? "node";
-  return [script.replace(/\.[cm]?[jt]s$/, ""), argv[2]].filter(Boolean).join(" ");
-}

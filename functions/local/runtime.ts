@@ -16,7 +16,7 @@ import type { Log } from "../runtime/log.ts";
 import { notifyHub } from "../sources/websub.ts";
 import { createS3Client } from "../store/client.ts";
 import { Objects } from "../store/objects.ts";
-import { openEmbeddedS3, type SharedS3 } from "./shared-s3.ts";
+import { openEmbeddedS3, type SharedS3 } from "./embedded-s3.ts";
 
 const DEFAULT_BUCKET = "cleanfeed";
 

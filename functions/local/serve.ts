@@ -54,6 +54,20 @@ function notModified(req: http.IncomingMessage, etag: string, lastModified: Date
   return false;
 }
 
+/** Listens on 127.0.0.1:`port` (0 picks a free one); `stop` closes it and every connection. */
+export async function listenLocal(server: http.Server, port: number) {
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, "127.0.0.1", () => resolve());
+  });
+  const stop = () =>
+    new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeAllConnections();
+    });
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, stop };
+}
+
 export interface FeedServer {
   url: string;
   close(): Promise<void>;
@@ -114,17 +128,7 @@ export async function startFeedServer(objects: Objects, port: number): Promise<F
       res.writeHead(500, { "content-type": "text/plain" }).end(`error: ${String(e)}\n`);
     }
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(port, "127.0.0.1", () => resolve());
-  });
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
-  return {
-    url: base,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
-  };
+  const { url, stop } = await listenLocal(server, port);
+  base = `${url}/`;
+  return { url: base, close: stop };
 }
