@@ -143,21 +143,15 @@ const normalize: Command = {
     const { groups } = normalizeInput(await readDocument(args[0]!), config, clock());
     for (const { source, copies } of groups) {
       for (const copy of copies) {
-        if (!values.explain) {
-          print(io, copy.item);
-          continue;
-        }
-        const facts = copyOf(copy, source);
-        print(io, {
-          ...copy.item,
-          explain: {
-            home: facts.home,
-            keys: facts.storyKeys,
-            words: facts.shown.words,
-            sentences: facts.profile.sentences.length,
-            teaser: facts.teaser,
-          },
-        });
+        const facts = values.explain ? copyOf(copy, source) : null;
+        const explain = facts && {
+          home: facts.home,
+          keys: facts.storyKeys,
+          words: facts.shown.words,
+          sentences: facts.profile.sentences.length,
+          teaser: facts.teaser,
+        };
+        print(io, explain ? { ...copy.item, explain } : copy.item);
       }
     }
     return 0;
