@@ -34,12 +34,6 @@ import { loadConfig } from "./runtime.ts";
 import { serve } from "./serve-command.ts";
 import { addSource, exportSources, importSources } from "./subscriptions.ts";
 
-const processIo = (): Io => ({
-  stdout: process.stdout,
-  stderr: process.stderr,
-  stderrIsTTY: process.stderr.isTTY === true,
-});
-
 const OPTIONS_USAGE = `options:
   --config FILE     config file (default ${DEFAULT_CONFIG_FILE})
   --data DIR        embedded S3 data folder (default .cleanfeed)
@@ -365,9 +359,12 @@ function shown(e: Error): Error {
 
 /**
  * Runs one command line and returns its exit code. Problems a user can act on
- * end as one line on `io.stderr`.
+ * end as one line on `io.stderr`; the process's own streams unless a test gives others.
  */
-export async function main(argv: string[], io: Io = processIo()): Promise<number> {
+export async function main(
+  argv: string[],
+  io: Io = { stdout: process.stdout, stderr: process.stderr, stderrIsTTY: !!process.stderr.isTTY },
+): Promise<number> {
   try {
     return await dispatch(argv, io);
   } catch (e) {
@@ -375,8 +372,4 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
     io.stderr.write(`cleanfeed: ${message}\n`);
     return e instanceof UsageError ? 2 : 1;
   }
-}
-
-export async function run(argv: string[]): Promise<void> {
-  process.exitCode = await main(argv);
 }

@@ -114,13 +114,11 @@ export async function startFeedServer(objects: Objects, port: number): Promise<F
         return;
       }
       const accept = String(req.headers["accept-encoding"] ?? "");
+      const encoding = /\bbr\b/.test(accept) ? "br" : /\bgzip\b/.test(accept) ? "gzip" : null;
       let body: Buffer = file.body;
-      if (/\bbr\b/.test(accept)) {
-        body = await brotli(file.body);
-        headers["content-encoding"] = "br";
-      } else if (/\bgzip\b/.test(accept)) {
-        body = await gzip(file.body);
-        headers["content-encoding"] = "gzip";
+      if (encoding !== null) {
+        body = await (encoding === "br" ? brotli : gzip)(file.body);
+        headers["content-encoding"] = encoding;
       }
       headers["content-length"] = String(body.length);
       res.writeHead(200, headers).end(req.method === "HEAD" ? undefined : body);
