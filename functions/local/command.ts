@@ -51,12 +51,13 @@ export interface Command {
   run(args: string[], ctx: CommandContext): Promise<number>;
 }
 
-function portOf(value: string): number {
-  const port = Number(value);
-  if (value.trim() === "" || !Number.isInteger(port) || port < 0 || port > 65535) {
-    throw new UsageError(`--port must be a port number (0-65535), got "${value}"`);
+/** A flag's whole number from `min` to `max`; a usage error saying what it `must` be otherwise. */
+export function wholeNumber(flag: string, value: string, min: number, max: number, must: string) {
+  const n = Number(value);
+  if (value.trim() === "" || !Number.isInteger(n) || n < min || n > max) {
+    throw new UsageError(`--${flag} must be ${must}, got "${value}"`);
   }
-  return port;
+  return n;
 }
 
 /** Prints `value` on stdout as one JSON Lines line. */
@@ -68,7 +69,7 @@ export const print = (io: Io, value: unknown) => io.stdout.write(`${JSON.stringi
  * shows only when stderr is a terminal and --quiet is not given.
  */
 export async function openFlags({ values, io }: CommandContext) {
-  const port = portOf(values.port);
+  const port = wholeNumber("port", values.port, 0, 65535, "a port number (0-65535)");
   const { config, dir } = loadConfig(values.config);
   const store = await openStore(values);
   const handlersAt = (publicUrl: string) =>

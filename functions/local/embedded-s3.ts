@@ -57,18 +57,19 @@ export interface EmbeddedS3Options {
 class KeyLock {
   private tails = new Map<string, Promise<void>>();
 
+  /** Waits for the work before on `key`; its own ends when it calls the release this returns. */
   async acquire(key: string): Promise<() => void> {
-    const previous = this.tails.get(key) ?? Promise.resolve();
+    const previous = this.tails.get(key);
     let release!: () => void;
+    // Released only after `previous` is, so whoever waits on it waits on the whole queue.
     const current = new Promise<void>((resolve) => {
       release = resolve;
     });
-    const tail = previous.then(() => current);
-    this.tails.set(key, tail);
+    this.tails.set(key, current);
     await previous;
     return () => {
       release();
-      if (this.tails.get(key) === tail) this.tails.delete(key);
+      if (this.tails.get(key) === current) this.tails.delete(key);
     };
   }
 }

@@ -8,7 +8,7 @@ import { sourceNames } from "../core/dedupe/story.ts";
 import { readHead } from "../store/head.ts";
 import type { Objects } from "../store/objects.ts";
 import { readStory } from "../store/stories.ts";
-import { type Command, print, UsageError, withStore } from "./command.ts";
+import { type Command, print, UsageError, wholeNumber, withStore } from "./command.ts";
 
 /** The live stories of the head index, newest published first, optionally of one source. */
 async function listEntries(objects: Objects, options: { limit: number; source: string | null }) {
@@ -52,21 +52,13 @@ function formatEntries(lines: Awaited<ReturnType<typeof listEntries>>): string {
     .join("\n");
 }
 
-function limitOf(value: string | undefined): number {
-  if (value === undefined) return 20;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) {
-    throw new UsageError(`--limit must be a whole number of at least 1, got "${value}"`);
-  }
-  return n;
-}
-
 export const entries: Command = {
   synopsis: "entries [--json] [--limit N] [--source NAME]",
   summary: "the stored entries, newest first, with their ids",
   run: async (args, ctx) => {
     if (args.length > 0) throw new UsageError("entries takes no arguments");
-    const limit = limitOf(ctx.values.limit);
+    const { limit: given = "20" } = ctx.values;
+    const limit = wholeNumber("limit", given, 1, Infinity, "a whole number of at least 1");
     const source = ctx.values.source ?? null;
     return withStore(ctx, async ({ store }) => {
       const lines = await listEntries(store.objects, { limit, source });

@@ -81,14 +81,8 @@ async function objectsUnder(dir: string, found = new Map<string, string[]>()) {
 const settledByName = (names: string[]) =>
   names.length === ROLES.length && ROLES.every((suffix) => names.includes(suffix));
 
-interface Check {
-  key: string;
-  files: ObjectFiles;
-  quarantine: (why: string) => Promise<string>;
-}
-
 /** Step 1: finish or undo a write cut short; null when there was none. */
-async function settleTempFiles({ key, files }: Check): Promise<string | null> {
+async function settleTempFiles(key: string, files: ObjectFiles): Promise<string | null> {
   const temps = Object.values(files).map((f) => f + TMP);
   if (!temps.some((t) => existsSync(t))) return null;
   const metadata = parseMetadata(await readIfExists(files.metadata + TMP));
@@ -110,7 +104,11 @@ async function settleTempFiles({ key, files }: Check): Promise<string | null> {
 }
 
 /** Steps 2 to 5 on the committed files; null when the object is whole as it is. */
-async function checkObject({ key, files, quarantine }: Check): Promise<string | null> {
+async function checkObject(
+  key: string,
+  files: ObjectFiles,
+  quarantine: (why: string) => Promise<string>,
+): Promise<string | null> {
   const size = (await unlessMissing(stat(files.object)))?.size;
   if (size === undefined) {
     if (!existsSync(files.md5) && !existsSync(files.metadata)) return null;
@@ -185,9 +183,8 @@ export async function repairFolder(root: string, now = new Date()): Promise<stri
         }
         return `quarantined ${key}: ${why}`;
       };
-      const check = { key, files, quarantine };
-      const settled = await settleTempFiles(check);
-      const line = (await checkObject(check)) ?? settled;
+      const settled = await settleTempFiles(key, files);
+      const line = (await checkObject(key, files, quarantine)) ?? settled;
       if (line !== null) lines.push(line);
     }
   }

@@ -20,14 +20,6 @@ import { openEmbeddedS3, type SharedS3 } from "./embedded-s3.ts";
 
 const DEFAULT_BUCKET = "cleanfeed";
 
-export interface StoreFlags {
-  /** Folder of the embedded S3 server. */
-  data: string;
-  /** Any S3 endpoint instead of the embedded server (with `bucket`). */
-  endpoint?: string | undefined;
-  bucket?: string | undefined;
-}
-
 /**
  * The config file: its text and JSON (for commands that edit it), the
  * validated config, and its folder. One that cannot be read names the flag
@@ -78,7 +70,11 @@ function stderrLog(quiet = false, stderr: TextSink = process.stderr): Log {
  * One server per data folder: when another process already serves it, this
  * store goes through that server (`servedBy` names that process).
  */
-export async function openStore(flags: StoreFlags) {
+export async function openStore(flags: {
+  data: string;
+  endpoint?: string | undefined;
+  bucket?: string | undefined;
+}) {
   const { endpoint, bucket } = flags;
   if (endpoint && !bucket) throw new Error("--endpoint needs --bucket NAME");
   const s3: SharedS3 =
