@@ -92,8 +92,7 @@ export class AtomicStore extends FilesystemStore {
         : await buffer(content as Readable);
     try {
       await mkdir(dirname(files.object), { recursive: true });
-      const stamp = await writeObjectFiles(files, bytes, keptMetadata(object.metadata));
-      return { size: stamp.size, md5: stamp.md5 };
+      return await writeObjectFiles(files, bytes, keptMetadata(object.metadata));
     } catch (e) {
       throw this.failed(e, `could not write ${object.key}`);
     }

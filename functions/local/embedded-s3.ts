@@ -90,13 +90,12 @@ function objectOf(url: string): { bucket: string; key: string } | null {
   };
 }
 
-async function currentEtag(store: AtomicStore, bucket: string, key: string) {
-  try {
-    return String((await store.getMetadata(bucket, key)).etag);
-  } catch {
-    return null;
-  }
-}
+/** The key's ETag, or null when there is no (whole) object under it. */
+const currentEtag = (store: AtomicStore, bucket: string, key: string) =>
+  store.getMetadata(bucket, key).then(
+    (metadata) => String(metadata.etag),
+    () => null,
+  );
 
 /** Why a conditional PutObject must be refused, or null when it may proceed. */
 function failedCondition(req: http.IncomingMessage, etag: string | null): string | null {
@@ -224,14 +223,11 @@ export interface SharedS3 extends EmbeddedS3 {
 const WAIT_MS = 60_000;
 
 /** Whether anything answers HTTP at the endpoint (any status will do). */
-async function answers(endpoint: string): Promise<boolean> {
-  try {
-    await fetch(`${endpoint}/`, { method: "HEAD", signal: AbortSignal.timeout(10_000) });
-    return true;
-  } catch {
-    return false;
-  }
-}
+const answers = (endpoint: string) =>
+  fetch(`${endpoint}/`, { method: "HEAD", signal: AbortSignal.timeout(10_000) }).then(
+    () => true,
+    () => false,
+  );
 
 /** Starts the folder's server, or uses the one running on it; says who holds it when neither works. */
 export async function openEmbeddedS3(options: EmbeddedS3Options): Promise<SharedS3> {
