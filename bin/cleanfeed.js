@@ -6,5 +6,5 @@ import { register } from "tsx/esm/api";
 // The SDK warns on Node 20 about its 2027 plans; the command supports Node 20 today.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
 register();
-const { run } = await import("../functions/local/cli.ts");
-await run(process.argv.slice(2));
+const { main } = await import("../functions/local/cli.ts");
+process.exitCode = await main(process.argv.slice(2));

@@ -6,7 +6,7 @@
  */
 import type { Config } from "../core/config.ts";
 import { FeedError } from "../core/errors.ts";
-import { readFeed } from "../core/parse/index.ts";
+import { parseFeed } from "../core/parse/index.ts";
 import {
   COMMON_FEED_PATHS,
   discoverFeeds,
@@ -15,37 +15,24 @@ import {
 } from "../sources/discover.ts";
 import { fetchFeed } from "../sources/fetch.ts";
 
-/** A feed that was fetched and parsed: what `add` subscribes to. */
-export interface FoundFeed {
-  url: string;
-  title: string | null;
-  entries: number;
-}
-
 /** The URL leads to no feed the parser can read; the message says what was tried. */
 export class NoFeedError extends Error {
   override name = "NoFeedError";
 }
 
-type Fetched =
-  | { ok: true; url: string; body: Uint8Array; contentType: string | null }
-  | { ok: false; message: string };
-
-async function get(url: string, config: Config): Promise<Fetched> {
+/**
+ * A document fetched as every local command fetches: loopback allowed (sample
+ * feeds served on this machine), private ranges refused. FeedError naming the
+ * URL when it cannot be had.
+ */
+export async function fetchDocument(url: string, limits: { timeoutMs: number; maxBytes: number }) {
   const result = await fetchFeed(
     url,
     { etag: null, lastModified: null },
-    // Loopback as every local command allows it; private ranges stay refused.
-    {
-      allowLoopback: true,
-      timeoutMs: config.limits.fetchTimeoutMs,
-      maxBytes: config.limits.maxDocumentBytes,
-    },
+    { allowLoopback: true, ...limits },
   );
-  if (result.kind === "ok") {
-    return { ok: true, url: result.url, body: result.body, contentType: result.contentType };
-  }
-  return { ok: false, message: result.kind === "error" ? result.message : "not modified" };
+  if (result.kind === "ok") return result;
+  throw new FeedError(url, result.kind === "error" ? result.message : "not modified");
 }
 
 function plainTitle(title: { value: string; type: string } | null): string | null {
@@ -56,22 +43,15 @@ function plainTitle(title: { value: string; type: string } | null): string | nul
   return text === "" ? null : text;
 }
 
-/** The feed in a fetched document, or why it is none. */
-function read(doc: Extract<Fetched, { ok: true }>, config: Config): FoundFeed | string {
-  try {
-    const feed = readFeed(doc.body, {
-      source: doc.url,
-      contentType: doc.contentType,
-      maxBytes: config.limits.maxDocumentBytes,
-      maxItems: config.limits.maxItemsPerDocument,
-    });
-    let entries = 0;
-    for (const _ of feed.entries) entries++;
-    return { url: doc.url, title: plainTitle(feed.title), entries };
-  } catch (e) {
-    if (e instanceof FeedError) return e.message;
-    throw e;
-  }
+/** The feed in a fetched document (what `add` subscribes to); FeedError when it is none. */
+function read(doc: { url: string; body: Uint8Array; contentType: string | null }, config: Config) {
+  const feed = parseFeed(doc.body, {
+    source: doc.url,
+    contentType: doc.contentType,
+    maxBytes: config.limits.maxDocumentBytes,
+    maxItems: config.limits.maxItemsPerDocument,
+  });
+  return { url: doc.url, title: plainTitle(feed.title), entries: feed.entries.length };
 }
 
 /**
@@ -79,23 +59,35 @@ function read(doc: Extract<Fetched, { ok: true }>, config: Config): FoundFeed | 
  * best feed its page declares (Atom, then RSS, then JSON Feed), else one of
  * the common feed paths of its site. Throws NoFeedError naming what failed.
  */
-export async function findFeed(url: string, config: Config): Promise<FoundFeed> {
-  const page = await get(url, config);
-  if (!page.ok) throw new NoFeedError(`${url}: ${page.message}`);
+export async function findFeed(url: string, config: Config) {
+  const limits = {
+    timeoutMs: config.limits.fetchTimeoutMs,
+    maxBytes: config.limits.maxDocumentBytes,
+  };
+  const messageOf = (e: unknown) => {
+    if (e instanceof FeedError) return e.message;
+    throw e;
+  };
+  const page = await fetchDocument(url, limits).catch((e) => {
+    throw new NoFeedError(messageOf(e));
+  });
   const text = new TextDecoder().decode(page.body.subarray(0, 1 << 20));
   if (!isHtmlPage(text, page.contentType)) {
-    const found = read(page, config);
-    if (typeof found !== "string") return found;
-    throw new NoFeedError(`${url} is not a feed: ${found}`);
+    try {
+      return read(page, config);
+    } catch (e) {
+      throw new NoFeedError(`${url} is not a feed: ${messageOf(e)}`);
+    }
   }
   const declared = discoverFeeds(text, page.url).map((f) => f.url);
   const candidates = declared.length > 0 ? declared : guessFeedUrls(page.url);
   const tried: string[] = [];
   for (const candidate of candidates) {
-    const doc = await get(candidate, config);
-    const found = doc.ok ? read(doc, config) : `${candidate}: ${doc.message}`;
-    if (typeof found !== "string") return found;
-    tried.push(found);
+    try {
+      return read(await fetchDocument(candidate, limits), config);
+    } catch (e) {
+      tried.push(messageOf(e));
+    }
   }
   if (declared.length === 0) {
     throw new NoFeedError(

@@ -27,19 +27,19 @@ import FilesystemStore, {
   type StoreObject,
 } from "s3rver/lib/stores/filesystem.js";
 import { folderProblem } from "./data-folder-errors.ts";
-import { filesOf, parseMd5, parseMetadata, SUFFIX, stampOf, writeObjectFiles } from "./s3-files.ts";
+import {
+  filesOf,
+  parseMd5,
+  parseMetadata,
+  readIfExists,
+  SUFFIX,
+  stampOf,
+  unlessMissing,
+  writeObjectFiles,
+} from "./s3-files.ts";
 
 /** The status a failed write answers with: 507 Insufficient Storage (RFC 4918). */
 const STORAGE_FAILED = 507;
-
-async function readIfExists(path: string): Promise<string | null> {
-  try {
-    return await readFile(path, "utf-8");
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === "ENOENT") return null;
-    throw e;
-  }
-}
 
 /** s3rver's getObject and listObjects treat ENOENT as "no such key". */
 function missing(key: string, why: string): Error {
@@ -47,15 +47,12 @@ function missing(key: string, why: string): Error {
 }
 
 /** The request headers s3rver keeps as metadata. */
-function keptMetadata(headers: Record<string, string>): Record<string, string> {
-  const kept: Record<string, string> = {};
-  for (const [name, value] of Object.entries(headers)) {
-    if (S3Object.ALLOWED_METADATA.includes(name) || name.startsWith("x-amz-meta-")) {
-      kept[name] = value;
-    }
-  }
-  return kept;
-}
+const keptMetadata = (headers: Record<string, string>) =>
+  Object.fromEntries(
+    Object.entries(headers).filter(
+      ([name]) => S3Object.ALLOWED_METADATA.includes(name) || name.startsWith("x-amz-meta-"),
+    ),
+  );
 
 export class AtomicStore extends FilesystemStore {
   constructor(
@@ -95,8 +92,7 @@ export class AtomicStore extends FilesystemStore {
         : await buffer(content as Readable);
     try {
       await mkdir(dirname(files.object), { recursive: true });
-      const stamp = await writeObjectFiles(files, bytes, keptMetadata(object.metadata));
-      return { size: stamp.size, md5: stamp.md5 };
+      return await writeObjectFiles(files, bytes, keptMetadata(object.metadata));
     } catch (e) {
       throw this.failed(e, `could not write ${object.key}`);
     }
@@ -150,9 +146,7 @@ export class AtomicStore extends FilesystemStore {
   override async deleteObject(bucket: string, key: string): Promise<void> {
     try {
       // The object file first: once it is gone the key is gone, whatever is left beside it.
-      await unlink(this.filesOf(bucket, key).object).catch((e: NodeJS.ErrnoException) => {
-        if (e.code !== "ENOENT") throw e;
-      });
+      await unlessMissing(unlink(this.filesOf(bucket, key).object));
       await super.deleteObject(bucket, key);
     } catch (e) {
       throw this.failed(e, `could not delete ${key}`);

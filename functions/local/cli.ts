@@ -11,27 +11,28 @@ import { parseArgs } from "node:util";
 import { copyOf } from "../core/dedupe/facts.ts";
 import { sourceNames } from "../core/dedupe/story.ts";
 import { FeedError } from "../core/errors.ts";
-import { type IngestReport, Invocation, normalizeInput, StoreFailure } from "../ingest/ingest.ts";
+import {
+  type IngestReport,
+  type Input,
+  Invocation,
+  normalizeInput,
+  StoreFailure,
+} from "../ingest/ingest.ts";
 import { readSourceStates } from "../ingest/poll.ts";
 import { clock } from "../runtime/clock.ts";
 import { DEFAULT_CONFIG_FILE } from "../runtime/config-file.ts";
-import { fetchFeed } from "../sources/fetch.ts";
+import type { Log } from "../runtime/log.ts";
 import { pushToEndpoint } from "../sources/push-client.ts";
 import { formatSourcesTable } from "../sources/state.ts";
 import { PREFIX } from "../store/layout.ts";
 import { readPublic } from "../store/published.ts";
 import { readStory, resolveStory } from "../store/stories.ts";
-import { type Command, type Io, OPTIONS, UsageError, withStore } from "./command.ts";
+import { fetchDocument } from "./add.ts";
+import { type Command, type Io, OPTIONS, print, UsageError, withStore } from "./command.ts";
 import { entries } from "./entries.ts";
 import { loadConfig } from "./runtime.ts";
 import { serve } from "./serve-command.ts";
 import { addSource, exportSources, importSources } from "./subscriptions.ts";
-
-const processIo = (): Io => ({
-  stdout: process.stdout,
-  stderr: process.stderr,
-  stderrIsTTY: process.stderr.isTTY === true,
-});
 
 const OPTIONS_USAGE = `options:
   --config FILE     config file (default ${DEFAULT_CONFIG_FILE})
@@ -51,10 +52,6 @@ const OPTIONS_USAGE = `options:
 exit codes: 0 all good; 1 some input refused or failed (the rest is stored and
 published); 2 usage error`;
 
-function parse(argv: string[]) {
-  return parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
-}
-
 /** A file the user named that is not there or not readable: their mistake, not ours. */
 function isUnreadable(e: unknown): boolean {
   const code = (e as { code?: string } | null)?.code;
@@ -62,48 +59,40 @@ function isUnreadable(e: unknown): boolean {
 }
 
 /** A document from a file or an http(s) URL, as bytes (the parser decodes them). */
-async function readDocument(target: string) {
-  if (/^https?:\/\//i.test(target)) {
-    const result = await fetchFeed(
-      target,
-      { etag: null, lastModified: null },
-      { allowLoopback: true, timeoutMs: 20_000, maxBytes: 50 << 20 },
-    );
-    if (result.kind !== "ok")
-      throw new FeedError(target, result.kind === "error" ? result.message : "not modified");
-    return {
-      bytes: result.body,
-      info: { source: target, documentUrl: result.url, contentType: result.contentType },
-    };
+async function readDocument(target: string): Promise<Input> {
+  if (!/^https?:\/\//i.test(target)) {
+    const body = new Uint8Array(readFileSync(target));
+    return { source: basename(target), documentUrl: null, contentType: null, body };
   }
-  return {
-    bytes: new Uint8Array(readFileSync(target)),
-    info: { source: basename(target), documentUrl: null, contentType: null },
-  };
+  const { url, contentType, body } = await fetchDocument(target, {
+    timeoutMs: 20_000,
+    maxBytes: 50 << 20,
+  });
+  return { source: target, documentUrl: url, contentType, body };
 }
 
-/** Whether a report leaves out some of its input: exit code 1. */
-const refusedSome = (report: Pick<IngestReport, "rejected" | "failed">) =>
-  report.rejected.length > 0 || report.failed.length > 0;
-
-const printer = (io: Io) => (value: unknown) => io.stdout.write(`${JSON.stringify(value)}\n`);
+/** Whether a handler's report (or the push endpoint's answer) leaves out some input: exit code 1. */
+function refusesSome(report: unknown): boolean {
+  const { rejected, failed } = (report ?? {}) as Partial<IngestReport>;
+  return (
+    (Array.isArray(rejected) && rejected.length > 0) || (Array.isArray(failed) && failed.length > 0)
+  );
+}
 
 const ingest: Command = {
   synopsis: "ingest <file|url>...",
   summary: "ingest feed documents into the store, then regenerate",
   run: async (args, ctx) => {
     if (args.length === 0) throw new UsageError("ingest needs at least one file or URL");
-    const print = printer(ctx.io);
     return withStore(ctx, async ({ handlers }) => {
       // one invocation for all the documents: one head commit, then one regeneration
       const invocation = new Invocation(handlers.deps);
       let refused = false;
       for (const target of args) {
         try {
-          const { bytes, info } = await readDocument(target);
-          const { copies: _, ...report } = await invocation.ingest({ ...info, body: bytes });
-          print(report);
-          refused ||= refusedSome(report);
+          const { copies: _, ...report } = await invocation.ingest(await readDocument(target));
+          print(ctx.io, report);
+          refused ||= refusesSome(report);
         } catch (e) {
           if (!(e instanceof FeedError) && !isUnreadable(e)) throw e;
           handlers.log.error((e as Error).message);
@@ -122,7 +111,7 @@ const regenerate: Command = {
   summary: "regenerate the published feeds (and copy them into DIR)",
   run: async (_args, ctx) =>
     withStore(ctx, async ({ handlers, store }) => {
-      printer(ctx.io)(await handlers.regenerate({}));
+      print(ctx.io, await handlers.regenerate({}));
       const out = ctx.values.out;
       if (out) {
         // Everything that is served (the feeds, feed.xsl they name, the archive pages they
@@ -144,27 +133,19 @@ const normalize: Command = {
   summary: "print the normalized items as JSON Lines; stores nothing",
   run: async (args, { values, io }) => {
     if (args.length !== 1) throw new UsageError("normalize takes one file or URL");
-    const print = printer(io);
     const { config } = loadConfig(values.config);
-    const { bytes, info } = await readDocument(args[0]!);
-    const { groups } = normalizeInput({ ...info, body: bytes }, config, clock());
+    const { groups } = normalizeInput(await readDocument(args[0]!), config, clock());
     for (const { source, copies } of groups) {
       for (const copy of copies) {
-        if (!values.explain) {
-          print(copy.item);
-          continue;
-        }
-        const facts = copyOf(copy, source);
-        print({
-          ...copy.item,
-          explain: {
-            home: facts.home,
-            keys: facts.storyKeys,
-            words: facts.shown.words,
-            sentences: facts.profile.sentences.length,
-            teaser: facts.teaser,
-          },
-        });
+        const facts = values.explain ? copyOf(copy, source) : null;
+        const explain = facts && {
+          home: facts.home,
+          keys: facts.storyKeys,
+          words: facts.shown.words,
+          sentences: facts.profile.sentences.length,
+          teaser: facts.teaser,
+        };
+        print(io, explain ? { ...copy.item, explain } : copy.item);
       }
     }
     return 0;
@@ -183,13 +164,8 @@ const invoke: Command = {
     const event = JSON.parse(readFileSync(ctx.values.event, "utf-8"));
     return withStore(ctx, async ({ handlers }) => {
       const result = await handlers[fn](event);
-      printer(ctx.io)(result);
-      const report = result as Partial<IngestReport> | null;
-      return Array.isArray(report?.rejected) &&
-        Array.isArray(report?.failed) &&
-        refusedSome(report as IngestReport)
-        ? 1
-        : 0;
+      print(ctx.io, result);
+      return refusesSome(result) ? 1 : 0;
     });
   },
 };
@@ -201,10 +177,14 @@ const push: Command = {
     if (args.length !== 1) throw new UsageError("push takes one JSON file of items");
     const body = readFileSync(args[0]!, "utf-8");
     const { io, values } = ctx;
+    /** Prints the endpoint's answer; exit 1 when it refuses or fails some of the items. */
+    const answered = (status: number, text: string) => {
+      io.stdout.write(`${text}\n`);
+      return status < 300 && !refusesSome(jsonOrNull(text)) ? 0 : 1;
+    };
     if (values.endpoint) {
       const response = await pushToEndpoint(values.endpoint, body);
-      io.stdout.write(`${response.body}\n`);
-      return response.status < 300 && !rejectsAny(response.body) ? 0 : 1;
+      return answered(response.status, response.body);
     }
     return withStore(ctx, async ({ handlers }) => {
       const event = {
@@ -215,20 +195,18 @@ const push: Command = {
         isBase64Encoded: false,
       };
       const response = (await handlers.ingest(event)) as { statusCode: number; body: string };
-      io.stdout.write(`${response.body}\n`);
+      const code = answered(response.statusCode, response.body);
       await handlers.regenerate({});
-      return response.statusCode < 300 && !rejectsAny(response.body) ? 0 : 1;
+      return code;
     });
   },
 };
 
-/** Whether the push endpoint's answer refuses or fails some of the items. */
-function rejectsAny(body: string): boolean {
+function jsonOrNull(text: string): unknown {
   try {
-    const report = JSON.parse(body) as Partial<IngestReport>;
-    return (report.rejected?.length ?? 0) > 0 || (report.failed?.length ?? 0) > 0;
+    return JSON.parse(text);
   } catch {
-    return false;
+    return null;
   }
 }
 
@@ -264,21 +242,27 @@ const add: Command = {
   },
 };
 
+/** The one argument of `why` and `remove`. */
+function entryId(command: string, args: string[]): string {
+  if (args.length !== 1) throw new UsageError(`${command} takes an entry id (urn:uuid:…)`);
+  return args[0]!;
+}
+
+function noEntry(log: Log, id: string): number {
+  log.error(`no entry with id ${id} (cleanfeed entries lists them)`);
+  return 1;
+}
+
 const why: Command = {
   synopsis: "why <entry-id>",
   summary: "why copies were merged into an entry",
   run: async (args, ctx) => {
-    const [id] = args;
-    if (id === undefined || args.length > 1)
-      throw new UsageError("why takes an entry id (urn:uuid:…)");
+    const id = entryId("why", args);
     return withStore(ctx, async ({ store, handlers }) => {
       const story = await readStory(store.objects, id);
-      if (story === null) {
-        handlers.log.error(`no entry with id ${id} (cleanfeed entries lists them)`);
-        return 1;
-      }
+      if (story === null) return noEntry(handlers.log, id);
       const s = story.value;
-      printer(ctx.io)({
+      print(ctx.io, {
         id: s.id,
         title: s.entry.item.title,
         url: s.entry.item.url,
@@ -302,16 +286,10 @@ const remove: Command = {
   synopsis: "remove <entry-id>",
   summary: "remove an entry for good (it never comes back)",
   run: async (args, ctx) => {
-    const [id] = args;
-    if (id === undefined || args.length > 1) {
-      throw new UsageError("remove takes an entry id (urn:uuid:…)");
-    }
+    const id = entryId("remove", args);
     return withStore(ctx, async ({ store, handlers }) => {
-      if ((await resolveStory(store.objects, id)) === null) {
-        handlers.log.error(`no entry with id ${id} (cleanfeed entries lists them)`);
-        return 1;
-      }
-      printer(ctx.io)(await handlers.ingest({ remove: id }));
+      if ((await resolveStory(store.objects, id)) === null) return noEntry(handlers.log, id);
+      print(ctx.io, await handlers.ingest({ remove: id }));
       await handlers.regenerate({});
       return 0;
     });
@@ -338,14 +316,17 @@ function usage(): string {
   return `usage: cleanfeed <command> [options]\n\ncommands:\n${lines.join("\n")}\n\n${OPTIONS_USAGE}`;
 }
 
-async function dispatch(argv: string[], io: Io): Promise<number> {
-  let parsed: ReturnType<typeof parse>;
+/** The flags and positionals; a flag that is wrong is a usage error. */
+function parse(argv: string[]) {
   try {
-    parsed = parse(argv);
+    return parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
   } catch (e) {
     throw new UsageError((e as Error).message);
   }
-  const { values, positionals } = parsed;
+}
+
+async function dispatch(argv: string[], io: Io): Promise<number> {
+  const { values, positionals } = parse(argv);
   const [name, ...args] = positionals;
   if (values.help) {
     io.stdout.write(`${usage()}\n`);
@@ -378,9 +359,12 @@ function shown(e: Error): Error {
 
 /**
  * Runs one command line and returns its exit code. Problems a user can act on
- * end as one line on `io.stderr`.
+ * end as one line on `io.stderr`; the process's own streams unless a test gives others.
  */
-export async function main(argv: string[], io: Io = processIo()): Promise<number> {
+export async function main(
+  argv: string[],
+  io: Io = { stdout: process.stdout, stderr: process.stderr, stderrIsTTY: !!process.stderr.isTTY },
+): Promise<number> {
   try {
     return await dispatch(argv, io);
   } catch (e) {
@@ -388,8 +372,4 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
     io.stderr.write(`cleanfeed: ${message}\n`);
     return e instanceof UsageError ? 2 : 1;
   }
-}
-
-export async function run(argv: string[]): Promise<void> {
-  process.exitCode = await main(argv);
 }

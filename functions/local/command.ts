@@ -3,8 +3,9 @@
  * error, and the shape a command has in the command table (cli.ts).
  */
 import type { parseArgs } from "node:util";
+import type { Config } from "../core/config.ts";
 import { DEFAULT_CONFIG_FILE } from "../runtime/config-file.ts";
-import { loadConfig, localHandlers, openStore, type TextSink } from "./runtime.ts";
+import { type LocalStore, loadConfig, localHandlers, openStore, type TextSink } from "./runtime.ts";
 
 /** Where a command writes; the process's own streams unless a caller (a test) gives others. */
 export interface Io {
@@ -50,57 +51,58 @@ export interface Command {
   run(args: string[], ctx: CommandContext): Promise<number>;
 }
 
-function portOf(value: string): number {
-  const port = Number(value);
-  if (value.trim() === "" || !Number.isInteger(port) || port < 0 || port > 65535) {
-    throw new UsageError(`--port must be a port number (0-65535), got "${value}"`);
+/** A flag's whole number from `min` to `max`; a usage error saying what it `must` be otherwise. */
+export function wholeNumber(flag: string, value: string, min: number, max: number, must: string) {
+  const n = Number(value);
+  if (value.trim() === "" || !Number.isInteger(n) || n < min || n > max) {
+    throw new UsageError(`--${flag} must be ${must}, got "${value}"`);
   }
-  return port;
+  return n;
 }
 
-/** Progress is for a person watching: stderr when it is a terminal, unless --quiet. */
-export const progressSink = (values: Values, io: Io) =>
-  io.stderrIsTTY && !values.quiet ? io.stderr : null;
+/** Prints `value` on stdout as one JSON Lines line. */
+export const print = (io: Io, value: unknown) => io.stdout.write(`${JSON.stringify(value)}\n`);
+
+/**
+ * What the flags name, opened: the port, the config and the store, and the
+ * handlers over that store that publish the feed at a given address. Progress
+ * shows only when stderr is a terminal and --quiet is not given.
+ */
+export async function openFlags({ values, io }: CommandContext) {
+  const port = wholeNumber("port", values.port, 0, 65535, "a port number (0-65535)");
+  const { config, dir } = loadConfig(values.config);
+  const store = await openStore(values);
+  const handlersAt = (publicUrl: string) =>
+    localHandlers(store.objects, config, dir, {
+      publicUrl,
+      quiet: values.quiet,
+      stderr: io.stderr,
+      progressTo: io.stderrIsTTY && !values.quiet ? io.stderr : null,
+    });
+  return { port, config, store, handlersAt };
+}
 
 /** Runs `run` over the store the flags name (and the handlers over it), closing it after. */
 export async function withStore<T>(
   ctx: CommandContext,
-  run: (opened: Awaited<ReturnType<typeof open>>) => Promise<T>,
+  run: (opened: {
+    config: Config;
+    store: LocalStore;
+    handlers: ReturnType<typeof localHandlers>;
+  }) => Promise<T>,
 ): Promise<T> {
-  const opened = await open(ctx);
+  const { port, config, store, handlersAt } = await openFlags(ctx);
   try {
-    return await run(opened);
+    if (store.servedBy !== null) {
+      const { pid, command } = store.servedBy;
+      ctx.io.stderr.write(
+        `the data folder ${ctx.values.data} is served by pid ${pid} (${command}): using it\n`,
+      );
+    }
+    // The feed's address: the config's, else the running serve's, else where serve would put it.
+    const publicUrl = store.servedBy?.feedUrl ?? `http://127.0.0.1:${port}/`;
+    return await run({ config, store, handlers: handlersAt(publicUrl) });
   } finally {
-    await opened.store.close();
+    await store.close();
   }
-}
-
-/** What the flags name: the port, the config (and its folder) and the store, opened. */
-export async function openFlags(values: Values) {
-  const port = portOf(values.port);
-  const { config, dir } = loadConfig(values.config);
-  const store = await openStore({
-    data: values.data,
-    endpoint: values.endpoint,
-    bucket: values.bucket,
-  });
-  return { port, config, dir, store };
-}
-
-async function open({ values, io }: CommandContext) {
-  const { port, config, dir, store } = await openFlags(values);
-  if (store.servedBy !== null) {
-    const { pid, command } = store.servedBy;
-    io.stderr.write(
-      `the data folder ${values.data} is served by pid ${pid} (${command}): using it\n`,
-    );
-  }
-  // The feed's address: the config's, else the running serve's, else where serve would put it.
-  const handlers = localHandlers(store.objects, config, dir, {
-    publicUrl: store.servedBy?.feedUrl ?? `http://127.0.0.1:${port}/`,
-    quiet: values.quiet,
-    stderr: io.stderr,
-    progressTo: progressSink(values, io),
-  });
-  return { config, dir, store, handlers };
 }

@@ -10,7 +10,7 @@ import { renameSync, writeFileSync } from "node:fs";
 import { isDeepStrictEqual } from "node:util";
 import { type Config, parseConfig } from "../core/config.ts";
 import { isObject } from "../core/json.ts";
-import { readConfigJson } from "../runtime/config-file.ts";
+import type { loadConfig } from "./runtime.ts";
 
 /** A source as `add` and `sources import` write it. */
 export interface NewSource {
@@ -18,29 +18,9 @@ export interface NewSource {
   url: string;
 }
 
-/** The config file as text, as JSON, and as the validated config. */
-export interface ConfigDocument {
-  path: string;
-  text: string;
-  value: Record<string, unknown>;
-  config: Config;
-}
-
-export function readConfigDocument(path: string): ConfigDocument {
-  const { text, value } = readConfigJson(path);
-  const config = parseConfig(value);
-  return { path, text, value: value as Record<string, unknown>, config };
-}
-
 /** A URL as the config stores it (the URL parser's form), for comparing sources. */
 export function sameUrlKey(url: string): string {
   return URL.canParse(url) ? new URL(url).href : url;
-}
-
-/** The configured source that already has this URL, if any. */
-export function sourceWithUrl(config: Config, url: string) {
-  const key = sameUrlKey(url);
-  return config.sources.find((s) => s.url !== null && sameUrlKey(s.url) === key) ?? null;
 }
 
 /**
@@ -66,61 +46,35 @@ export function sourceName(title: string | null, url: string, taken: Set<string>
   return name;
 }
 
-/** Index just past the value that starts at `i` in JSON text (no validation: the text parsed). */
-function valueEnd(text: string, i: number): number {
+/** Where the array or object opening at `open` closes (strings skipped), or -1. */
+function closingBracket(text: string, open: number): number {
   let depth = 0;
-  for (let j = i; j < text.length; j++) {
-    const c = text[j]!;
+  for (let i = open; i < text.length; i++) {
+    const c = text[i];
     if (c === '"') {
-      for (j++; text[j] !== '"'; j++) if (text[j] === "\\") j++;
-      if (depth === 0) return j + 1;
-    } else if (c === "{" || c === "[") depth++;
-    else if (c === "}" || c === "]") {
-      depth--;
-      if (depth === 0) return j + 1;
-    } else if (depth === 0 && /[,\s}\]]/.test(text[j + 1] ?? "}")) return j + 1;
+      for (i++; i < text.length && text[i] !== '"'; i++) if (text[i] === "\\") i++;
+    } else if (c === "[" || c === "{") depth++;
+    else if ((c === "]" || c === "}") && --depth === 0) return i;
   }
-  return text.length;
+  return -1;
 }
 
-/** The `sources` array of the top-level object: where it opens and closes, or null. */
-function sourcesArray(text: string): { open: number; close: number } | null {
-  let i = text.indexOf("{");
-  if (i === -1) return null;
-  i++;
-  const skip = () => {
-    while (i < text.length && /[\s,]/.test(text[i]!)) i++;
-  };
-  for (skip(); i < text.length && text[i] !== "}"; skip()) {
-    const keyEnd = valueEnd(text, i);
-    const key = JSON.parse(text.slice(i, keyEnd)) as string;
-    i = text.indexOf(":", keyEnd) + 1;
-    while (/\s/.test(text[i]!)) i++;
-    const end = valueEnd(text, i);
-    if (key === "sources" && text[i] === "[") return { open: i, close: end - 1 };
-    i = end;
-  }
-  return null;
-}
-
-/** The text with `added` appended to the sources array, laid out like its neighbours. */
-function spliced(text: string, added: NewSource[]): string | null {
-  const at = sourcesArray(text);
-  if (at === null) return null;
-  const inside = text.slice(at.open + 1, at.close);
-  const lineStart = text.lastIndexOf("\n", at.open) + 1;
+/** The text with `added` appended between `open` and `close`, laid out like its neighbours. */
+function splice(text: string, open: number, close: number, added: NewSource[]): string {
+  const inside = text.slice(open + 1, close);
+  const lineStart = text.lastIndexOf("\n", open) + 1;
   const outer = /^[ \t]*/.exec(text.slice(lineStart))![0];
   const items = added.map(
     (s) => `{ "name": ${JSON.stringify(s.name)}, "url": ${JSON.stringify(s.url)} }`,
   );
   if (inside.trim() === "") {
     const pad = `${outer}  `;
-    return `${text.slice(0, at.open + 1)}\n${items.map((x) => pad + x).join(",\n")}\n${outer}${text.slice(at.close)}`;
+    return `${text.slice(0, open + 1)}\n${items.map((x) => pad + x).join(",\n")}\n${outer}${text.slice(close)}`;
   }
-  const last = at.open + 1 + inside.trimEnd().length;
+  const last = open + 1 + inside.trimEnd().length;
   // The indentation of the array's last line that starts an element.
   const pad = /\n([ \t]*)\S[^\n]*$/.exec(text.slice(0, last))?.[1] ?? `${outer}  `;
-  const multiline = text.slice(at.open, last).includes("\n");
+  const multiline = text.slice(open, last).includes("\n");
   const sep = multiline ? `,\n${pad}` : ", ";
   return `${text.slice(0, last)}${items.map((x) => sep + x).join("")}${text.slice(last)}`;
 }
@@ -131,12 +85,19 @@ function spliced(text: string, added: NewSource[]): string | null {
  * text; otherwise it is rewritten as indented JSON with the same content.
  * Throws ConfigError, writing nothing, when the result would not validate.
  */
-export function appendSources(doc: ConfigDocument, added: NewSource[]): Config {
+export function appendSources(doc: ReturnType<typeof loadConfig>, added: NewSource[]): Config {
   const sources = Array.isArray(doc.value.sources) ? doc.value.sources : [];
   const expected = { ...doc.value, sources: [...sources, ...added] };
-  let text = spliced(doc.text, added);
-  if (text === null || !sameJson(text, expected)) {
-    text = `${JSON.stringify(expected, null, 2)}\n`;
+  // The `sources` array is the one whose splice reads back as the expected config.
+  let text = `${JSON.stringify(expected, null, 2)}\n`;
+  for (const match of doc.text.matchAll(/"sources"\s*:\s*\[/g)) {
+    const open = match.index + match[0].length - 1;
+    const close = closingBracket(doc.text, open);
+    const candidate = close < 0 ? "" : splice(doc.text, open, close, added);
+    if (sameJson(candidate, expected)) {
+      text = candidate;
+      break;
+    }
   }
   const config = parseConfig(JSON.parse(text));
   const temporary = `${doc.path}.${process.pid}.tmp`;

@@ -51,9 +51,14 @@ export class DataFolderInUseError extends Error {
   }
 }
 
-const FULL = new Set(["ENOSPC", "EDQUOT"]);
-const READ_ONLY = new Set(["EROFS"]);
-const DENIED = new Set(["EACCES", "EPERM"]);
+/** The errno codes that are the folder's fault, and what each says about it. */
+const PROBLEMS = new Map([
+  ["ENOSPC", "is full"],
+  ["EDQUOT", "is full"],
+  ["EROFS", "is read-only"],
+  ["EACCES", "is not writable"],
+  ["EPERM", "is not writable"],
+]);
 
 /** The storage cause of a failed write, or null when it is not the folder's fault. */
 export function folderProblem(
@@ -61,22 +66,8 @@ export function folderProblem(
   folder: string,
   doing: string,
 ): DataFolderError | null {
-  const code = (error as NodeJS.ErrnoException | null)?.code;
-  if (typeof code !== "string") return null;
-  const what = FULL.has(code)
-    ? "is full"
-    : READ_ONLY.has(code)
-      ? "is read-only"
-      : DENIED.has(code)
-        ? "is not writable"
-        : null;
-  return what === null
-    ? null
-    : new DataFolderError(`the data folder ${folder} ${what} (${code}): ${doing}`, code);
-}
-
-/** `cleanfeed serve` for the command, `node script` for anything else. */
-export function commandLine(argv = process.argv): string {
-  const script = (argv[1] ?? "node").split(/[\\/]/).pop() ?? "node";
-  return [script.replace(/\.[cm]?[jt]s$/, ""), argv[2]].filter(Boolean).join(" ");
+  const code = String((error as NodeJS.ErrnoException | null)?.code);
+  const what = PROBLEMS.get(code);
+  if (what === undefined) return null;
+  return new DataFolderError(`the data folder ${folder} ${what} (${code}): ${doing}`, code);
 }

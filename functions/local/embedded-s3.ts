@@ -13,22 +13,26 @@
  *
  * The per-key lock lives in this process, so the folder's lock file
  * (folder-lock.ts) makes this the only server on its folder; other processes
- * use it (shared-s3.ts). At start the folder is checked and torn objects are
- * repaired or quarantined (repair.ts); writes go through atomic-store.ts.
+ * use it (openEmbeddedS3). Two servers on one folder would each hold their own
+ * per-key locks over the same files, and conditional writes would stop being
+ * conditional (stories were lost). At start the folder is checked and torn
+ * objects are repaired or quarantined (repair.ts); writes go through
+ * atomic-store.ts.
  */
 import { mkdirSync } from "node:fs";
 import http from "node:http";
-import type { AddressInfo } from "node:net";
+import { setTimeout as sleep } from "node:timers/promises";
 import S3rver from "s3rver";
 import { AtomicStore } from "./atomic-store.ts";
 import {
-  commandLine,
   DataFolderInUseError,
   describeHolder,
   folderProblem,
+  type LockHolder,
 } from "./data-folder-errors.ts";
-import { acquireFolderLock, type FolderLock } from "./folder-lock.ts";
+import { acquireFolderLock, type FolderLock, joinFolder } from "./folder-lock.ts";
 import { repairFolder } from "./repair.ts";
+import { listenLocal } from "./serve.ts";
 
 export interface EmbeddedS3 {
   /** `http://127.0.0.1:PORT`: give it to the S3 client as `endpoint` with path-style. */
@@ -43,8 +47,6 @@ export interface EmbeddedS3Options {
   /** Folder for the objects; kept across runs. */
   directory: string;
   bucket: string;
-  /** 0 picks a free port. */
-  port?: number;
   /** How messages name the folder (`.cleanfeed`); the directory by default. */
   folder?: string;
   /** Hears one line per repair, quarantine or takeover, and why close waits; stderr by default. */
@@ -55,18 +57,19 @@ export interface EmbeddedS3Options {
 class KeyLock {
   private tails = new Map<string, Promise<void>>();
 
+  /** Waits for the work before on `key`; its own ends when it calls the release this returns. */
   async acquire(key: string): Promise<() => void> {
-    const previous = this.tails.get(key) ?? Promise.resolve();
+    const previous = this.tails.get(key);
     let release!: () => void;
+    // Released only after `previous` is, so whoever waits on it waits on the whole queue.
     const current = new Promise<void>((resolve) => {
       release = resolve;
     });
-    const tail = previous.then(() => current);
-    this.tails.set(key, tail);
+    this.tails.set(key, current);
     await previous;
     return () => {
       release();
-      if (this.tails.get(key) === tail) this.tails.delete(key);
+      if (this.tails.get(key) === current) this.tails.delete(key);
     };
   }
 }
@@ -87,13 +90,12 @@ function objectOf(url: string): { bucket: string; key: string } | null {
   };
 }
 
-async function currentEtag(store: AtomicStore, bucket: string, key: string) {
-  try {
-    return String((await store.getMetadata(bucket, key)).etag);
-  } catch {
-    return null;
-  }
-}
+/** The key's ETag, or null when there is no (whole) object under it. */
+const currentEtag = (store: AtomicStore, bucket: string, key: string) =>
+  store.getMetadata(bucket, key).then(
+    (metadata) => String(metadata.etag),
+    () => null,
+  );
 
 /** Why a conditional PutObject must be refused, or null when it may proceed. */
 function failedCondition(req: http.IncomingMessage, etag: string | null): string | null {
@@ -131,7 +133,7 @@ export async function startEmbeddedS3(options: EmbeddedS3Options): Promise<Embed
     mkdirSync(options.directory, { recursive: true }),
   );
   const acquired = await step(folder, "could not lock it", () =>
-    acquireFolderLock(options.directory, commandLine()),
+    acquireFolderLock(options.directory),
   );
   if (acquired.lock === undefined) throw new DataFolderInUseError(folder, acquired.holder);
   const { lock, tookOverFrom } = acquired;
@@ -189,23 +191,13 @@ async function serve(
     }
     koa(req, res);
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(options.port ?? 0, "127.0.0.1", () => resolve());
-  });
-  const stop = () =>
-    new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      server.closeAllConnections();
-    });
-  const { port } = server.address() as AddressInfo;
-  const endpoint = `http://127.0.0.1:${port}`;
-  try {
-    lock.update({ endpoint, state: "serving" });
-  } catch (e) {
+  const { url: endpoint, stop } = await listenLocal(server, 0);
+  await step(folder, "could not write its lock file", () =>
+    lock.update({ endpoint, state: "serving" }),
+  ).catch(async (e) => {
     await stop();
-    throw folderProblem(e, folder, "could not write its lock file") ?? e;
-  }
+    throw e;
+  });
   return {
     endpoint,
     bucket: options.bucket,
@@ -220,4 +212,65 @@ async function serve(
       lock.release();
     },
   };
+}
+
+export interface SharedS3 extends EmbeddedS3 {
+  /** The process whose server this is, when it is another one's. */
+  servedBy: LockHolder | null;
+}
+
+/** How long to wait for a server that is starting or closing. */
+const WAIT_MS = 60_000;
+
+/** Whether anything answers HTTP at the endpoint (any status will do). */
+const answers = (endpoint: string) =>
+  fetch(`${endpoint}/`, { method: "HEAD", signal: AbortSignal.timeout(10_000) }).then(
+    () => true,
+    () => false,
+  );
+
+/** Starts the folder's server, or uses the one running on it; says who holds it when neither works. */
+export async function openEmbeddedS3(options: EmbeddedS3Options): Promise<SharedS3> {
+  const folder = options.folder ?? options.directory;
+  const deadline = Date.now() + WAIT_MS;
+  for (let unanswered = 0; ; ) {
+    let holder: LockHolder;
+    try {
+      return { ...(await startEmbeddedS3(options)), servedBy: null };
+    } catch (e) {
+      if (!(e instanceof DataFolderInUseError)) throw e;
+      holder = e.holder;
+    }
+    const joined = await step(folder, "could not register with its server", () =>
+      joinFolder(options.directory),
+    );
+    holder = joined.holder ?? holder;
+    const { leave } = joined;
+    if (leave !== null && holder.endpoint !== null) {
+      if (await answers(holder.endpoint)) {
+        return {
+          endpoint: holder.endpoint,
+          bucket: options.bucket,
+          servedBy: holder,
+          announceFeed: () => {
+            throw new Error(`the data folder ${folder} is served by another process`);
+          },
+          close: async () => leave(),
+        };
+      }
+      leave();
+      if (++unanswered >= 3) {
+        throw new DataFolderInUseError(
+          folder,
+          holder,
+          `; its server ${holder.endpoint} does not answer`,
+        );
+      }
+    }
+    // Starting (checking the folder) or closing: either way it changes soon.
+    if (Date.now() > deadline) {
+      throw new DataFolderInUseError(folder, holder, `; its server is still ${holder.state}`);
+    }
+    await sleep(200);
+  }
 }

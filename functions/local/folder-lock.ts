@@ -53,6 +53,12 @@ function processStart(pid: number): string | null {
 
 const me = (): Who => ({ pid: process.pid, started: processStart(process.pid) });
 
+/** This process as a lock names it: `cleanfeed serve` for the command, `node script` otherwise. */
+function commandLine(): string {
+  const script = (process.argv[1] ?? "node").split(/[\\/]/).pop() ?? "node";
+  return [script.replace(/\.[cm]?[jt]s$/, ""), process.argv[2]].filter(Boolean).join(" ");
+}
+
 function isAlive(who: Who): boolean {
   try {
     process.kill(who.pid, 0);
@@ -127,24 +133,11 @@ export class FolderLock {
     private info: LockHolder,
   ) {}
 
-  get holder(): LockHolder {
-    return this.info;
-  }
-
   update(patch: Partial<Pick<LockHolder, "endpoint" | "state" | "feedUrl">>): void {
     this.info = { ...this.info, ...patch };
     const tmp = `${this.path}.tmp-${process.pid}-${this.info.token}`;
     writeFileSync(tmp, JSON.stringify(this.info));
     renameSync(tmp, this.path);
-  }
-
-  /** On a full or read-only disk the state cannot be written; users cannot register either. */
-  private tryUpdate(patch: Partial<Pick<LockHolder, "state">>): void {
-    try {
-      this.update(patch);
-    } catch {
-      // closing goes on: a lock that stays behind names a pid that will be gone.
-    }
   }
 
   /** Live users of the server; the files of users that died are removed. */
@@ -160,11 +153,18 @@ export class FolderLock {
 
   /** Waits until no process uses the server; `waiting` hears who is still using it, once. */
   async whenUnused(waiting: (users: User[]) => void): Promise<void> {
+    // On a full or read-only disk the state cannot be written (users cannot register either):
+    // closing goes on, and a lock that stays behind names a pid that will be gone.
+    const mark = (state: LockHolder["state"]) => {
+      try {
+        this.update({ state });
+      } catch {}
+    };
     for (let told = false; ; told = true) {
-      this.tryUpdate({ state: "closing" });
+      mark("closing");
       const users = this.users();
       if (users.length === 0) return;
-      this.tryUpdate({ state: "serving" });
+      mark("serving");
       if (!told) waiting(users);
       await sleep(200);
     }
@@ -191,7 +191,7 @@ function litterOf(lockPath: string) {
       const path = join(dir, name);
       const raw = readIfExists(path);
       if (raw === null) return [];
-      return [{ name, path, who: parse<Who & { command?: string }>(raw), stale: stale(path, raw) }];
+      return [{ name, path, who: parse<User>(raw), stale: stale(path, raw) }];
     });
 }
 
@@ -200,14 +200,14 @@ export type Acquired =
   | { holder: LockHolder; lock?: undefined };
 
 /** Takes the folder's lock, taking over a stale one; or names the live process holding it. */
-export async function acquireFolderLock(dir: string, command: string): Promise<Acquired> {
+export async function acquireFolderLock(dir: string): Promise<Acquired> {
   const path = join(dir, LOCK_FILE);
   let tookOverFrom: LockHolder | null = null;
   for (let attempt = 1; ; attempt++) {
     const info: LockHolder = {
       ...me(),
       token: randomBytes(8).toString("hex"),
-      command,
+      command: commandLine(),
       since: new Date().toISOString(),
       endpoint: null,
       state: "starting",
@@ -229,14 +229,14 @@ export async function acquireFolderLock(dir: string, command: string): Promise<A
   }
 }
 
-/** Registers this process as a user of the server holding the folder's lock, if it serves. */
-export function joinFolder(
-  dir: string,
-  command: string,
-): { holder: LockHolder | null; leave: (() => void) | null } {
+/**
+ * Registers this process as a user of the server holding the folder's lock,
+ * if it serves (`leave` then unregisters it; null when it does not serve).
+ */
+export function joinFolder(dir: string) {
   const path = join(dir, LOCK_FILE);
   const file = `${path}.user-${process.pid}-${randomBytes(8).toString("hex")}`;
-  writeFileSync(file, JSON.stringify({ ...me(), command }));
+  writeFileSync(file, JSON.stringify({ ...me(), command: commandLine() }));
   const holder = parse<LockHolder>(readIfExists(path));
   if (holder?.state === "serving" && holder.endpoint !== null && isAlive(holder)) {
     return { holder, leave: () => rmSync(file, { force: true }) };

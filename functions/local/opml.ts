@@ -69,22 +69,9 @@ export function parseOpml(text: string): OpmlFeed[] {
 
 /** OPML 2.0 listing `feeds`, every value escaped by the feeds' XML writer. */
 export function renderOpml(title: string, feeds: { name: string; url: string }[]): string {
-  const opml = el(
-    "opml",
-    { version: "2.0" },
-    el("head", {}, el("title", {}, title)),
-    el(
-      "body",
-      {},
-      feeds.map((f) =>
-        el("outline", {
-          type: "rss",
-          text: f.name,
-          title: f.name,
-          xmlUrl: f.url,
-        }),
-      ),
-    ),
+  const outlines = feeds.map(({ name, url }) =>
+    el("outline", { type: "rss", text: name, title: name, xmlUrl: url }),
   );
-  return xmlDocument(opml);
+  const head = el("head", {}, el("title", {}, title));
+  return xmlDocument(el("opml", { version: "2.0" }, head, el("body", {}, outlines)));
 }

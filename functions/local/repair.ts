@@ -21,8 +21,7 @@
  * After that first full check, a start only looks closer at what the folder
  * listing shows is unsettled (see CHECKED_MARK).
  */
-import { createHash } from "node:crypto";
-import { type Dirent, existsSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { mkdir, readdir, readFile, rename, rm, stat } from "node:fs/promises";
 import { dirname, join, relative, sep } from "node:path";
 import {
@@ -31,15 +30,18 @@ import {
   type ObjectFiles,
   parseMd5,
   parseMetadata,
+  readIfExists,
   replaceFile,
   type Stamp,
   SUFFIX,
+  stampOf,
   TMP,
+  unlessMissing,
 } from "./s3-files.ts";
 
 const QUARANTINE = "quarantine";
 
-const ROLES = [SUFFIX.object, SUFFIX.md5, SUFFIX.metadata] as const;
+const ROLES = Object.values(SUFFIX);
 
 /** Content types by file name, for metadata rebuilt without its original headers. */
 const CONTENT_TYPES: Record<string, string> = {
@@ -51,34 +53,16 @@ const CONTENT_TYPES: Record<string, string> = {
   txt: "text/plain; charset=utf-8",
 };
 
-async function readIfExists(path: string): Promise<string | null> {
-  return readFile(path, "utf-8").catch((e: NodeJS.ErrnoException) => {
-    if (e.code === "ENOENT") return null;
-    throw e;
-  });
-}
-
 async function hash(path: string): Promise<Stamp | null> {
-  const bytes = await readFile(path).catch((e: NodeJS.ErrnoException) => {
-    if (e.code === "ENOENT") return null;
-    throw e;
-  });
-  if (bytes === null) return null;
-  return { md5: createHash("md5").update(bytes).digest("hex"), size: bytes.length };
+  const bytes = await unlessMissing(readFile(path));
+  return bytes && stampOf(bytes);
 }
 
 const same = (a: Stamp | null, b: Stamp) => a !== null && a.md5 === b.md5 && a.size === b.size;
 
 /** Every object under a bucket folder: its path without suffix, to the names of its files there. */
 async function objectsUnder(dir: string, found = new Map<string, string[]>()) {
-  let entries: Dirent[];
-  try {
-    entries = await readdir(dir, { withFileTypes: true });
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === "ENOENT") return found;
-    throw e;
-  }
-  for (const entry of entries) {
+  for (const entry of (await unlessMissing(readdir(dir, { withFileTypes: true }))) ?? []) {
     const path = join(dir, entry.name);
     if (entry.isDirectory()) {
       await objectsUnder(path, found);
@@ -97,15 +81,9 @@ async function objectsUnder(dir: string, found = new Map<string, string[]>()) {
 const settledByName = (names: string[]) =>
   names.length === ROLES.length && ROLES.every((suffix) => names.includes(suffix));
 
-interface Check {
-  key: string;
-  files: ObjectFiles;
-  quarantine: (why: string) => Promise<string>;
-}
-
 /** Step 1: finish or undo a write cut short; null when there was none. */
-async function settleTempFiles({ key, files }: Check): Promise<string | null> {
-  const temps = [files.object, files.md5, files.metadata].map((f) => f + TMP);
+async function settleTempFiles(key: string, files: ObjectFiles): Promise<string | null> {
+  const temps = Object.values(files).map((f) => f + TMP);
   if (!temps.some((t) => existsSync(t))) return null;
   const metadata = parseMetadata(await readIfExists(files.metadata + TMP));
   const stamp = metadata.kind === "ok" ? metadata.stamp : null;
@@ -126,15 +104,13 @@ async function settleTempFiles({ key, files }: Check): Promise<string | null> {
 }
 
 /** Steps 2 to 5 on the committed files; null when the object is whole as it is. */
-async function checkObject({ key, files, quarantine }: Check): Promise<string | null> {
-  const size = await stat(files.object).then(
-    (s) => s.size,
-    (e: NodeJS.ErrnoException) => {
-      if (e.code === "ENOENT") return null;
-      throw e;
-    },
-  );
-  if (size === null) {
+async function checkObject(
+  key: string,
+  files: ObjectFiles,
+  quarantine: (why: string) => Promise<string>,
+): Promise<string | null> {
+  const size = (await unlessMissing(stat(files.object)))?.size;
+  if (size === undefined) {
     if (!existsSync(files.md5) && !existsSync(files.metadata)) return null;
     await Promise.all([rm(files.md5, { force: true }), rm(files.metadata, { force: true })]);
     return `repaired ${key}: removed the md5 and metadata a delete left behind`;
@@ -202,18 +178,13 @@ export async function repairFolder(root: string, now = new Date()): Promise<stri
       const quarantine = async (why: string) => {
         const to = join(root, QUARANTINE, run, bucket.name, relative(bucketDir, dirname(base)));
         await mkdir(to, { recursive: true });
-        for (const file of [files.object, files.md5, files.metadata]) {
-          await rename(file, join(to, file.slice(dirname(base).length + 1))).catch(
-            (e: NodeJS.ErrnoException) => {
-              if (e.code !== "ENOENT") throw e;
-            },
-          );
+        for (const file of Object.values(files)) {
+          await unlessMissing(rename(file, join(to, file.slice(dirname(base).length + 1))));
         }
         return `quarantined ${key}: ${why}`;
       };
-      const check = { key, files, quarantine };
-      const settled = await settleTempFiles(check);
-      const line = (await checkObject(check)) ?? settled;
+      const settled = await settleTempFiles(key, files);
+      const line = (await checkObject(key, files, quarantine)) ?? settled;
       if (line !== null) lines.push(line);
     }
   }

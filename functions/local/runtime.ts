@@ -4,35 +4,38 @@
  * real clock and ids. No second pipeline lives here.
  */
 import { dirname, join, resolve } from "node:path";
-import type { Config } from "../core/config.ts";
+import { type Config, parseConfig } from "../core/config.ts";
 import { ConfigError } from "../core/errors.ts";
 import { createIngestHandler } from "../ingest/dispatch.ts";
 import type { IngestDeps } from "../ingest/ingest.ts";
 import { pollSources } from "../ingest/poll.ts";
 import { createRegenerateHandler } from "../regenerate/dispatch.ts";
 import { clock, newStoryId } from "../runtime/clock.ts";
-import { readConfigFile } from "../runtime/config-file.ts";
+import { readConfigJson } from "../runtime/config-file.ts";
 import type { Log } from "../runtime/log.ts";
 import { notifyHub } from "../sources/websub.ts";
 import { createS3Client } from "../store/client.ts";
 import { Objects } from "../store/objects.ts";
-import type { LockHolder } from "./data-folder-errors.ts";
-import { openEmbeddedS3 } from "./shared-s3.ts";
+import { openEmbeddedS3, type SharedS3 } from "./embedded-s3.ts";
 
 const DEFAULT_BUCKET = "cleanfeed";
 
-export interface StoreFlags {
-  /** Folder of the embedded S3 server. */
-  data: string;
-  /** Any S3 endpoint instead of the embedded server (with `bucket`). */
-  endpoint?: string | undefined;
-  bucket?: string | undefined;
-}
-
-/** The config file; one that cannot be read names the flag that picks another. */
-export function loadConfig(path: string): { config: Config; dir: string } {
+/**
+ * The config file: its text and JSON (for commands that edit it), the
+ * validated config, and its folder. One that cannot be read names the flag
+ * that picks another.
+ */
+export function loadConfig(path: string) {
   try {
-    return { config: readConfigFile(path), dir: dirname(resolve(path)) };
+    const { text, value } = readConfigJson(path);
+    const config = parseConfig(value);
+    return {
+      path,
+      text,
+      value: value as Record<string, unknown>,
+      config,
+      dir: dirname(resolve(path)),
+    };
   } catch (e) {
     if (e instanceof ConfigError && e.key === "(file)") {
       throw new ConfigError(
@@ -62,41 +65,31 @@ function stderrLog(quiet = false, stderr: TextSink = process.stderr): Log {
   };
 }
 
-export interface LocalStore {
-  objects: Objects;
-  /** The process whose embedded S3 this store goes through, when another one serves the folder. */
-  servedBy: LockHolder | null;
-  /** Tells other commands on this data folder the address the feed is served at. */
-  announceFeed: (feedUrl: string) => void;
-  close: () => Promise<void>;
-}
-
 /**
  * The embedded S3 server on `flags.data`, or the S3 endpoint the flags name.
  * One server per data folder: when another process already serves it, this
- * store goes through that server (`servedBy` names it).
+ * store goes through that server (`servedBy` names that process).
  */
-export async function openStore(flags: StoreFlags): Promise<LocalStore> {
-  if (flags.endpoint) {
-    const bucket = flags.bucket;
-    if (!bucket) throw new Error("--endpoint needs --bucket NAME");
-    const client = createS3Client({ bucket, endpoint: flags.endpoint });
-    return {
-      objects: new Objects(client, bucket),
-      servedBy: null,
-      announceFeed: () => {},
-      close: async () => client.destroy(),
-    };
-  }
-  const s3 = await openEmbeddedS3({
-    directory: join(flags.data, "s3"),
-    bucket: DEFAULT_BUCKET,
-    folder: flags.data,
-  });
-  const client = createS3Client({ bucket: s3.bucket, endpoint: s3.endpoint, embedded: true });
+export async function openStore(flags: {
+  data: string;
+  endpoint?: string | undefined;
+  bucket?: string | undefined;
+}) {
+  const { endpoint, bucket } = flags;
+  if (endpoint && !bucket) throw new Error("--endpoint needs --bucket NAME");
+  const s3: SharedS3 =
+    endpoint && bucket
+      ? { endpoint, bucket, servedBy: null, announceFeed: () => {}, close: async () => {} }
+      : await openEmbeddedS3({
+          directory: join(flags.data, "s3"),
+          bucket: DEFAULT_BUCKET,
+          folder: flags.data,
+        });
+  const client = createS3Client({ bucket: s3.bucket, endpoint: s3.endpoint, embedded: !endpoint });
   return {
     objects: new Objects(client, s3.bucket),
     servedBy: s3.servedBy,
+    /** Tells other commands on this data folder the address the feed is served at. */
     announceFeed: s3.announceFeed,
     close: () => {
       client.destroy();
@@ -105,24 +98,7 @@ export async function openStore(flags: StoreFlags): Promise<LocalStore> {
   };
 }
 
-/**
- * Progress lines on a terminal: a count rewrites its own line (carriage
- * return, erase line), anything else ends it.
- */
-function terminalProgress(tty: TextSink) {
-  return (line: string, transient = false) => {
-    tty.write(`\r\x1b[K${line}${transient ? "" : "\n"}`);
-  };
-}
-
-export interface LocalHandlers {
-  log: Log;
-  publicUrl: string;
-  /** What the handlers ingest with (store, config, clock, progress), for a command's own Invocation. */
-  deps: IngestDeps;
-  ingest: (event: unknown) => Promise<unknown>;
-  regenerate: (event: unknown) => Promise<unknown>;
-}
+export type LocalStore = Awaited<ReturnType<typeof openStore>>;
 
 /** The Lambda handlers, built over a local store. */
 export function localHandlers(
@@ -136,14 +112,18 @@ export function localHandlers(
     /** A terminal to show progress on: only when stderr is one and --quiet is not given. */
     progressTo?: TextSink | null;
   },
-): LocalHandlers {
+) {
   const log = stderrLog(options.quiet, options.stderr);
   const publicUrl = config.feed.publicUrl ?? options.publicUrl;
-  const progress = options.progressTo ? terminalProgress(options.progressTo) : undefined;
+  const tty = options.progressTo;
+  // On a terminal a count rewrites its own line (carriage return, erase line); anything else ends it.
+  const progress = tty
+    ? (line: string, transient = false) => tty.write(`\r\x1b[K${line}${transient ? "" : "\n"}`)
+    : undefined;
+  // What the handlers ingest with, for a command's own Invocation.
   const deps: IngestDeps = { objects, config, now: clock, newId: newStoryId, progress };
   return {
     log,
-    publicUrl,
     deps,
     // Loopback is allowed here so that sample feeds can be served from this machine.
     ingest: createIngestHandler({

@@ -18,7 +18,7 @@
  * without reading the object (on every read, and at start in repair.ts).
  */
 import { createHash } from "node:crypto";
-import { rename, rm, writeFile } from "node:fs/promises";
+import { readFile, rename, rm, writeFile } from "node:fs/promises";
 
 export const SUFFIX = {
   object: "._S3rver_object",
@@ -29,16 +29,25 @@ export const SUFFIX = {
 /** Temp files end here, so they never end like a file s3rver reads (`._S3rver_…`). */
 export const TMP = ".cleanfeed-tmp";
 
-export interface ObjectFiles {
-  object: string;
-  md5: string;
-  metadata: string;
-}
-
-/** The three files of an object, from its path without suffix. */
-export function filesOf(base: string): ObjectFiles {
+/** The three files of an object, from its path without suffix, in the order they are written. */
+export function filesOf(base: string) {
   return { object: base + SUFFIX.object, md5: base + SUFFIX.md5, metadata: base + SUFFIX.metadata };
 }
+
+export type ObjectFiles = ReturnType<typeof filesOf>;
+
+/** What `pending` resolves to, or null when it failed because the file is not there. */
+export async function unlessMissing<T>(pending: Promise<T>): Promise<T | null> {
+  try {
+    return await pending;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === "ENOENT") return null;
+    throw e;
+  }
+}
+
+/** A file's text, or null when there is no such file. */
+export const readIfExists = (path: string) => unlessMissing(readFile(path, "utf-8"));
 
 /** What the metadata says the object is. */
 export interface Stamp {
@@ -98,7 +107,7 @@ export async function writeObjectFiles(
   fields: Record<string, string>,
 ): Promise<Stamp> {
   const stamp = stampOf(bytes);
-  const order = [files.object, files.md5, files.metadata] as const;
+  const order = Object.values(files);
   try {
     await writeFile(files.object + TMP, bytes);
     await writeFile(files.md5 + TMP, stamp.md5);

@@ -33,7 +33,6 @@ declare module "s3rver/lib/stores/filesystem.js" {
   export type StoredMetadata = Record<string, string | number>;
   export default class FilesystemStore {
     constructor(rootDirectory: string);
-    rootDirectory: string;
     getResourcePath(bucket: string, key: string | undefined, resource: string): string;
     getMetadata(bucket: string, key: string): Promise<StoredMetadata>;
     getObject(bucket: string, key: string): Promise<StoreObject | null>;

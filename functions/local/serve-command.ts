@@ -8,9 +8,9 @@
  */
 import { createServer } from "node:net";
 import { resolve } from "node:path";
-import { type Command, type CommandContext, openFlags, progressSink } from "./command.ts";
+import type { PollSummary } from "../ingest/dispatch.ts";
+import { type Command, type CommandContext, openFlags } from "./command.ts";
 import { describeHolder } from "./data-folder-errors.ts";
-import { localHandlers } from "./runtime.ts";
 import { type FeedServer, startFeedServer } from "./serve.ts";
 
 /** A port near `port` that is free right now (the next one if none of the few tried is). */
@@ -36,17 +36,9 @@ async function listenProblem(error: unknown, port: number): Promise<Error> {
   return new Error(`cannot listen on 127.0.0.1:${port} (${String(error)}): ${fix}`);
 }
 
-type PollReport = {
-  sources: {
-    source: string;
-    status: string;
-    error: string | null;
-    report: { new: number } | null;
-  }[];
-};
-
-async function run(_args: string[], { values, io }: CommandContext): Promise<number> {
-  const { port, config, dir, store } = await openFlags(values);
+async function run(_args: string[], ctx: CommandContext): Promise<number> {
+  const { values, io } = ctx;
+  const { port, config, store, handlersAt } = await openFlags(ctx);
   let server: FeedServer | null = null;
   try {
     if (store.servedBy !== null) {
@@ -56,23 +48,18 @@ async function run(_args: string[], { values, io }: CommandContext): Promise<num
       );
     }
     try {
-      server = await startFeedServer(store.objects, { port });
+      server = await startFeedServer(store.objects, port);
     } catch (e) {
       throw await listenProblem(e, port);
     }
     store.announceFeed(server.url);
-    const handlers = localHandlers(store.objects, config, dir, {
-      publicUrl: server.url,
-      quiet: values.quiet,
-      stderr: io.stderr,
-      progressTo: progressSink(values, io),
-    });
+    const handlers = handlersAt(server.url);
     const cycle = async () => {
       try {
         const polled = (await handlers.ingest({
           source: "aws.scheduler",
           "detail-type": "Scheduled Event",
-        })) as PollReport;
+        })) as { sources: PollSummary[] };
         for (const s of polled.sources) {
           if (s.error) handlers.log.warn(`source ${s.source}: ${s.error}`);
           // on a terminal, progress showed each source as it finished

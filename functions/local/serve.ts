@@ -54,16 +54,27 @@ function notModified(req: http.IncomingMessage, etag: string, lastModified: Date
   return false;
 }
 
+/** Listens on 127.0.0.1:`port` (0 picks a free one); `stop` closes it and every connection. */
+export async function listenLocal(server: http.Server, port: number) {
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, "127.0.0.1", () => resolve());
+  });
+  const stop = () =>
+    new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeAllConnections();
+    });
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, stop };
+}
+
 export interface FeedServer {
   url: string;
   close(): Promise<void>;
 }
 
-export async function startFeedServer(
-  objects: Objects,
-  options: { port: number; host?: string },
-): Promise<FeedServer> {
-  const host = options.host ?? "127.0.0.1";
+/** Serves the published files on 127.0.0.1:`port` (0 picks a free port). */
+export async function startFeedServer(objects: Objects, port: number): Promise<FeedServer> {
   let base = "";
   const server = http.createServer(async (req, res) => {
     try {
@@ -103,13 +114,11 @@ export async function startFeedServer(
         return;
       }
       const accept = String(req.headers["accept-encoding"] ?? "");
+      const encoding = /\bbr\b/.test(accept) ? "br" : /\bgzip\b/.test(accept) ? "gzip" : null;
       let body: Buffer = file.body;
-      if (/\bbr\b/.test(accept)) {
-        body = await brotli(file.body);
-        headers["content-encoding"] = "br";
-      } else if (/\bgzip\b/.test(accept)) {
-        body = await gzip(file.body);
-        headers["content-encoding"] = "gzip";
+      if (encoding !== null) {
+        body = await (encoding === "br" ? brotli : gzip)(file.body);
+        headers["content-encoding"] = encoding;
       }
       headers["content-length"] = String(body.length);
       res.writeHead(200, headers).end(req.method === "HEAD" ? undefined : body);
@@ -117,18 +126,7 @@ export async function startFeedServer(
       res.writeHead(500, { "content-type": "text/plain" }).end(`error: ${String(e)}\n`);
     }
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(options.port, host, () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
-  base = `http://${host}:${port}/`;
-  return {
-    url: base,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
-  };
+  const { url, stop } = await listenLocal(server, port);
+  base = `${url}/`;
+  return { url: base, close: stop };
 }

@@ -5,27 +5,22 @@
  */
 import { readFileSync } from "node:fs";
 import { findFeed, NoFeedError } from "./add.ts";
-import type { Io } from "./command.ts";
-import {
-  appendSources,
-  type NewSource,
-  readConfigDocument,
-  sameUrlKey,
-  sourceName,
-  sourceWithUrl,
-} from "./config-edit.ts";
+import { type Io, print } from "./command.ts";
+import { appendSources, type NewSource, sameUrlKey, sourceName } from "./config-edit.ts";
 import { OpmlError, parseOpml, renderOpml } from "./opml.ts";
+import { loadConfig } from "./runtime.ts";
 
 const sayTo = (io: Io) => (line: string) => io.stderr.write(`${line}\n`);
-const printTo = (io: Io) => (value: unknown) => io.stdout.write(`${JSON.stringify(value)}\n`);
 
 /** `cleanfeed add <url>`: finds the feed, checks it parses, appends it as a new source. */
 export async function addSource(io: Io, configPath: string, url: string): Promise<number> {
-  const [say, print] = [sayTo(io), printTo(io)];
-  const doc = readConfigDocument(configPath);
+  const say = sayTo(io);
+  const doc = loadConfig(configPath);
   const refuseDuplicate = (at: string) => {
-    const existing = sourceWithUrl(doc.config, at);
-    if (existing === null) return false;
+    const existing = doc.config.sources.find(
+      (s) => s.url !== null && sameUrlKey(s.url) === sameUrlKey(at),
+    );
+    if (existing === undefined) return false;
     say(
       `cleanfeed: ${at} is already a source, "${existing.name}", in ${configPath}: nothing added`,
     );
@@ -44,15 +39,15 @@ export async function addSource(io: Io, configPath: string, url: string): Promis
   const taken = new Set(doc.config.sources.map((s) => s.name));
   const source = { name: sourceName(feed.title, feed.url, taken), url: sameUrlKey(feed.url) };
   appendSources(doc, [source]);
-  print({ added: source.name, url: source.url, title: feed.title, entries: feed.entries });
+  print(io, { added: source.name, url: source.url, title: feed.title, entries: feed.entries });
   say(`added source "${source.name}" to ${configPath}`);
   return 0;
 }
 
 /** `cleanfeed sources import FILE.opml`: every feed outline not already a source. */
 export function importSources(io: Io, configPath: string, file: string): number {
-  const [say, print] = [sayTo(io), printTo(io)];
-  const doc = readConfigDocument(configPath);
+  const say = sayTo(io);
+  const doc = loadConfig(configPath);
   let feeds: ReturnType<typeof parseOpml>;
   try {
     feeds = parseOpml(readFileSync(file, "utf-8"));
@@ -83,7 +78,7 @@ export function importSources(io: Io, configPath: string, file: string): number 
     added.push({ name: sourceName(feed.title, url.href, taken), url: url.href });
   }
   if (added.length > 0) appendSources(doc, added);
-  print({ added: added.length, duplicates, invalid });
+  print(io, { added: added.length, duplicates, invalid });
   say(
     `imported ${added.length} source${added.length === 1 ? "" : "s"} into ${configPath}` +
       ` (${duplicates} already there, ${invalid} unusable)`,
@@ -94,7 +89,7 @@ export function importSources(io: Io, configPath: string, file: string): number 
 /** `cleanfeed sources export`: the URL sources as OPML 2.0 on stdout. */
 export function exportSources(io: Io, configPath: string): number {
   const say = sayTo(io);
-  const { config } = readConfigDocument(configPath);
+  const { config } = loadConfig(configPath);
   const feeds = config.sources.flatMap((s) =>
     s.url === null ? [] : [{ name: s.name, url: s.url }],
   );

@@ -47,16 +47,12 @@ export function runningS3Sdk(): string | null {
 
 /** Whether `version` is within `TESTED_S3_SDK`. */
 export function isTestedS3Sdk(version: string): boolean {
-  const [major = 0, minor = 0, patch = 0] = version.split(".").map((n) => Number.parseInt(n, 10));
-  const [fromMajor, fromMinor, fromPatch] = TESTED_S3_SDK.from.split(".").map(Number) as [
-    number,
-    number,
-    number,
-  ];
-  if (major >= TESTED_S3_SDK.belowMajor) return false;
-  if (major !== fromMajor) return major > fromMajor;
-  if (minor !== fromMinor) return minor > fromMinor;
-  return patch >= fromPatch;
+  const parts = version.split(".").map((n) => Number.parseInt(n, 10));
+  const from = TESTED_S3_SDK.from.split(".").map(Number);
+  if ((parts[0] ?? 0) >= TESTED_S3_SDK.belowMajor) return false;
+  // the first part that differs decides
+  const i = [0, 1, 2].find((k) => (parts[k] ?? 0) !== from[k]);
+  return i === undefined || (parts[i] ?? 0) > from[i]!;
 }
 
 function logSdk(log: Log): void {

@@ -74,7 +74,7 @@ let store: TestStore;
 let server: FeedServer;
 beforeAll(async () => {
   store = await startTestStore();
-  server = await startFeedServer(store.objects, { port: 0 });
+  server = await startFeedServer(store.objects, 0);
   const h = localHandlers(store.objects, testConfig(), "/nonexistent", {
     publicUrl: server.url,
     quiet: true,

@@ -82,7 +82,7 @@ describe.runIf(haveTools)("the feed in a browser", () => {
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), "cleanfeed-browser-"));
     store = await startTestStore();
-    server = await startFeedServer(store.objects, { port: 0 });
+    server = await startFeedServer(store.objects, 0);
     const h = localHandlers(store.objects, testConfig(), dir, {
       publicUrl: server.url,
       quiet: true,

@@ -11,9 +11,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import type { LockHolder } from "../../functions/local/data-folder-errors.ts";
+import { openEmbeddedS3 } from "../../functions/local/embedded-s3.ts";
 import { LOCK_FILE } from "../../functions/local/folder-lock.ts";
 import { openStore } from "../../functions/local/runtime.ts";
-import { openEmbeddedS3 } from "../../functions/local/shared-s3.ts";
 import { ConflictError, withRetry } from "../../functions/store/objects.ts";
 import { readPublic } from "../../functions/store/published.ts";
 

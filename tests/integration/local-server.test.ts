@@ -16,7 +16,7 @@ let store: TestStore;
 let server: FeedServer;
 beforeEach(async () => {
   store = await startTestStore();
-  server = await startFeedServer(store.objects, { port: 0 });
+  server = await startFeedServer(store.objects, 0);
 });
 afterEach(async () => {
   await server.close();
