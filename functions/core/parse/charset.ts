@@ -11,7 +11,7 @@
  * windows-1252 characters for bytes/references 0x80-0x9F: `&#146;` or byte
  * 0x92 in a feed written on Windows is the right quote, not invisible U+0092.
  */
-export const WINDOWS_1252_C1 =
+const WINDOWS_1252_C1 =
   "\u20AC\uFFFD\u201A\u0192\u201E\u2026\u2020\u2021\u02C6\u2030\u0160\u2039\u0152\uFFFD\u017D\uFFFD" +
   "\uFFFD\u2018\u2019\u201C\u201D\u2022\u2013\u2014\u02DC\u2122\u0161\u203A\u0153\uFFFD\u017E\u0178";
 
