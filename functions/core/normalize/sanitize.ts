@@ -9,7 +9,7 @@
  * out of the output when its text was seen before. That is what makes a
  * second pass unnecessary.
  */
-import { decodeHTML, decodeHTMLAttribute } from "entities";
+import { decodeHTMLAttribute } from "entities";
 import { Parser } from "htmlparser2";
 import { canonicalize, canonicalUrl, parseUrl } from "./canonicalUrl.ts";
 import {
@@ -28,7 +28,7 @@ import {
   VIDEO_HOSTS,
   VOID,
 } from "./policy.ts";
-import { collapseWhitespace, escapeHtml } from "./text.ts";
+import { collapseWhitespace, decodeText, escapeHtml } from "./text.ts";
 
 export interface SanitizeOptions {
   /** Absolute base URL for relative links, or null (relative links are then dropped). */
@@ -219,7 +219,7 @@ class ContentWalker {
 
   ontext(raw: string): void {
     if (this.skip > 0 || raw === "") return;
-    const data = raw.includes("&") ? decodeHTML(raw) : raw;
+    const data = decodeText(raw);
     this.out.push(escapeHtml(data));
     this.segment += data;
   }

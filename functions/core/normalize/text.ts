@@ -82,12 +82,19 @@ function htmlToText(html: string): string {
       else if (!INLINE.has(name)) text += " ";
     },
     ontext(data: string) {
-      if (silent === 0) text += data.includes("&") ? decodeHTML(data) : data;
+      if (silent === 0) text += decodeText(data);
     },
   };
-  // references decoded here, as the sanitizer does (see there)
   new Parser(reader, { decodeEntities: false }).end(html);
   return collapseWhitespace(text);
+}
+
+/**
+ * Text htmlparser2 handed over with its references left in (we run it with
+ * `decodeEntities: false`, see sanitize.ts), decoded as a browser would.
+ */
+export function decodeText(data: string): string {
+  return data.includes("&") ? decodeHTML(data) : data;
 }
 
 // Something that looks like a tag: "<b>", "</i>", "<br/>"; a lone "<" as in "x < y" is not.

@@ -24,7 +24,7 @@ export interface DecodedText {
 
 /** Characters XML 1.0 forbids, dropped before parsing rather than failing on them. */
 const FORBIDDEN_CONTROLS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/;
-const FORBIDDEN_CONTROLS_ALL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g;
+export const FORBIDDEN_CONTROLS_ALL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g;
 
 /** Removes control characters XML forbids (a stray \x0B from a CMS kills strict parsers). */
 export function dropForbiddenControls(text: string): string {

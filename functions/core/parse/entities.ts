@@ -8,9 +8,7 @@
  */
 
 import { decodeHTMLStrict } from "entities";
-
-// what a reference to a character XML forbids reads as (U+FFFD, as for NUL)
-const FORBIDDEN = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g;
+import { FORBIDDEN_CONTROLS_ALL } from "./charset.ts";
 
 /**
  * Decodes character references in parsed XML text. Unknown names stay as
@@ -22,7 +20,8 @@ export function decodeEntities(text: string): string {
   // entities' strict mode: a name needs its semicolon, as XML says; numeric
   // references map C1 to Windows-1252 and NUL, surrogates and beyond U+10FFFF to U+FFFD
   const decoded = decodeHTMLStrict(text);
-  return text.includes("&#") ? decoded.replace(FORBIDDEN, "\uFFFD") : decoded;
+  // a reference to a character XML forbids reads as U+FFFD, as one to NUL does
+  return text.includes("&#") ? decoded.replace(FORBIDDEN_CONTROLS_ALL, "\uFFFD") : decoded;
 }
 
 /** Raw element content split into what a reader should see. */

@@ -164,23 +164,21 @@ function build(
     return el;
   }
   const decoded = (s: string) => (bytes ? decodeBytes(s) : s);
-  // the text pieces so far, kept only once an element child shows up
-  const texts: string[] = [];
+  const pieces: (string | El)[] = [];
   for (const child of src) {
     const tag = tagOf(child);
     if (tag === "#text" || tag === "#cdata") {
       const text =
         tag === "#text" ? decodeEntities(decoded(String(child["#text"]))) : decoded(cdataOf(child));
       el.text += text;
-      if (el.mixed === null) texts.push(text);
-      else el.mixed.push(text);
+      pieces.push(text);
     } else if (tag !== null) {
       const sub = build(child, tag, el, stopNames, bytes);
       el.children.push(sub);
-      el.mixed ??= texts;
-      el.mixed.push(sub);
+      pieces.push(sub);
     }
   }
+  if (el.children.length > 0) el.mixed = pieces;
   return el;
 }
 
