@@ -6,7 +6,7 @@ import type { Author, Enclosure, ItemSource, NormalizedItem } from "../item.ts";
 import type { RawEntry, RawLink, RawText, StreamedFeed } from "../parse/raw.ts";
 import { normalizeAuthors } from "./authors.ts";
 import { canonicalUrl, resolveBase } from "./canonicalUrl.ts";
-import { parseDate } from "./dates.ts";
+import { parseDate, utcSeconds } from "./dates.ts";
 import { normalizeLanguage } from "./language.ts";
 import { ownCopy, ownCopyOrNull } from "./ownStrings.ts";
 import type { IframePolicy } from "./policy.ts";
@@ -43,7 +43,8 @@ export interface FeedScope {
   iframeHosts: ReadonlySet<string>;
   iframes: IframePolicy;
   now: string;
-  nowMs: number;
+  /** The latest date an entry may carry (`now` + 1 day), RFC 3339 like every parsed date. */
+  latest: string;
 }
 
 /** Prepares the per-feed part of normalization. Throws RangeError for a bad `ctx.now`. */
@@ -73,7 +74,7 @@ export function feedScope(feed: StreamedFeed, ctx: NormalizeContext): FeedScope 
     iframeHosts: new Set(ctx.iframeHosts.map((h) => h.toLowerCase())),
     iframes: ctx.iframes ?? "link",
     now,
-    nowMs: Date.parse(now),
+    latest: utcSeconds(Date.parse(now) + FUTURE_TOLERANCE_MS),
   };
 }
 
@@ -119,7 +120,8 @@ function dates(
   const clamp = (raw: string | null): string | null => {
     const d = raw === null ? null : parseDate(raw);
     if (d === null) return null;
-    return Date.parse(d) > scope.nowMs + FUTURE_TOLERANCE_MS ? scope.now : d;
+    // both RFC 3339 UTC with second precision and four-digit years: they sort as they read
+    return d > scope.latest ? scope.now : d;
   };
   const published = clamp(entry.published);
   const updated = clamp(entry.updated);

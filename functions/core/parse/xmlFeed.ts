@@ -10,7 +10,7 @@ import { NS } from "./namespaces.ts";
 import type { FeedFormat, RawEntry, RawPerson, RawText, StreamedFeed } from "./raw.ts";
 import { atom03Text, atomText, rssTitle, textOf, textOrNull } from "./textConstruct.ts";
 import { isAbsolute, resolveAgainst } from "./xmlBase.ts";
-import { attr, type El } from "./xmlTree.ts";
+import { attr, builtEntry, type El } from "./xmlTree.ts";
 
 type FeedSlot = "title" | "siteUrl" | "feedUrl" | "language";
 
@@ -158,6 +158,7 @@ export interface XmlFeed extends StreamedFeed {
 
 function finish(f: FeedDraft, format: FeedFormat): XmlFeed {
   const { entries, dialect } = f;
+  let read = false;
   return {
     format,
     title: f.title,
@@ -168,7 +169,14 @@ function finish(f: FeedDraft, format: FeedFormat): XmlFeed {
     authors: f.authors.length > 0 ? f.authors : f.fallbackAuthors,
     entries: {
       *[Symbol.iterator](): Iterator<RawEntry> {
-        for (const el of entries) yield readEntry(el, dialect);
+        // one pass: each entry is built from the parser's output as it is read and
+        // let go after, so that the document's entries are never all held as trees
+        if (read) throw new Error("a streamed feed's entries can be read only once");
+        read = true;
+        entries.reverse(); // popped from the end: in document order
+        for (let el = entries.pop(); el !== undefined; el = entries.pop()) {
+          yield readEntry(builtEntry(el), dialect);
+        }
       },
     },
     entryCount: entries.length,

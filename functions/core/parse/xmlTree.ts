@@ -44,6 +44,12 @@ export interface El {
    * again as the tree: it is garbage once the tree is built.
    */
   mixed: (string | El)[] | null;
+  /**
+   * An entry (an RSS item, an Atom entry) not built yet: what builds its
+   * content from fast-xml-parser's output, once, when the entry is read
+   * (see `builtEntry`); null once built, and for every other element.
+   */
+  pending: (() => void) | null;
 }
 
 const parsers = new Map<string, XMLParser>();
@@ -136,6 +142,7 @@ function newElement(name: string, node: FxpNode, parent: El | null, bytes: boole
     lang,
     prefixes,
     mixed: null,
+    pending: null,
   };
 }
 
@@ -149,19 +156,48 @@ function cdataOf(node: FxpNode): string {
   return inner ? String(inner["#text"] ?? "") : "";
 }
 
+/** An RSS item or Atom entry element, by namespace, where a feed can hold one. */
+function isEntry(el: El, depth: number): boolean {
+  if (depth > 2) return false;
+  if (el.local === "item") return el.ns === NS.none || el.ns === NS.rss10 || el.ns === NS.rss090;
+  return el.local === "entry" && (el.ns === NS.atom || el.ns === NS.atom03 || el.ns === NS.none);
+}
+
 function build(
   node: FxpNode,
   name: string,
   parent: El | null,
   stopNames: ReadonlySet<string>,
   bytes: boolean,
+  depth: number,
 ): El {
   const el = newElement(name, node, parent, bytes);
+  if (depth > 0 && isEntry(el, depth)) {
+    // built when its entry is read: the entries' trees then never exist all at
+    // once, and each entry's share of the parser's output goes as it is read.
+    // Nothing inside an entry is deferred (depth Infinity)
+    el.pending = () => fill(el, node, name, stopNames, bytes, Number.POSITIVE_INFINITY);
+    return el;
+  }
+  fill(el, node, name, stopNames, bytes, depth);
+  return el;
+}
+
+/** Reads an element's content from the parser's output: its text, children and ordered pieces. */
+function fill(
+  el: El,
+  node: FxpNode,
+  name: string,
+  stopNames: ReadonlySet<string>,
+  bytes: boolean,
+  depth: number,
+): void {
+  el.pending = null;
   const src = (node[name] as FxpNode[] | undefined) ?? [];
   if (stopNames.has(name)) {
     // left as bytes: decoded when its entry is read (innerMarkup)
     el.raw = String(src[0]?.["#text"] ?? "");
-    return el;
+    return;
   }
   const decoded = (s: string) => (bytes ? decodeBytes(s) : s);
   const pieces: (string | El)[] = [];
@@ -173,12 +209,17 @@ function build(
       el.text += text;
       pieces.push(text);
     } else if (tag !== null) {
-      const sub = build(child, tag, el, stopNames, bytes);
+      const sub = build(child, tag, el, stopNames, bytes, depth + 1);
       el.children.push(sub);
       pieces.push(sub);
     }
   }
   if (el.children.length > 0) el.mixed = pieces;
+}
+
+/** An entry element with its content read (see `El.pending`). */
+export function builtEntry(el: El): El {
+  el.pending?.();
   return el;
 }
 
@@ -210,7 +251,7 @@ export function parseXmlTree(
   const stops = new Set(stopNames);
   for (const node of doc) {
     const tag = tagOf(node);
-    if (tag !== null && !tag.startsWith("#")) return build(node, tag, null, stops, bytes);
+    if (tag !== null && !tag.startsWith("#")) return build(node, tag, null, stops, bytes, 0);
   }
   throw new FeedParseError(source, "malformed XML: no root element");
 }
