@@ -312,7 +312,12 @@ const COMMANDS: Record<string, Command> = {
 };
 
 function usage(): string {
-  const lines = Object.values(COMMANDS).map((c) => `  ${c.synopsis.padEnd(40)}${c.summary}`);
+  // a synopsis that leaves less than two spaces puts its summary on the next line, aligned
+  const lines = Object.values(COMMANDS).map(({ synopsis, summary }) =>
+    synopsis.length <= 38
+      ? `  ${synopsis.padEnd(40)}${summary}`
+      : `  ${synopsis}\n${" ".repeat(42)}${summary}`,
+  );
   return `usage: cleanfeed <command> [options]\n\ncommands:\n${lines.join("\n")}\n\n${OPTIONS_USAGE}`;
 }
 

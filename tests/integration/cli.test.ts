@@ -263,6 +263,14 @@ describe("exit codes: 0 all good, 1 some input refused (the rest published), 2 u
     expect(r.code).toBe(2);
     expect(r.stdout).toBe("");
     expect(r.stderr).toMatch(/^usage: cleanfeed/);
+    // every command's summary starts in one column, even after a long synopsis
+    const commands = r.stderr.split("\n\n")[1]!.split("\n").slice(1);
+    expect(commands.length).toBeGreaterThan(10);
+    commands.forEach((line, k) => {
+      // a synopsis alone on its line has its summary on the next
+      if (commands[k + 1]?.startsWith(" ".repeat(42))) return;
+      expect(line.slice(40, 43)).toMatch(/^ {2}\S/);
+    });
   });
 
   it("names --bucket when --endpoint comes without it", async () => {
