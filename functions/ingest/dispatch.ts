@@ -39,8 +39,6 @@ const json = (statusCode: number, value: unknown): HttpResponse => ({
   body: JSON.stringify(value),
 });
 
-const withoutCopies = ({ copies: _, ...report }: IngestReport & { copies: unknown }) => report;
-
 /**
  * What became of one dropped object: `stored` (delete it once the invocation
  * commits), `partial` (some items failed: keep it, and retry), `refused` (bad
@@ -72,9 +70,11 @@ async function ingestObject(
   if (got === null) return { report: null, status: "gone" };
   const name = object.key.slice(PREFIX.incoming.length);
   try {
-    const report = withoutCopies(
-      await invocation.ingest({ source: name, body: got.body, contentType: got.contentType }),
-    );
+    const report = await invocation.ingest({
+      source: name,
+      body: got.body,
+      contentType: got.contentType,
+    });
     rt.log.info("ingested dropped object", { key: object.key, ...report });
     return { report, status: report.failed.length === 0 ? "stored" : "partial" };
   } catch (e) {
@@ -95,7 +95,7 @@ async function handleHttp(
   const invocation = new Invocation(rt);
   let report: IngestReport;
   try {
-    report = withoutCopies(await invocation.ingest({ source: "push", body, contentType }));
+    report = await invocation.ingest({ source: "push", body, contentType });
   } catch (e) {
     if (e instanceof FeedError) return json(400, { error: e.message });
     throw e;
@@ -235,7 +235,7 @@ export function createIngestHandler(rt: IngestRuntime) {
       case "items": {
         const invocation = new Invocation(rt);
         const body = what.kind === "feed" ? what.feed : { json: what.items };
-        const report = withoutCopies(await invocation.ingest({ source: what.source, body }));
+        const report = await invocation.ingest({ source: what.source, body });
         await invocation.commit();
         return report;
       }

@@ -211,13 +211,15 @@ export class Invocation {
    * Stores one input. Throws FeedError for input that is not a readable feed
    * or push; anything else is a failure of ours.
    */
-  async ingest(input: Input): Promise<IngestReport & { copies: NormalizedItem[] }> {
+  async ingest(input: Input): Promise<IngestReport> {
     const { groups, rejected, cut } = normalizeInput(input, this.deps.config, this.started);
     const outcomes: Outcome[] = [];
-    for (const group of groups) outcomes.push(...(await this.accept(group.copies, group.source)));
-    const copies = groups.flatMap((g) => g.copies);
-    const items = copies.length + rejected.length;
-    return { ...report(input.source, outcomes, rejected, cut, items), copies };
+    let items = rejected.length;
+    for (const group of groups) {
+      outcomes.push(...(await this.accept(group.copies, group.source)));
+      items += group.copies.length;
+    }
+    return report(input.source, outcomes, rejected, cut, items);
   }
 
   /** Tombstones a story: it leaves the feed and no source can bring it back. */

@@ -90,7 +90,7 @@ const ingest: Command = {
       let refused = false;
       for (const target of args) {
         try {
-          const { copies: _, ...report } = await invocation.ingest(await readDocument(target));
+          const report = await invocation.ingest(await readDocument(target));
           print(ctx.io, report);
           refused ||= refusesSome(report);
         } catch (e) {

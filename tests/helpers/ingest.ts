@@ -35,7 +35,7 @@ export function ingestDeps(
 /** Ingests one input in an invocation of its own, committed. */
 export async function ingestOne(deps: IngestDeps, input: Input): Promise<IngestReport> {
   const invocation = new Invocation(deps);
-  const { copies: _, ...result } = await invocation.ingest(input);
+  const result = await invocation.ingest(input);
   await invocation.commit();
   return result;
 }
