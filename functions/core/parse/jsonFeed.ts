@@ -6,7 +6,14 @@
 import { FeedLimitError, FeedParseError } from "../errors.ts";
 import { isObject, type JsonObject as Json } from "../json.ts";
 import { jsonFeedFormat } from "./format.ts";
-import type { RawEntry, RawFeed, RawLink, RawPerson } from "./raw.ts";
+import {
+  linksTo,
+  type RawEntry,
+  type RawFeed,
+  type RawLink,
+  type RawPerson,
+  rawText,
+} from "./raw.ts";
 
 function str(v: unknown): string | null {
   if (typeof v !== "string") return null;
@@ -46,35 +53,23 @@ function attachment(a: unknown): RawLink | null {
 }
 
 function readItem(item: Json): RawEntry {
-  const links: RawLink[] = [];
-  const url = str(item["url"]);
-  if (url !== null)
-    links.push({ href: url, rel: "alternate", type: null, length: null, title: null });
-  const external = str(item["external_url"]);
-  if (external !== null)
-    links.push({ href: external, rel: "related", type: null, length: null, title: null });
   const id = item["id"];
-  const html = str(item["content_html"]);
-  const text = str(item["content_text"]);
-  const summary = str(item["summary"]);
-  const title = str(item["title"]);
   const tags = Array.isArray(item["tags"]) ? item["tags"] : [];
   const attachments = Array.isArray(item["attachments"]) ? item["attachments"] : [];
   return {
     // Ids may be numbers in the wild; the spec says strings, so compare as strings.
     id: typeof id === "number" && Number.isFinite(id) ? String(id) : str(id),
     idIsPermalink: null,
-    title: title === null ? null : { value: title, type: "text" },
-    links,
+    title: rawText(str(item["title"]), "text"),
+    links: [
+      ...linksTo(str(item["url"]), "alternate"),
+      ...linksTo(str(item["external_url"]), "related"),
+    ],
     base: null,
     language: str(item["language"]),
     content:
-      html !== null
-        ? { value: html, type: "html" }
-        : text !== null
-          ? { value: text, type: "text" }
-          : null,
-    summary: summary === null ? null : { value: summary, type: "text" },
+      rawText(str(item["content_html"]), "html") ?? rawText(str(item["content_text"]), "text"),
+    summary: rawText(str(item["summary"]), "text"),
     published: str(item["date_published"]),
     updated: str(item["date_modified"]),
     authors: persons(item),
@@ -104,10 +99,9 @@ export function parseJsonFeed(text: string, source: string, maxItems: number): R
   if (items.length > maxItems) {
     throw new FeedLimitError(source, "items", maxItems, `${items.length} items`);
   }
-  const title = str(doc["title"]);
   return {
     format: version,
-    title: title === null ? null : { value: title, type: "text" },
+    title: rawText(str(doc["title"]), "text"),
     siteUrl: str(doc["home_page_url"]),
     feedUrl: str(doc["feed_url"]),
     base: null,

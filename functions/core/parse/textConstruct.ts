@@ -26,10 +26,7 @@ export function textOrNull(el: El): string | null {
  * unescaped tags is markup whatever the convention says.
  */
 export function rssText(el: El, kind: "text" | "html"): RawText | null {
-  const { value, markup } = interpretRaw(innerMarkup(el));
-  const trimmed = value.trim();
-  if (trimmed === "") return null;
-  return { value: trimmed, type: kind === "html" || markup ? "html" : "text" };
+  return fromKind(innerMarkup(el), kind);
 }
 
 /** Inline HTML tags that, in an RSS title, mean the publisher wrote markup. */
