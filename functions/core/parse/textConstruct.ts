@@ -91,9 +91,7 @@ function cdataAsText(markup: string): string {
 /** Decodes Atom 0.3 `mode="base64"` content as UTF-8 text; null when not base64. */
 function fromBase64(text: string): string | null {
   try {
-    const binary = atob(text.replace(/\s+/g, ""));
-    const bytes = new Uint8Array(binary.length);
-    for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+    const bytes = Uint8Array.from(atob(text.replace(/\s+/g, "")), (c) => c.charCodeAt(0));
     return new TextDecoder("utf-8").decode(bytes);
   } catch {
     return null;
