@@ -62,9 +62,11 @@ const whole = (fallback: number, min: number, max: number) => {
   );
 };
 
-/** A section of the file: an object of known settings (absent means all defaults). */
-const section = <const TEntries extends v.ObjectEntries>(entries: TEntries) =>
-  jsonObject(entries, "must be an object", "is not a known setting");
+/** An object of known settings: a section of the file (absent means all defaults), a source. */
+const section = <const TEntries extends v.ObjectEntries>(
+  entries: TEntries,
+  notObject = "must be an object",
+) => jsonObject(entries, notObject, "is not a known setting");
 
 const isFeedIdUri = (id: string) =>
   /^urn:uuid:[0-9a-f-]{36}$/i.test(id) || /^tag:[^,]+,\d{4}(-\d\d){0,2}:\S*$/.test(id);
@@ -75,11 +77,7 @@ const FeedSchema = section({
   /** Permanent feed id: `urn:uuid:…`, a `tag:` URI or an absolute URL. */
   id: v.pipe(nonEmpty, httpUrl(isFeedIdUri)),
   author: v.optional(
-    jsonObject(
-      { name: nonEmpty, email: text, uri: url },
-      "must be an object with a name",
-      "is not a known setting",
-    ),
+    section({ name: nonEmpty, email: text, uri: url }, "must be an object with a name"),
     {},
   ),
   siteUrl: url,
@@ -96,7 +94,7 @@ const FeedSchema = section({
 });
 
 const SourceSchema = v.pipe(
-  jsonObject(
+  section(
     {
       /** Short unique name, shown in logs and in `cleanfeed sources`. */
       name: nonEmpty,
@@ -106,7 +104,6 @@ const SourceSchema = v.pipe(
       path: text,
     },
     "must be an object with name and url",
-    "is not a known setting",
   ),
   v.check((s) => (s.url === null) !== (s.path === null), "needs exactly one of url and path"),
 );
@@ -175,7 +172,7 @@ const DeploySchema = section({
 });
 
 const ConfigSchema = v.pipe(
-  jsonObject(
+  section(
     {
       $schema: v.optional(v.unknown()),
       feed: v.optional(FeedSchema, {}),
@@ -187,7 +184,6 @@ const ConfigSchema = v.pipe(
       deploy: v.optional(DeploySchema, {}),
     },
     "must be a JSON object",
-    "is not a known setting",
   ),
   v.transform(({ $schema, ...config }) => config),
 );
