@@ -155,9 +155,7 @@ export function classifyIngestEvent(event: unknown): IngestEvent {
   }
   if (scheduled) {
     const shard = v.safeParse(ScheduledShard, event);
-    return shard.success
-      ? { kind: "poll", names: null, shard: shard.output.shard }
-      : { kind: "poll", names: null };
+    return { kind: "poll", names: null, ...(shard.success && { shard: shard.output.shard }) };
   }
   if (v.is(PollShard, event)) return { kind: "poll", names: event.poll };
   return {
