@@ -125,7 +125,7 @@ const LimitsSchema = section({
   pollConcurrency: whole(8, 1, 64),
   /**
    * Sources one ingest invocation polls: a config of more sources is split
-   * into shards of this many (`pollShards`), each polled by an invocation of
+   * into shards of this many (`sourceShards`), each polled by an invocation of
    * its own (in the cloud, one schedule per shard).
    */
   sourcesPerShard: whole(200, 1, 1000),
@@ -208,17 +208,6 @@ export function parseConfig(value: unknown): Config {
 }
 
 /**
- * The shards of a scheduled poll: source names in config order,
- * `sourcesPerShard` at a time. The stack makes one schedule per shard and
- * the bundle carries the same config, so a shard's index names its sources.
- */
-export function pollShards(names: readonly string[], size: number): string[][] {
-  const shards: string[][] = [];
-  for (let i = 0; i < names.length; i += size) shards.push(names.slice(i, i + size));
-  return shards;
-}
-
-/**
  * How long one poll may go on starting fetches. A source is started only if
  * its fetch (at most `fetchTimeoutMs`) ends within this budget; the rest wait
  * for the next poll. The ingest Lambda's timeout is the budget plus
@@ -229,10 +218,15 @@ export function pollShards(names: readonly string[], size: number): string[][] {
 export const POLL_BUDGET_MS = 240_000;
 export const COMMIT_MARGIN_MS = 60_000;
 
-/** The shards of this config's sources. */
+/**
+ * The shards of a scheduled poll: source names in config order,
+ * `sourcesPerShard` at a time. The stack makes one schedule per shard and
+ * the bundle carries the same config, so a shard's index names its sources.
+ */
 export function sourceShards(config: Config): string[][] {
-  return pollShards(
-    config.sources.map((s) => s.name),
-    config.limits.sourcesPerShard,
-  );
+  const names = config.sources.map((s) => s.name);
+  const size = config.limits.sourcesPerShard;
+  const shards: string[][] = [];
+  for (let i = 0; i < names.length; i += size) shards.push(names.slice(i, i + size));
+  return shards;
 }

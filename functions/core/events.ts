@@ -32,7 +32,7 @@ const PollShard = v.object({ poll: v.array(v.string()) });
 export type IngestEvent =
   /**
    * A scheduled poll: every source, the shard of them at `shard` (an index
-   * into the config's `pollShards`), or the sources named.
+   * into the config's `sourceShards`), or the sources named.
    */
   | { kind: "poll"; names: string[] | null; shard?: number }
   | { kind: "objects"; objects: CreatedObject[] }
