@@ -131,11 +131,6 @@ export function profileOfText(text: string): TextProfile {
   };
 }
 
-/** The profile of an item's shown text: its sanitized HTML, else its summary. */
-export function profileOf(contentHtml: string | null, summary: string | null): TextProfile {
-  return profileOfText(contentHtml !== null ? htmlText(contentHtml) : (summary ?? ""));
-}
-
 /** SHA-256 (hex) of a title's words and a text's hash: the exact-content key. */
 export function contentHash(title: string, textHash: string): string {
   return createHash("sha256")
