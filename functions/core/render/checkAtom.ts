@@ -102,13 +102,13 @@ function checkDate(node: XmlNode, name: string, where: string, problems: string[
 function checkLinks(node: XmlNode, where: string, problems: string[], base?: string): void {
   for (const link of children(node, "link")) {
     const href = attr(link, "href");
+    if (href === null) {
+      problems.push(`${where} has a link without href`);
+      continue;
+    }
     const resolved =
-      href !== null && base !== undefined && URL.canParse(href, base)
-        ? new URL(href, base).href
-        : href;
-    if (href === null || resolved === null) problems.push(`${where} has a link without href`);
-    else if (!isAbsoluteIri(resolved))
-      problems.push(`${where} link "${href}" is not an absolute IRI`);
+      base !== undefined && URL.canParse(href, base) ? new URL(href, base).href : href;
+    if (!isAbsoluteIri(resolved)) problems.push(`${where} link "${href}" is not an absolute IRI`);
   }
 }
 
