@@ -161,20 +161,16 @@ function relativePath(from: string, to: string): string {
   return `${"../".repeat(dir.split("/").length - 1)}${to}`;
 }
 
-interface ArchiveStep {
-  state: ArchiveState;
-  /** A page was sealed in this step: there may be more to do. */
-  sealed: boolean;
-  wrote: string | null;
-}
-
-/** Claims (or finishes a claimed), writes and seals at most one archive page. */
+/**
+ * Claims (or finishes a claimed), writes and seals at most one archive page.
+ * `sealed`: a page was sealed in this step, so there may be more to do.
+ */
 async function archiveStep(
   deps: RegenerateDeps,
   meta: FeedMeta,
   live: WindowStory[],
   windowFloor: number,
-): Promise<ArchiveStep> {
+): Promise<{ state: ArchiveState; sealed: boolean; wrote: string | null }> {
   const { objects, publicUrl } = deps;
   let { state, etag } = await readArchiveState(objects);
   if (state.pending === null) {
