@@ -6,14 +6,7 @@
 import { FeedLimitError, FeedParseError } from "../errors.ts";
 import { isObject, type JsonObject as Json } from "../json.ts";
 import { jsonFeedFormat } from "./format.ts";
-import {
-  linksTo,
-  type RawEntry,
-  type RawFeed,
-  type RawLink,
-  type RawPerson,
-  rawText,
-} from "./raw.ts";
+import { linksTo, type RawEntry, type RawFeed, type RawPerson, rawText } from "./raw.ts";
 
 function str(v: unknown): string | null {
   if (typeof v !== "string") return null;
@@ -28,28 +21,21 @@ function persons(obj: Json): RawPerson[] {
     : isObject(obj["author"])
       ? [obj["author"]]
       : [];
-  const out: RawPerson[] = [];
-  for (const a of list) {
-    if (!isObject(a)) continue;
+  return list.filter(isObject).flatMap((a) => {
     const name = str(a["name"]);
     const uri = str(a["url"]);
-    if (name !== null || uri !== null) out.push({ name, email: null, uri, raw: null });
-  }
-  return out;
+    return name !== null || uri !== null ? [{ name, email: null, uri, raw: null }] : [];
+  });
 }
 
-function attachment(a: unknown): RawLink | null {
-  if (!isObject(a)) return null;
+/** An attachment as an enclosure link; none without a url. */
+function attachment(a: unknown) {
+  if (!isObject(a)) return [];
   const href = str(a["url"]);
-  if (href === null) return null;
+  if (href === null) return [];
   const size = a["size_in_bytes"];
-  return {
-    href,
-    rel: "enclosure",
-    type: str(a["mime_type"]),
-    length: typeof size === "number" && Number.isFinite(size) ? String(size) : str(size),
-    title: str(a["title"]),
-  };
+  const length = typeof size === "number" && Number.isFinite(size) ? String(size) : str(size);
+  return [{ href, rel: "enclosure", type: str(a["mime_type"]), length, title: str(a["title"]) }];
 }
 
 function readItem(item: Json): RawEntry {
@@ -74,7 +60,7 @@ function readItem(item: Json): RawEntry {
     updated: str(item["date_modified"]),
     authors: persons(item),
     categories: [...new Set(tags.map(str).filter((t): t is string => t !== null))],
-    enclosures: attachments.map(attachment).filter((l): l is RawLink => l !== null),
+    enclosures: attachments.flatMap(attachment),
     image: str(item["image"]) ?? str(item["banner_image"]),
   };
 }
