@@ -74,7 +74,7 @@ function unwrapXhtmlDiv(raw: string): string {
   if (gt === -1) return s;
   if (s.charCodeAt(gt - 1) === 47) return ""; // <div/>
   const close = `</${prefix}div>`;
-  const end = s.trimEnd().endsWith(close) ? s.trimEnd().length - close.length : s.length;
+  const end = s.endsWith(close) ? s.length - close.length : s.length;
   const inner = s.slice(gt + 1, end).trim();
   // `<xhtml:div><xhtml:p>` → `<p>`: the prefix is XML's business, not HTML's.
   return prefix ? inner.replaceAll(`<${prefix}`, "<").replaceAll(`</${prefix}`, "</") : inner;
