@@ -90,7 +90,7 @@ export class CleanfeedStack extends Stack {
   /** The role both schedules assume to invoke their function. */
   readonly schedulerRole: iam.Role;
   readonly alarms: cloudwatch.Alarm[] = [];
-  /** One schedule per shard of sources (`pollShards`), each its own ingest invocation. */
+  /** One schedule per shard of sources (`sourceShards`), each its own ingest invocation. */
   readonly pollSchedules: scheduler.Schedule[];
 
   constructor(scope: Construct, id: string, props: CleanfeedStackProps) {

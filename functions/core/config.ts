@@ -62,9 +62,11 @@ const whole = (fallback: number, min: number, max: number) => {
   );
 };
 
-/** A section of the file: an object of known settings (absent means all defaults). */
-const section = <const TEntries extends v.ObjectEntries>(entries: TEntries) =>
-  jsonObject(entries, "must be an object", "is not a known setting");
+/** An object of known settings: a section of the file (absent means all defaults), a source. */
+const section = <const TEntries extends v.ObjectEntries>(
+  entries: TEntries,
+  notObject = "must be an object",
+) => jsonObject(entries, notObject, "is not a known setting");
 
 const isFeedIdUri = (id: string) =>
   /^urn:uuid:[0-9a-f-]{36}$/i.test(id) || /^tag:[^,]+,\d{4}(-\d\d){0,2}:\S*$/.test(id);
@@ -75,11 +77,7 @@ const FeedSchema = section({
   /** Permanent feed id: `urn:uuid:…`, a `tag:` URI or an absolute URL. */
   id: v.pipe(nonEmpty, httpUrl(isFeedIdUri)),
   author: v.optional(
-    jsonObject(
-      { name: nonEmpty, email: text, uri: url },
-      "must be an object with a name",
-      "is not a known setting",
-    ),
+    section({ name: nonEmpty, email: text, uri: url }, "must be an object with a name"),
     {},
   ),
   siteUrl: url,
@@ -96,7 +94,7 @@ const FeedSchema = section({
 });
 
 const SourceSchema = v.pipe(
-  jsonObject(
+  section(
     {
       /** Short unique name, shown in logs and in `cleanfeed sources`. */
       name: nonEmpty,
@@ -106,7 +104,6 @@ const SourceSchema = v.pipe(
       path: text,
     },
     "must be an object with name and url",
-    "is not a known setting",
   ),
   v.check((s) => (s.url === null) !== (s.path === null), "needs exactly one of url and path"),
 );
@@ -128,7 +125,7 @@ const LimitsSchema = section({
   pollConcurrency: whole(8, 1, 64),
   /**
    * Sources one ingest invocation polls: a config of more sources is split
-   * into shards of this many (`pollShards`), each polled by an invocation of
+   * into shards of this many (`sourceShards`), each polled by an invocation of
    * its own (in the cloud, one schedule per shard).
    */
   sourcesPerShard: whole(200, 1, 1000),
@@ -175,7 +172,7 @@ const DeploySchema = section({
 });
 
 const ConfigSchema = v.pipe(
-  jsonObject(
+  section(
     {
       $schema: v.optional(v.unknown()),
       feed: v.optional(FeedSchema, {}),
@@ -187,7 +184,6 @@ const ConfigSchema = v.pipe(
       deploy: v.optional(DeploySchema, {}),
     },
     "must be a JSON object",
-    "is not a known setting",
   ),
   v.transform(({ $schema, ...config }) => config),
 );
@@ -212,17 +208,6 @@ export function parseConfig(value: unknown): Config {
 }
 
 /**
- * The shards of a scheduled poll: source names in config order,
- * `sourcesPerShard` at a time. The stack makes one schedule per shard and
- * the bundle carries the same config, so a shard's index names its sources.
- */
-export function pollShards(names: readonly string[], size: number): string[][] {
-  const shards: string[][] = [];
-  for (let i = 0; i < names.length; i += size) shards.push(names.slice(i, i + size));
-  return shards;
-}
-
-/**
  * How long one poll may go on starting fetches. A source is started only if
  * its fetch (at most `fetchTimeoutMs`) ends within this budget; the rest wait
  * for the next poll. The ingest Lambda's timeout is the budget plus
@@ -233,10 +218,15 @@ export function pollShards(names: readonly string[], size: number): string[][] {
 export const POLL_BUDGET_MS = 240_000;
 export const COMMIT_MARGIN_MS = 60_000;
 
-/** The shards of this config's sources. */
+/**
+ * The shards of a scheduled poll: source names in config order,
+ * `sourcesPerShard` at a time. The stack makes one schedule per shard and
+ * the bundle carries the same config, so a shard's index names its sources.
+ */
 export function sourceShards(config: Config): string[][] {
-  return pollShards(
-    config.sources.map((s) => s.name),
-    config.limits.sourcesPerShard,
-  );
+  const names = config.sources.map((s) => s.name);
+  const size = config.limits.sourcesPerShard;
+  const shards: string[][] = [];
+  for (let i = 0; i < names.length; i += size) shards.push(names.slice(i, i + size));
+  return shards;
 }

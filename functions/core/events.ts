@@ -32,7 +32,7 @@ const PollShard = v.object({ poll: v.array(v.string()) });
 export type IngestEvent =
   /**
    * A scheduled poll: every source, the shard of them at `shard` (an index
-   * into the config's `pollShards`), or the sources named.
+   * into the config's `sourceShards`), or the sources named.
    */
   | { kind: "poll"; names: string[] | null; shard?: number }
   | { kind: "objects"; objects: CreatedObject[] }
@@ -155,9 +155,7 @@ export function classifyIngestEvent(event: unknown): IngestEvent {
   }
   if (scheduled) {
     const shard = v.safeParse(ScheduledShard, event);
-    return shard.success
-      ? { kind: "poll", names: null, shard: shard.output.shard }
-      : { kind: "poll", names: null };
+    return { kind: "poll", names: null, ...(shard.success && { shard: shard.output.shard }) };
   }
   if (v.is(PollShard, event)) return { kind: "poll", names: event.poll };
   return {

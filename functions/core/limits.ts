@@ -48,13 +48,9 @@ export function boundItem(item: Item): { item: Item; cut: string[] } {
     );
     contentHtml = null;
   }
-  if (item.authors.length > L.authors)
-    note("authors", `first ${L.authors} of ${item.authors.length} kept`);
-  if (item.categories.length > L.categories) {
-    note("categories", `first ${L.categories} of ${item.categories.length} kept`);
-  }
-  if (item.enclosures.length > L.enclosures) {
-    note("enclosures", `first ${L.enclosures} of ${item.enclosures.length} kept`);
+  for (const list of ["authors", "categories", "enclosures"] as const) {
+    const n = item[list].length;
+    if (n > L[list]) note(list, `first ${L[list]} of ${n} kept`);
   }
   if (
     notes.length === 0 &&

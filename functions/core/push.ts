@@ -25,7 +25,7 @@ import * as v from "valibot";
 import { FeedLimitError, FeedParseError, ItemValidationError } from "./errors.ts";
 import { describe, isObject, issuePath, jsonObject } from "./json.ts";
 import { ITEM_LIMITS } from "./limits.ts";
-import type { RawEntry, RawFeed, RawPerson, RawText } from "./parse/raw.ts";
+import { linksTo, type RawEntry, type RawFeed, type RawPerson, rawText } from "./parse/raw.ts";
 
 /** Limits of one push: at most 1000 items, each within the item limits (limits.ts). */
 export const PUSH_LIMITS = { items: 1000, ...ITEM_LIMITS } as const;
@@ -152,9 +152,6 @@ const source = v.nullish(
 );
 type PushedSource = v.InferOutput<typeof source>;
 
-const asText = (value: string | null, type: RawText["type"]): RawText | null =>
-  value === null ? null : { value, type };
-
 const item = v.pipe(
   fields(
     {
@@ -199,15 +196,12 @@ const item = v.pipe(
     entry: {
       id: i.id,
       idIsPermalink: null,
-      title: asText(i.title, "text"),
-      links:
-        i.url === null
-          ? []
-          : [{ href: i.url, rel: "alternate", type: null, length: null, title: null }],
+      title: rawText(i.title, "text"),
+      links: linksTo(i.url, "alternate"),
       base: null,
       language: i.language,
-      content: asText(i.content, "text") ?? asText(i.contentHtml, "html"),
-      summary: asText(i.summary, "text"),
+      content: rawText(i.content, "text") ?? rawText(i.contentHtml, "html"),
+      summary: rawText(i.summary, "text"),
       published: i.published,
       updated: i.updated,
       authors: i.authors,
@@ -223,7 +217,7 @@ const item = v.pipe(
 function outletFeed(from: PushedSource): RawFeed {
   return {
     format: "push",
-    title: asText(from?.title ?? null, "text"),
+    title: rawText(from?.title ?? null, "text"),
     siteUrl: from?.url ?? null,
     feedUrl: null,
     base: null,

@@ -8,7 +8,7 @@ import { createHash } from "node:crypto";
 import { readFile, stat } from "node:fs/promises";
 import { resolve } from "node:path";
 import { mapBounded } from "../core/bounded.ts";
-import { POLL_BUDGET_MS, pollShards, type SourceConfig } from "../core/config.ts";
+import { POLL_BUDGET_MS, type SourceConfig, sourceShards } from "../core/config.ts";
 import { FeedError } from "../core/errors.ts";
 import type { NormalizedItem } from "../core/item.ts";
 import type { Log } from "../runtime/log.ts";
@@ -299,7 +299,7 @@ export async function pollSources(
  */
 export async function readSourceStates(objects: Objects, config: IngestDeps["config"]) {
   const names = config.sources.map((s) => s.name);
-  const shards = [names, ...pollShards(names, config.limits.sourcesPerShard)];
+  const shards = [names, ...sourceShards(config)];
   const found = new Map<string, SourceRecord>();
   for (const shard of shards) {
     const { records } = await readShard(objects, shard);

@@ -63,19 +63,6 @@ const FEED_CACHE = "public, max-age=300";
 const ARCHIVE_CACHE = "public, max-age=31536000, immutable";
 const EPOCH = "1970-01-01T00:00:00Z";
 
-function feedMeta(config: Config, publicUrl: string): FeedMeta {
-  return {
-    id: config.feed.id,
-    title: config.feed.title,
-    subtitle: config.feed.subtitle,
-    author: config.feed.author,
-    siteUrl: config.feed.siteUrl,
-    selfUrl: `${publicUrl}${PUBLIC_FILES.atom}`,
-    language: config.feed.language,
-    hubUrl: config.feed.hubUrl,
-  };
-}
-
 /** Newest first by published date; ties broken by id so output is deterministic. */
 function newestFirst(entries: Entry[]): Entry[] {
   return [...entries].sort((a, b) =>
@@ -103,7 +90,8 @@ function problemsOf(kind: string, problems: string[]) {
 
 export async function regenerate(deps: RegenerateDeps): Promise<RegenerateResult> {
   const { objects, config, publicUrl } = deps;
-  const meta = feedMeta(config, publicUrl);
+  // The feed section names the feed as FeedMeta does; only where it is served is the runner's.
+  const meta: FeedMeta = { ...config.feed, selfUrl: `${publicUrl}${PUBLIC_FILES.atom}` };
   const { head } = await readHead(objects);
   const live = head.stories.filter((s) => !s.removed);
   const window = live.slice(0, config.feed.windowSize);
@@ -173,20 +161,16 @@ function relativePath(from: string, to: string): string {
   return `${"../".repeat(dir.split("/").length - 1)}${to}`;
 }
 
-interface ArchiveStep {
-  state: ArchiveState;
-  /** A page was sealed in this step: there may be more to do. */
-  sealed: boolean;
-  wrote: string | null;
-}
-
-/** Claims (or finishes a claimed), writes and seals at most one archive page. */
+/**
+ * Claims (or finishes a claimed), writes and seals at most one archive page.
+ * `sealed`: a page was sealed in this step, so there may be more to do.
+ */
 async function archiveStep(
   deps: RegenerateDeps,
   meta: FeedMeta,
   live: WindowStory[],
   windowFloor: number,
-): Promise<ArchiveStep> {
+): Promise<{ state: ArchiveState; sealed: boolean; wrote: string | null }> {
   const { objects, publicUrl } = deps;
   let { state, etag } = await readArchiveState(objects);
   if (state.pending === null) {

@@ -5,7 +5,7 @@
  */
 import type { Item, NormalizedItem } from "../item.ts";
 import { type StoryKey, storyKeys } from "./keys.ts";
-import { contentHash, profileOf, type TextProfile } from "./profile.ts";
+import { contentHash, htmlText, profileOfText, type TextProfile } from "./profile.ts";
 import { sketchOf } from "./sketch.ts";
 import type { CopyFacts, StoredStory } from "./story.ts";
 
@@ -24,8 +24,10 @@ export interface SourceRef {
   name: string;
 }
 
+/** The profile of an item's shown text: its sanitized HTML, else its summary. */
 export function itemProfile(item: Item): TextProfile {
-  return profileOf(item.contentHtml, item.contentHtml === null ? item.summary : null);
+  const { contentHtml, summary } = item;
+  return profileOfText(contentHtml !== null ? htmlText(contentHtml) : (summary ?? ""));
 }
 
 export function copyOf(normalized: NormalizedItem, source: SourceRef): Copy {

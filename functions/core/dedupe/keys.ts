@@ -23,14 +23,11 @@ function digest(text: string): string {
  * introduce for the same page (http/https, `www.`, a trailing slash) folded.
  */
 export function urlIdentity(url: string): string {
-  try {
-    const u = new URL(url);
-    const host = u.hostname.replace(/^www\./, "");
-    const path = u.pathname.replace(/\/+$/, "") || "/";
-    return `${host}${u.port ? `:${u.port}` : ""}${path}${u.search}`;
-  } catch {
-    return url;
-  }
+  if (!URL.canParse(url)) return url;
+  const u = new URL(url);
+  const host = u.hostname.replace(/^www\./, "");
+  const path = u.pathname.replace(/\/+$/, "") || "/";
+  return `${host}${u.port ? `:${u.port}` : ""}${path}${u.search}`;
 }
 
 /**

@@ -112,12 +112,7 @@ export class SentenceIndex {
   add(id: string, sig: readonly number[]): void {
     for (const full of sig) {
       const h = full & 0xffffff;
-      let ids = this.bySentence.get(h);
-      if (ids === undefined) {
-        ids = new Set();
-        this.bySentence.set(h, ids);
-      }
-      ids.add(id);
+      this.bySentence.set(h, (this.bySentence.get(h) ?? new Set()).add(id));
     }
   }
 

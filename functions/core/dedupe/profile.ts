@@ -110,15 +110,11 @@ export function profileOfText(text: string): TextProfile {
     if (i < LEAD_SHINGLES) lead.push(h);
   }
   if (words.length > 0 && words.length < SHINGLE_WORDS) shingles.add(hashWords(words));
-  const sentences: number[] = [];
-  const seen = new Set<number>();
-  for (const sentence of clean.split(SENTENCE_END)) {
-    const w = wordsOf(sentence);
-    if (w.length < MIN_SENTENCE_WORDS) continue;
-    const h = hashWords(w);
-    if (!seen.has(h)) sentences.push(h);
-    seen.add(h);
-  }
+  const sentenceWords = clean.split(SENTENCE_END).map(wordsOf);
+  // each sentence once, in reading order (a Set keeps first insertions in order)
+  const sentences = [
+    ...new Set(sentenceWords.filter((w) => w.length >= MIN_SENTENCE_WORDS).map(hashWords)),
+  ];
   const numbers = [...new Set(clean.match(NUMBER) ?? [])].map((n) => n.replace(",", ".")).sort();
   return {
     words: words.length,
@@ -129,11 +125,6 @@ export function profileOfText(text: string): TextProfile {
     teaser: TEASER_TAIL.test(text.trimEnd()),
     textHash: createHash("sha256").update(words.join(" ")).digest("hex"),
   };
-}
-
-/** The profile of an item's shown text: its sanitized HTML, else its summary. */
-export function profileOf(contentHtml: string | null, summary: string | null): TextProfile {
-  return profileOfText(contentHtml !== null ? htmlText(contentHtml) : (summary ?? ""));
 }
 
 /** SHA-256 (hex) of a title's words and a text's hash: the exact-content key. */

@@ -6,8 +6,8 @@
  */
 import type { TextProfile } from "./profile.ts";
 
-/** Elements two sorted arrays share. */
-function sharedSorted(a: ArrayLike<number>, b: ArrayLike<number>): number {
+/** Shingles the two texts share (a merge walk: both arrays are sorted). */
+function sharedShingles({ shingles: a }: TextProfile, { shingles: b }: TextProfile): number {
   let i = 0;
   let j = 0;
   let n = 0;
@@ -22,11 +22,6 @@ function sharedSorted(a: ArrayLike<number>, b: ArrayLike<number>): number {
     else j++;
   }
   return n;
-}
-
-/** Shingles the two texts share. */
-function sharedShingles(a: TextProfile, b: TextProfile): number {
-  return sharedSorted(a.shingles, b.shingles);
 }
 
 /** Share of the shorter text's shingles found in the longer one (0–1). */

@@ -24,7 +24,7 @@ export interface DecodedText {
 
 /** Characters XML 1.0 forbids, dropped before parsing rather than failing on them. */
 const FORBIDDEN_CONTROLS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/;
-export const FORBIDDEN_CONTROLS_ALL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g;
+export const FORBIDDEN_CONTROLS_ALL = new RegExp(FORBIDDEN_CONTROLS, "g");
 
 /** Removes control characters XML forbids (a stray \x0B from a CMS kills strict parsers). */
 export function dropForbiddenControls(text: string): string {
@@ -46,15 +46,10 @@ function isFeedMediaType(contentType: string): boolean {
 
 /** The `encoding` pseudo-attribute of an ASCII-compatible XML declaration, or null. */
 function xmlDeclEncoding(bytes: Uint8Array): string | null {
-  // The declaration is ASCII by definition; read at most its plausible length.
-  const head = bytes.subarray(0, Math.min(bytes.length, 512));
-  let s = "";
-  for (let i = 0; i < head.length; i++) {
-    const b = head[i]!;
-    s += String.fromCharCode(b);
-    if (b === 0x3e) break; // '>' ends the declaration
-  }
-  const m = /^\s*<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9._:-]+)["']/.exec(s);
+  // The declaration is ASCII by definition; read at most its plausible length
+  // (the pattern cannot run past its closing `>`).
+  const head = String.fromCharCode(...bytes.subarray(0, 512));
+  const m = /^\s*<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9._:-]+)["']/.exec(head);
   return m?.[1] ? m[1].toLowerCase() : null;
 }
 
@@ -75,7 +70,7 @@ function sniffUtf16(b: Uint8Array): string | null {
 }
 
 const C1 = /[\u0080-\u009F]/;
-const C1_ALL = /[\u0080-\u009F]/g;
+const C1_ALL = new RegExp(C1, "g");
 
 function decodeWith(label: string, bytes: Uint8Array): DecodedText | null {
   try {
@@ -109,10 +104,10 @@ export function feedEncoding(
   if (sniffed) return { label: sniffed, start: 0 };
 
   const fromHttp = httpCharset(contentType);
-  const fromDecl = xmlDeclEncoding(bytes);
-  let label: string | null = null;
-  if (fromHttp && contentType && isFeedMediaType(contentType)) label = fromHttp;
-  else label = fromDecl ?? fromHttp;
+  let label =
+    fromHttp && contentType && isFeedMediaType(contentType)
+      ? fromHttp
+      : (xmlDeclEncoding(bytes) ?? fromHttp);
 
   // A document we could read as ASCII cannot really be UTF-16 (no BOM, no NULs):
   // the declaration was copied from elsewhere or the server transcoded it.

@@ -6,7 +6,7 @@
 import { FeedLimitError, FeedParseError } from "../errors.ts";
 import { isObject, type JsonObject as Json } from "../json.ts";
 import { jsonFeedFormat } from "./format.ts";
-import type { RawEntry, RawFeed, RawLink, RawPerson } from "./raw.ts";
+import { linksTo, type RawEntry, type RawFeed, type RawPerson, rawText } from "./raw.ts";
 
 function str(v: unknown): string | null {
   if (typeof v !== "string") return null;
@@ -21,65 +21,46 @@ function persons(obj: Json): RawPerson[] {
     : isObject(obj["author"])
       ? [obj["author"]]
       : [];
-  const out: RawPerson[] = [];
-  for (const a of list) {
-    if (!isObject(a)) continue;
+  return list.filter(isObject).flatMap((a) => {
     const name = str(a["name"]);
     const uri = str(a["url"]);
-    if (name !== null || uri !== null) out.push({ name, email: null, uri, raw: null });
-  }
-  return out;
+    return name !== null || uri !== null ? [{ name, email: null, uri, raw: null }] : [];
+  });
 }
 
-function attachment(a: unknown): RawLink | null {
-  if (!isObject(a)) return null;
+/** An attachment as an enclosure link; none without a url. */
+function attachment(a: unknown) {
+  if (!isObject(a)) return [];
   const href = str(a["url"]);
-  if (href === null) return null;
+  if (href === null) return [];
   const size = a["size_in_bytes"];
-  return {
-    href,
-    rel: "enclosure",
-    type: str(a["mime_type"]),
-    length: typeof size === "number" && Number.isFinite(size) ? String(size) : str(size),
-    title: str(a["title"]),
-  };
+  const length = typeof size === "number" && Number.isFinite(size) ? String(size) : str(size);
+  return [{ href, rel: "enclosure", type: str(a["mime_type"]), length, title: str(a["title"]) }];
 }
 
 function readItem(item: Json): RawEntry {
-  const links: RawLink[] = [];
-  const url = str(item["url"]);
-  if (url !== null)
-    links.push({ href: url, rel: "alternate", type: null, length: null, title: null });
-  const external = str(item["external_url"]);
-  if (external !== null)
-    links.push({ href: external, rel: "related", type: null, length: null, title: null });
   const id = item["id"];
-  const html = str(item["content_html"]);
-  const text = str(item["content_text"]);
-  const summary = str(item["summary"]);
-  const title = str(item["title"]);
   const tags = Array.isArray(item["tags"]) ? item["tags"] : [];
   const attachments = Array.isArray(item["attachments"]) ? item["attachments"] : [];
   return {
     // Ids may be numbers in the wild; the spec says strings, so compare as strings.
     id: typeof id === "number" && Number.isFinite(id) ? String(id) : str(id),
     idIsPermalink: null,
-    title: title === null ? null : { value: title, type: "text" },
-    links,
+    title: rawText(str(item["title"]), "text"),
+    links: [
+      ...linksTo(str(item["url"]), "alternate"),
+      ...linksTo(str(item["external_url"]), "related"),
+    ],
     base: null,
     language: str(item["language"]),
     content:
-      html !== null
-        ? { value: html, type: "html" }
-        : text !== null
-          ? { value: text, type: "text" }
-          : null,
-    summary: summary === null ? null : { value: summary, type: "text" },
+      rawText(str(item["content_html"]), "html") ?? rawText(str(item["content_text"]), "text"),
+    summary: rawText(str(item["summary"]), "text"),
     published: str(item["date_published"]),
     updated: str(item["date_modified"]),
     authors: persons(item),
     categories: [...new Set(tags.map(str).filter((t): t is string => t !== null))],
-    enclosures: attachments.map(attachment).filter((l): l is RawLink => l !== null),
+    enclosures: attachments.flatMap(attachment),
     image: str(item["image"]) ?? str(item["banner_image"]),
   };
 }
@@ -104,10 +85,9 @@ export function parseJsonFeed(text: string, source: string, maxItems: number): R
   if (items.length > maxItems) {
     throw new FeedLimitError(source, "items", maxItems, `${items.length} items`);
   }
-  const title = str(doc["title"]);
   return {
     format: version,
-    title: title === null ? null : { value: title, type: "text" },
+    title: rawText(str(doc["title"]), "text"),
     siteUrl: str(doc["home_page_url"]),
     feedUrl: str(doc["feed_url"]),
     base: null,

@@ -76,10 +76,7 @@ export function namespaceId(uri: string): string {
  * XML parser hands their inner source back unparsed so that inline XHTML and
  * CDATA survive exactly.
  */
-export const TEXT_CONSTRUCTS: ReadonlyMap<string, ReadonlySet<string>> = new Map<
-  string,
-  ReadonlySet<string>
->([
+export const TEXT_CONSTRUCTS: ReadonlyMap<string, ReadonlySet<string>> = new Map([
   [NS.none, new Set(["title", "description"])],
   [NS.rss10, new Set(["title", "description"])],
   [NS.rss090, new Set(["title", "description"])],

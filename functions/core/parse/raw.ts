@@ -29,6 +29,11 @@ export interface RawText {
   base?: string | null;
 }
 
+/** A text construct of `value`, or null when there is none. */
+export function rawText(value: string | null, type: RawText["type"]): RawText | null {
+  return value === null ? null : { value, type };
+}
+
 export interface RawLink {
   href: string;
   rel: string | null;
@@ -36,6 +41,11 @@ export interface RawLink {
   /** As written in the feed (`length` attribute, `fileSize`…). */
   length: string | null;
   title: string | null;
+}
+
+/** A link that says only its `rel`, as a list: empty when there is no `href`. */
+export function linksTo(href: string | null, rel: string): RawLink[] {
+  return href === null ? [] : [{ href, rel, type: null, length: null, title: null }];
 }
 
 /** A person as written: `raw` holds an unsplit RSS string like `jo@x.org (Jo)`. */

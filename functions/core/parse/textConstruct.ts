@@ -26,10 +26,7 @@ export function textOrNull(el: El): string | null {
  * unescaped tags is markup whatever the convention says.
  */
 export function rssText(el: El, kind: "text" | "html"): RawText | null {
-  const { value, markup } = interpretRaw(innerMarkup(el));
-  const trimmed = value.trim();
-  if (trimmed === "") return null;
-  return { value: trimmed, type: kind === "html" || markup ? "html" : "text" };
+  return fromKind(innerMarkup(el), kind);
 }
 
 /** Inline HTML tags that, in an RSS title, mean the publisher wrote markup. */
@@ -77,7 +74,7 @@ function unwrapXhtmlDiv(raw: string): string {
   if (gt === -1) return s;
   if (s.charCodeAt(gt - 1) === 47) return ""; // <div/>
   const close = `</${prefix}div>`;
-  const end = s.trimEnd().endsWith(close) ? s.trimEnd().length - close.length : s.length;
+  const end = s.endsWith(close) ? s.length - close.length : s.length;
   const inner = s.slice(gt + 1, end).trim();
   // `<xhtml:div><xhtml:p>` → `<p>`: the prefix is XML's business, not HTML's.
   return prefix ? inner.replaceAll(`<${prefix}`, "<").replaceAll(`</${prefix}`, "</") : inner;
@@ -94,9 +91,7 @@ function cdataAsText(markup: string): string {
 /** Decodes Atom 0.3 `mode="base64"` content as UTF-8 text; null when not base64. */
 function fromBase64(text: string): string | null {
   try {
-    const binary = atob(text.replace(/\s+/g, ""));
-    const bytes = new Uint8Array(binary.length);
-    for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+    const bytes = Uint8Array.from(atob(text.replace(/\s+/g, "")), (c) => c.charCodeAt(0));
     return new TextDecoder("utf-8").decode(bytes);
   } catch {
     return null;

@@ -32,7 +32,7 @@ export function renderAtom(meta: FeedMeta, entries: Entry[], page: PageLinks): s
     el("updated", {}, rfc3339(page.updated) ?? cleanText(page.updated)),
     // A feed-level author is always written: it satisfies RFC 4287's author
     // rule for every entry whose source named nobody.
-    personElement("author", feedAuthor(meta)),
+    authorElement(feedAuthor(meta)),
     link("self", page.self, MEDIA_TYPES.atom),
     link("alternate", webUrl(meta.siteUrl), "text/html"),
     alternates && link("alternate", alternates.rss, MEDIA_TYPES.rss),
@@ -62,11 +62,19 @@ function entryElement(entry: Entry, feedLang: string | null): XmlElement {
     el("id", {}, cleanText(entry.id)),
     el("title", { type: "text" }, title),
     link("alternate", url, null),
-    relatedLinks(entry, url),
-    enclosureLinks(entry),
+    relatedOf(entry, url).map((r) =>
+      el("link", {
+        rel: "related",
+        href: r.url,
+        title: r.title && r.feedTitle ? `${r.title} (${r.feedTitle})` : (r.title ?? r.feedTitle),
+      }),
+    ),
+    enclosuresOf(entry).map(({ url: href, type, length }) =>
+      el("link", { rel: "enclosure", type, length, href }),
+    ),
     el("published", {}, published),
     el("updated", {}, entryUpdated),
-    peopleOf(item.authors).map((p) => personElement("author", p)),
+    peopleOf(item.authors).map(authorElement),
     termsOf(item.categories).map((term) => el("category", { term })),
     // The W3C validator warns about an entry with neither content nor
     // summary, so a link-only story gets its title as summary.
@@ -107,26 +115,13 @@ function link(rel: string, href: string | null, type: string | null): XmlElement
   return el("link", { rel, type, href: cleanText(href) });
 }
 
-function personElement(name: "author", p: Person): XmlElement {
+function authorElement(p: Person): XmlElement {
   return el(
-    name,
+    "author",
     {},
     el("name", {}, p.name),
     p.email !== null && el("email", {}, p.email),
     p.uri !== null && el("uri", {}, p.uri),
-  );
-}
-
-function relatedLinks(entry: Entry, url: string | null): XmlElement[] {
-  return relatedOf(entry, url).map(({ url: href, title, feedTitle }) => {
-    const label = title && feedTitle ? `${title} (${feedTitle})` : (title ?? feedTitle);
-    return el("link", { rel: "related", href, title: label });
-  });
-}
-
-function enclosureLinks(entry: Entry): XmlElement[] {
-  return enclosuresOf(entry).map(({ url: href, type, length }) =>
-    el("link", { rel: "enclosure", type, length, href }),
   );
 }
 

@@ -24,7 +24,7 @@ export function checkAtom(xml: string, options: { base?: string } = {}): string[
   const where = "feed";
   checkId(feed, where, problems);
   checkOne(feed, "title", where, problems);
-  checkDate(feed, "updated", where, true, problems);
+  checkDate(feed, "updated", where, problems);
   checkLinks(feed, where, problems, options.base);
   checkPeople(feed, where, problems);
   if (!hasSelfLink(feed)) problems.push('feed has no rel="self" link');
@@ -37,8 +37,8 @@ export function checkAtom(xml: string, options: { base?: string } = {}): string[
     checkId(entry, at, problems);
     if (id) checkRepeat(id, i + 1, at, problems);
     checkOne(entry, "title", at, problems);
-    checkDate(entry, "updated", at, true, problems);
-    checkDate(entry, "published", at, false, problems);
+    checkDate(entry, "updated", at, problems);
+    if (child(entry, "published") !== null) checkDate(entry, "published", at, problems);
     const updated = Date.parse(text(child(entry, "updated")));
     const published = Date.parse(text(child(entry, "published")));
     if (updated < published) problems.push(`${at} is updated before it was published`);
@@ -64,7 +64,7 @@ export function checkAtom(xml: string, options: { base?: string } = {}): string[
       // A source describes a feed: the validator wants what a feed must have.
       checkId(source, `${at} source`, problems);
       checkOne(source, "title", `${at} source`, problems);
-      checkDate(source, "updated", `${at} source`, true, problems);
+      checkDate(source, "updated", `${at} source`, problems);
       if (!hasSelfLink(source)) problems.push(`${at} source has no rel="self" link`);
       checkLinks(source, `${at} source`, problems);
       checkPeople(source, `${at} source`, problems);
@@ -89,16 +89,10 @@ function checkId(node: XmlNode, where: string, problems: string[]): void {
   if (id && !isAbsoluteIri(id)) problems.push(`${where} id "${id}" is not an absolute IRI`);
 }
 
-function checkDate(
-  node: XmlNode,
-  name: string,
-  where: string,
-  required: boolean,
-  problems: string[],
-): void {
+function checkDate(node: XmlNode, name: string, where: string, problems: string[]): void {
   const el = child(node, name);
   if (el === null) {
-    if (required) problems.push(`${where} has no <${name}>`);
+    problems.push(`${where} has no <${name}>`);
     return;
   }
   const value = text(el);
@@ -108,13 +102,13 @@ function checkDate(
 function checkLinks(node: XmlNode, where: string, problems: string[], base?: string): void {
   for (const link of children(node, "link")) {
     const href = attr(link, "href");
+    if (href === null) {
+      problems.push(`${where} has a link without href`);
+      continue;
+    }
     const resolved =
-      href !== null && base !== undefined && URL.canParse(href, base)
-        ? new URL(href, base).href
-        : href;
-    if (href === null || resolved === null) problems.push(`${where} has a link without href`);
-    else if (!isAbsoluteIri(resolved))
-      problems.push(`${where} link "${href}" is not an absolute IRI`);
+      base !== undefined && URL.canParse(href, base) ? new URL(href, base).href : href;
+    if (!isAbsoluteIri(resolved)) problems.push(`${where} link "${href}" is not an absolute IRI`);
   }
 }
 

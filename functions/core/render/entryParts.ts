@@ -70,14 +70,9 @@ export function entryDates(entry: Entry): { published: string; updated: string }
   return { published, updated: notBefore(updated, published) };
 }
 
-/** An outlet as a reader names it: its feed's title, else its site's host. */
+/** An outlet as a reader names it: its feed's title, else its site's host (its URL is a web URL). */
 function outletName(r: PublishedRelated): string {
-  if (r.feedTitle) return r.feedTitle;
-  try {
-    return new URL(r.url).hostname.replace(/^www\./, "");
-  } catch {
-    return r.url;
-  }
+  return r.feedTitle ?? new URL(r.url).hostname.replace(/^www\./, "");
 }
 
 /**

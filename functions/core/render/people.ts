@@ -13,8 +13,8 @@ export interface Person {
   named: boolean;
 }
 
-const EMAIL = /^[^\s@<>()",;:]+@[^\s@<>()",;:]+\.[^\s@<>()",;:]+$/;
 const EMAIL_IN_TEXT = /[^\s@<>()",;:]+@[^\s@<>()",;:]+\.[^\s@<>()",;:]+/g;
+const EMAIL = new RegExp(`^${EMAIL_IN_TEXT.source}$`);
 
 /** A plausible email address, or null. */
 function emailAddress(s: string | null | undefined): string | null {
@@ -44,15 +44,12 @@ function personOf(author: Author, fallbackName = "unknown"): Person | null {
   const emailInName = rawName?.match(EMAIL_IN_TEXT)?.[0] ?? null;
   const email = emailAddress(author.email) ?? emailAddress(emailInName);
   const uri = webUrl(author.uri);
-  const name =
-    rawName === null
-      ? null
-      : nonEmpty(
-          rawName
-            .replace(EMAIL_IN_TEXT, " ")
-            .replace(/[()<>[\]]/g, " ")
-            .replace(/\s+/g, " "),
-        );
+  const name = nonEmpty(
+    rawName
+      ?.replace(EMAIL_IN_TEXT, " ")
+      .replace(/[()<>[\]]/g, " ")
+      .replace(/\s+/g, " "),
+  );
   if (name !== null) return { name, email, uri, named: true };
   if (email === null && uri === null) return null;
   const local = email?.split("@")[0] ?? null;

@@ -2,6 +2,7 @@
  * Text hygiene shared by every output format: characters XML 1.0 forbids,
  * lone UTF-16 surrogates and the C1 controls that readers show as boxes.
  */
+import { escapeHtml } from "../normalize/text.ts";
 
 // C0 controls except tab, newline and carriage return; DEL and C1 controls;
 // the noncharacters U+FFFE/U+FFFF; a high surrogate not followed by a low one;
@@ -44,9 +45,5 @@ export function escapeAttribute(s: string): string {
 
 /** Escape plain text so that it reads the same inside HTML (`a < b` stays `a < b`). */
 export function textToHtml(s: string): string {
-  return cleanText(s)
-    .replace(/&/g, "&amp;")
-    .replace(/</g, "&lt;")
-    .replace(/>/g, "&gt;")
-    .replace(/"/g, "&quot;");
+  return escapeHtml(cleanText(s));
 }

@@ -30,21 +30,13 @@ export function el(
   attributes: XmlAttributes = {},
   ...children: XmlChildInput[]
 ): XmlElement {
-  const attrs: [string, string][] = [];
-  for (const [key, value] of Object.entries(attributes)) {
-    if (value === null || value === undefined) continue;
-    attrs.push([key, String(value)]);
-  }
-  const flat: XmlChild[] = [];
-  const add = (c: XmlChildInput): void => {
-    if (c === null || c === undefined || c === false) return;
-    if (Array.isArray(c)) {
-      for (const x of c) add(x);
-      return;
-    }
-    flat.push(c);
-  };
-  for (const c of children) add(c);
+  const attrs = Object.entries(attributes)
+    .filter((a): a is [string, string | number] => a[1] !== null && a[1] !== undefined)
+    .map(([key, value]): [string, string] => [key, String(value)]);
+  // Strings are no arrays: `flat` leaves text whole.
+  const flat = (children as unknown[])
+    .flat(Number.POSITIVE_INFINITY)
+    .filter((c): c is XmlChild => c !== null && c !== undefined && c !== false);
   return { name, attributes: attrs, children: flat };
 }
 
@@ -65,26 +57,22 @@ export function xmlDocument(root: XmlElement, stylesheet: string | null = null):
 
 function write(node: XmlElement, depth: number, out: string[]): void {
   const pad = "  ".repeat(depth);
-  let open = `${pad}<${node.name}`;
-  for (const [k, v] of node.attributes) open += ` ${k}="${escapeAttribute(v)}"`;
-  if (node.children.length === 0) {
-    out.push(`${open}/>\n`);
+  // Text content is written inline: indentation inside it would change it.
+  if (node.children.length === 0 || node.children.some((c) => typeof c === "string")) {
+    out.push(`${pad}${inline(node)}\n`);
     return;
   }
-  const hasText = node.children.some((c) => typeof c === "string");
-  if (hasText) {
-    // Text content is written inline: indentation inside it would change it.
-    out.push(`${open}>${node.children.map(inline).join("")}</${node.name}>\n`);
-    return;
-  }
-  out.push(`${open}>\n`);
+  out.push(`${pad}${openTag(node)}>\n`);
   for (const c of node.children) write(c as XmlElement, depth + 1, out);
   out.push(`${pad}</${node.name}>\n`);
 }
 
+function openTag(node: XmlElement): string {
+  return `<${node.name}${node.attributes.map(([k, v]) => ` ${k}="${escapeAttribute(v)}"`).join("")}`;
+}
+
 function inline(c: XmlChild): string {
   if (typeof c === "string") return escapeText(c);
-  const attrs = c.attributes.map(([k, v]) => ` ${k}="${escapeAttribute(v)}"`).join("");
-  if (c.children.length === 0) return `<${c.name}${attrs}/>`;
-  return `<${c.name}${attrs}>${c.children.map(inline).join("")}</${c.name}>`;
+  if (c.children.length === 0) return `${openTag(c)}/>`;
+  return `${openTag(c)}>${c.children.map(inline).join("")}</${c.name}>`;
 }
