@@ -10,7 +10,7 @@
 import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { detectFormat, parseFeed } from "../../functions/core/parse/index.ts";
+import { parseFeed } from "../../functions/core/parse/index.ts";
 
 const dir = join(import.meta.dirname, "../fixtures/feeds");
 const update = process.env["UPDATE_GOLDEN"] === "1";
@@ -49,13 +49,4 @@ describe("parser goldens", () => {
       expect(feed).toEqual(golden);
     });
   }
-
-  it("detectFormat agrees with the parser on every UTF-8 fixture", () => {
-    for (const file of inputs) {
-      const text = readFileSync(join(dir, file), "utf8");
-      if (file.startsWith("enc-")) continue; // detectFormat takes decoded text
-      const golden = JSON.parse(readFileSync(join(dir, `${nameOf(file)}.raw.json`), "utf8"));
-      expect(detectFormat(text), file).toBe(golden.format);
-    }
-  });
 });

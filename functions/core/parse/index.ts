@@ -22,7 +22,6 @@ import type { RawFeed, StreamedFeed } from "./raw.ts";
 import { readXmlFeed } from "./xmlFeed.ts";
 import { parseXmlTree } from "./xmlTree.ts";
 
-export { detectFormat } from "./format.ts";
 export type { RawFeed, StreamedFeed } from "./raw.ts";
 
 /** How to parse one document. */
